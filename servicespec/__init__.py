@@ -1,0 +1,32 @@
+"""servicespec: service design specifications, linted and drawn.
+
+The API is imported lazily so that `servicespec --version` and a one-file lint start fast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from .api import InvalidSpecError, LintResult, discover, lint, load
+    from .diagnostics import Diagnostic, Severity
+    from .model.spec import Spec
+
+_EXPORTS = {
+    "load": "api", "lint": "api", "discover": "api", "LintResult": "api",
+    "InvalidSpecError": "api", "Diagnostic": "diagnostics", "Severity": "diagnostics",
+    "Spec": "model.spec",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'servicespec' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f".{module}", __name__), name)

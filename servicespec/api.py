@@ -1,0 +1,102 @@
+"""The Python API: `load`, `lint`, `discover`. Returns data; never prints or exits."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .config import Config, find_config
+from .diagnostics import Diagnostic, Severity
+from .engine import FileResult, lint_loaded
+from .loader import load_bytes, read_file
+from .model.spec import Spec
+
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")
+_SKIP_DIRS = {"node_modules", "__pycache__", "site-packages"}
+
+
+class InvalidSpecError(ValueError):
+    """Raised by `load` when a file is not a valid spec; carries the diagnostics."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        first = diagnostics[0] if diagnostics else None
+        where = f"{first.file}:{first.line}:{first.column}: {first.message}" if first else ""
+        more = f" (and {len(diagnostics) - 1} more)" if len(diagnostics) > 1 else ""
+        super().__init__(f"invalid spec: {where}{more}")
+
+
+@dataclass
+class LintResult:
+    """Every linted file with its findings."""
+
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [d for f in self.files for d in f.diagnostics]
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == severity)
+
+    def fails(self, fail_on: Severity) -> bool:
+        return any(d.severity.rank >= fail_on.rank for d in self.diagnostics)
+
+
+def discover(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+    """Spec files under `paths`: files as given, directories searched recursively.
+
+    Hidden folders are skipped; symlinked folders are not followed, so a symlink loop cannot
+    make the walk endless. `-` stands for standard input.
+    """
+    found: list[str] = []
+    for raw in paths:
+        path = str(raw)
+        if path == "-" or not os.path.isdir(path):
+            found.append(path)
+            continue
+        for root, dirs, files in os.walk(path, followlinks=False):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
+            for name in sorted(files):
+                if name.endswith(SPEC_SUFFIXES) and not name.startswith("."):
+                    found.append(os.path.join(root, name))
+    return list(dict.fromkeys(found))
+
+
+def config_for(file: str, config: Config | None) -> Config:
+    if config is not None:
+        return config
+    folder = Path.cwd() if file == "-" else Path(file).resolve().parent
+    return find_config(folder).config
+
+
+def lint_file(file: str, config: Config | None = None, *, stdin: bytes | None = None,
+              display: str | None = None) -> FileResult:
+    cfg = config_for(file, config)
+    limits = cfg.limits_value()
+    if file == "-":
+        data = stdin if stdin is not None else sys.stdin.buffer.read()
+        loaded = load_bytes(data, display or "<stdin>", limits)
+    else:
+        loaded = read_file(file, limits, display)
+    return lint_loaded(loaded, cfg)
+
+
+def lint(paths: Sequence[str | os.PathLike[str]] | str, config: Config | None = None
+         ) -> LintResult:
+    """Lint spec files and folders; `config` overrides the configuration files found."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    return LintResult([lint_file(f, config) for f in discover(paths)])
+
+
+def load(path: str | os.PathLike[str]) -> Spec:
+    """The model of one spec file; raises InvalidSpecError when it has file-level errors."""
+    result = lint_file(str(path), Config(select=["SS0"]))
+    errors = [d for d in result.diagnostics if d.severity == Severity.ERROR]
+    if result.spec is None or errors:
+        raise InvalidSpecError(errors or result.diagnostics)
+    return result.spec

@@ -1,0 +1,108 @@
+"""The command line. Click parses arguments; the work is done by plain functions elsewhere."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+SEVERITIES = click.Choice(["error", "warning", "info"], case_sensitive=False)
+
+
+def _split(values: tuple[str, ...]) -> list[str] | None:
+    out = [v.strip() for value in values for v in value.split(",") if v.strip()]
+    return out or None
+
+
+def _use_color(stream: Any) -> bool:
+    return bool(getattr(stream, "isatty", lambda: False)()) and "NO_COLOR" not in os.environ
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="servicespec")
+def cli() -> None:
+    """Lint and draw service design specifications.
+
+    \b
+    servicespec init my-service.yaml      write a starter spec
+    servicespec lint specs/               check specs for design gaps
+    servicespec render spec.yaml -o x.svg draw the service blueprint
+    servicespec explain SS402             why a rule exists, with examples
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "formats", multiple=True, default=("text",), show_default=True,
+              help="Output format (text, json). Repeat with --output for several.")
+@click.option("--output", "outputs", multiple=True, type=click.Path(dir_okay=False),
+              help="Write the matching --format to this file instead of standard output.")
+@click.option("--select", multiple=True, help="Only these rule codes or prefixes (SS4,SS601).")
+@click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes.")
+@click.option("--fail-on", type=SEVERITIES, help="Exit 1 at findings of this severity or "
+              "above (default: error).")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="Use this servicespec.toml or pyproject.toml instead of searching.")
+@click.option("--stdin-filename", help="The name to report for `-` (standard input).")
+def lint(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, ...],
+         select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
+         config_path: str | None, stdin_filename: str | None) -> None:
+    """Check spec files and folders (recursively: .yaml, .yml, .json; `-` for stdin)."""
+    from .commands import run_lint
+
+    sys.exit(run_lint(paths, formats=formats, outputs=outputs, select=_split(select),
+                      ignore=_split(ignore), fail_on=fail_on, config_path=config_path,
+                      stdin_filename=stdin_filename, color=_use_color(sys.stdout)))
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the format (for editors and other tools)."""
+    from .schema import schema_text
+
+    click.echo(schema_text(), nl=False)
+
+
+@cli.command()
+@click.argument("file", default="service.yaml", type=click.Path(dir_okay=False))
+def init(file: str) -> None:
+    """Write a commented starter spec to FILE (never overwrites)."""
+    from .commands import run_init
+
+    sys.exit(run_init(file))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def rules(fmt: str) -> None:
+    """List every rule: code, name, severity and summary."""
+    from .commands import rules_listing
+
+    click.echo(rules_listing(fmt), nl=False)
+
+
+@cli.command()
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """Show a rule's documentation with a bad and a good example (code or name)."""
+    from .commands import explain_rule
+
+    text = explain_rule(rule)
+    if text is None:
+        raise click.BadParameter(f"no rule '{rule}' (see `servicespec rules`)", param_hint="RULE")
+    click.echo(text, nl=False)
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=True)
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        click.echo("interrupted", err=True)
+        sys.exit(130)

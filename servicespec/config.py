@@ -1,0 +1,188 @@
+"""`[tool.servicespec]` in pyproject.toml, or a `servicespec.toml`: validated, never run.
+
+The configuration is data only: nothing in it can name Python code to import, so linting an
+untrusted repository runs none of its code.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .diagnostics import Severity
+from .loader import Limits
+from .rules import ALL_RULES, get_rule
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+class ConfigError(Exception):
+    """A configuration problem: the CLI reports it and exits 2."""
+
+
+def _check_selector(value: str) -> str:
+    sel = value.strip().upper()
+    if sel == "ALL" or any(code.startswith(sel) for code in ALL_RULES):
+        return sel
+    rule = get_rule(value)
+    if rule is not None:
+        return rule.code
+    raise ValueError(f"unknown rule code or prefix '{value}' (see `servicespec rules`)")
+
+
+class LimitsConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    max_file_bytes: int = Field(Limits.max_file_bytes, ge=1)
+    max_depth: int = Field(Limits.max_depth, ge=2)
+    max_nodes: int = Field(Limits.max_nodes, ge=1)
+    max_alias_nodes: int = Field(Limits.max_alias_nodes, ge=0)
+
+
+class Config(BaseModel):
+    """The settings of one project."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    select: list[str] = Field(default_factory=lambda: ["ALL"])
+    ignore: list[str] = Field(default_factory=list)
+    severity: dict[str, Severity] = Field(default_factory=dict)
+    options: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    per_file_ignores: dict[str, list[str]] = Field(default_factory=dict)
+    fail_on: Severity = Severity.ERROR
+    limits: LimitsConfig = Field(default_factory=LimitsConfig)
+
+    @field_validator("select", "ignore")
+    @classmethod
+    def _selectors(cls, value: list[str]) -> list[str]:
+        return [_check_selector(v) for v in value]
+
+    @field_validator("per_file_ignores")
+    @classmethod
+    def _file_selectors(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        return {glob: [_check_selector(v) for v in codes] for glob, codes in value.items()}
+
+    @field_validator("severity", mode="before")
+    @classmethod
+    def _severities(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        out = {}
+        for key, sev in value.items():
+            rule = get_rule(key)
+            if rule is None:
+                raise ValueError(f"unknown rule '{key}' in `severity`")
+            out[rule.code] = Severity.parse(sev) if isinstance(sev, str) else sev
+        return out
+
+    @field_validator("options")
+    @classmethod
+    def _options(cls, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        out = {}
+        for key, opts in value.items():
+            rule = get_rule(key)
+            if rule is None:
+                raise ValueError(f"unknown rule '{key}' in `options`")
+            try:
+                rule.Options.model_validate(opts)
+            except ValidationError as exc:
+                problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'options'}: {e['msg']}"
+                                     for e in exc.errors())
+                raise ValueError(f"options of {rule.code} ({rule.name}): {problems}") from None
+            out[rule.code] = opts
+        return out
+
+    def limits_value(self) -> Limits:
+        return Limits(**self.limits.model_dump())
+
+    def rule_options(self, code: str) -> BaseModel:
+        return ALL_RULES[code].Options.model_validate(self.options.get(code, {}))
+
+    def enabled(self, code: str, file: str | None = None) -> bool:
+        def matches(selectors: list[str]) -> bool:
+            return any(s == "ALL" or code.startswith(s) for s in selectors)
+
+        if not matches(self.select) or matches(self.ignore):
+            return False
+        if file is not None:
+            posix = Path(file).as_posix()
+            for glob, codes in self.per_file_ignores.items():
+                if (fnmatch.fnmatch(posix, glob) or fnmatch.fnmatch(Path(file).name, glob)) \
+                        and matches(codes):
+                    return False
+        return True
+
+    def severity_of(self, code: str, default: Severity) -> Severity:
+        return self.severity.get(code, default)
+
+    def merged(self, **overrides: Any) -> "Config":
+        """A copy with command-line flags applied over the file's settings."""
+        data = self.model_dump()
+        data.update({k: v for k, v in overrides.items() if v is not None})
+        try:
+            return Config.model_validate(data)
+        except ValidationError as exc:
+            raise ConfigError(_describe(exc, "command line")) from None
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    config: Config
+    path: Path | None  # the file it came from; None for the defaults
+
+
+def _describe(exc: ValidationError, where: str) -> str:
+    lines = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown setting"
+        lines.append(f"{where}: {loc}: {msg}" if loc else f"{where}: {msg}")
+    return "\n".join(lines)
+
+
+def read_config(path: Path) -> Config:
+    """Read one config file (servicespec.toml, or pyproject.toml's [tool.servicespec])."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the configuration: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        raw = raw.get("tool", {}).get("servicespec", {})
+    raw = {k.replace("-", "_"): v for k, v in raw.items()}
+    try:
+        return Config.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, str(path))) from None
+
+
+def _has_section(pyproject: Path) -> bool:
+    try:
+        return "servicespec" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get(
+            "tool", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+
+
+@lru_cache(maxsize=256)
+def find_config(directory: Path) -> LoadedConfig:
+    """The nearest servicespec.toml or pyproject.toml with [tool.servicespec], walking up."""
+    for folder in (directory, *directory.parents):
+        candidate = folder / "servicespec.toml"
+        if candidate.is_file():
+            return LoadedConfig(read_config(candidate), candidate)
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file() and _has_section(candidate):
+            return LoadedConfig(read_config(candidate), candidate)
+    return LoadedConfig(Config(), None)

@@ -1,0 +1,85 @@
+"""Findings as data: what the loader and the rules report, never raised."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        """Accepts `error`/`warning`/`info` and the catalogue's `E`/`W`/`I`."""
+        key = text.strip().lower()
+        for sev in cls:
+            if key in (sev.value, sev.value[0]):
+                return sev
+        raise ValueError(f"unknown severity {text!r}: use error, warning or info")
+
+
+_RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding in one file, with the position a user's editor needs."""
+
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    element: str = ""
+    fingerprint: str = ""
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.line, self.column, self.code, self.message)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity.value,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "element": self.element,
+            "fingerprint": self.fingerprint,
+        }
+
+
+def fingerprint(code: str, element: str, occurrence: int = 0) -> str:
+    """Stable across edits that move lines: made of the rule and the element's id path."""
+    digest = hashlib.sha1(f"{code}\0{element}\0{occurrence}".encode()).hexdigest()
+    return digest[:16]
+
+
+# The file-level codes that the loader and the model report themselves (no rule runs for
+# them); the rule registry documents them under the same names.
+FILE_CODES: dict[str, str] = {
+    "SS001": "yaml-syntax-error",
+    "SS002": "schema-violation",
+    "SS003": "unknown-key",
+    "SS004": "duplicate-key",
+    "SS007": "unsupported-version",
+    "SS008": "unused-suppression",
+    "SS009": "limit-exceeded",
+    "SS010": "unreadable-file",
+}

@@ -1,0 +1,191 @@
+"""Runs the rules over one file: config, suppressions, positions, fingerprints, order."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from .config import Config
+from .diagnostics import Diagnostic, Severity, fingerprint
+from .index import SpecIndex
+from .loader import Loaded, file_diagnostic
+from .model.spec import Spec
+from .model.validate import build_spec
+from .rules import ALL_RULES
+from .source import Path, SourceMap, Span
+
+_SUPPRESSION = re.compile(r"(?:^|\s)#\s*servicespec:\s*ignore\[([^\]]*)\]\s*(.*?)\s*$")
+
+
+@dataclass
+class FileResult:
+    """One linted file: its findings, and its model when it had no file-level errors."""
+
+    file: str
+    diagnostics: list[Diagnostic]
+    spec: Spec | None = None
+
+
+def element_path(data: Any, path: Path) -> str:
+    """The id path of an element: `blueprint.steps[check-in].fail_points[late]`.
+
+    List items are named by their `id`, so the path (and the fingerprint made of it) stays the
+    same when lines move or items are reordered.
+    """
+    out = ""
+    node = data
+    for part in path:
+        if isinstance(part, int):
+            item = node[part] if isinstance(node, list) and part < len(node) else None
+            ident = item.get("id") if isinstance(item, dict) else None
+            out += f"[{ident}]" if isinstance(ident, str) else f"[{part}]"
+            node = item
+        else:
+            out += f".{part}" if out else part
+            node = node.get(part) if isinstance(node, dict) else None
+    return out
+
+
+def run_rules(spec: Spec, config: Config, file: str) -> list[tuple[str, Path, str, Severity]]:
+    """(code, path, message, severity) for every enabled rule's findings."""
+    index = SpecIndex.build(spec)
+    out = []
+    for code, rule in ALL_RULES.items():
+        if rule.file_level or not config.enabled(code, file):
+            continue
+        options = config.rule_options(code)
+        for found in rule.check(spec, index, options):
+            severity = config.severity.get(code) or found.severity or rule.severity
+            out.append((code, found.path, found.message, severity))
+    return out
+
+
+def lint_loaded(loaded: Loaded, config: Config) -> FileResult:
+    file = loaded.file
+    diagnostics = [d for d in loaded.diagnostics if config.enabled(d.code, file)]
+    spec = None
+    if loaded.ok:
+        spec, model_diags = build_spec(loaded)
+        diagnostics += [d for d in model_diags if config.enabled(d.code, file)]
+    if spec is not None:
+        diagnostics += _positioned(loaded, run_rules(spec, config, file))
+    diagnostics = [_with_severity(d, config) for d in diagnostics]
+    diagnostics = [d if d.fingerprint else _replace(d, fingerprint=fingerprint(d.code, d.message))
+                   for d in diagnostics]
+    diagnostics = apply_suppressions(loaded, diagnostics, config)
+    diagnostics.sort(key=lambda d: d.sort_key)
+    return FileResult(file, diagnostics, spec if loaded.ok else None)
+
+
+def _with_severity(diag: Diagnostic, config: Config) -> Diagnostic:
+    override = config.severity.get(diag.code)
+    if override is None or override == diag.severity:
+        return diag
+    return _replace(diag, severity=override)
+
+
+def _replace(diag: Diagnostic, **changes: Any) -> Diagnostic:
+    values = {name: getattr(diag, name) for name in diag.__slots__}  # type: ignore[attr-defined]
+    values.update(changes)
+    return Diagnostic(**values)
+
+
+def _positioned(loaded: Loaded, found: Iterable[tuple[str, Path, str, Severity]]
+                ) -> list[Diagnostic]:
+    source: SourceMap = loaded.source
+    out = []
+    occurrences: dict[tuple[str, str], int] = {}
+    for code, path, message, severity in sorted(found, key=lambda f: (f[0], f[1].__repr__(),
+                                                                       f[2])):
+        span = source.locate(path)
+        element = element_path(loaded.data, path)
+        n = occurrences.get((code, element), 0)
+        occurrences[(code, element)] = n + 1
+        out.append(Diagnostic(code, ALL_RULES[code].name, severity, message, loaded.file,
+                              span.line, span.column, span.end_line, span.end_column,
+                              element, fingerprint(code, element, n)))
+    return out
+
+
+@dataclass
+class Suppression:
+    line: int  # 1-based line of the comment
+    standalone: bool  # the comment is alone on its line: it covers the next line
+    codes: list[str]
+    reason: str
+    column: int
+    used: set[str]
+
+
+def find_suppressions(text: str) -> list[Suppression]:
+    if "servicespec:" not in text:  # the common case: no suppressions, no scan
+        return []
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "servicespec:" not in line:
+            continue
+        match = _SUPPRESSION.search(line)
+        if match:
+            codes = [c.strip().upper() for c in match[1].split(",") if c.strip()]
+            column = line.index("#", match.start()) + 1
+            standalone = not line[: column - 1].strip()
+            out.append(Suppression(number, standalone, codes, match[2], column, set()))
+    return out
+
+
+def apply_suppressions(loaded: Loaded, diagnostics: list[Diagnostic],
+                       config: Config) -> list[Diagnostic]:
+    suppressions = find_suppressions(loaded.text)
+    if not suppressions:
+        return diagnostics
+    by_line: dict[int, list[Suppression]] = {}
+    for sup in suppressions:
+        if sup.reason and all(c in ALL_RULES for c in sup.codes):
+            by_line.setdefault(sup.line, []).append(sup)
+            if sup.standalone:
+                by_line.setdefault(_next_content_line(loaded.text, sup.line), []).append(sup)
+    kept = []
+    for diag in diagnostics:
+        hit = next((s for s in by_line.get(diag.line, []) if diag.code in s.codes), None)
+        if hit is None:
+            kept.append(diag)
+        else:
+            hit.used.add(diag.code)
+    if config.enabled("SS008", loaded.file):
+        kept += _unused(loaded, suppressions, config)
+    return kept
+
+
+def _next_content_line(text: str, line: int) -> int:
+    """The first line after `line` that is not blank or a comment (what a comment covers)."""
+    lines = text.splitlines()
+    for number in range(line + 1, len(lines) + 1):
+        stripped = lines[number - 1].strip()
+        if stripped and not stripped.startswith("#"):
+            return number
+    return line + 1
+
+
+def _unused(loaded: Loaded, suppressions: list[Suppression], config: Config
+            ) -> list[Diagnostic]:
+    out = []
+    for sup in suppressions:
+        unknown = [c for c in sup.codes if c not in ALL_RULES]
+        if not sup.codes:
+            problem = "names no code: write `ignore[SS402] reason`"
+        elif unknown:
+            problem = f"names unknown code {', '.join(unknown)} (see `servicespec rules`)"
+        elif not sup.reason:
+            problem = f"gives no reason: say why, after `ignore[{','.join(sup.codes)}]`"
+        else:
+            unused = [c for c in sup.codes if c not in sup.used]
+            if not unused:
+                continue
+            problem = f"suppresses nothing for {', '.join(unused)}: remove it"
+        span = Span(sup.line, sup.column, sup.line, sup.column + 1)
+        diag = file_diagnostic(loaded.file, "SS008", f"suppression comment {problem}", span,
+                               config.severity_of("SS008", Severity.WARNING))
+        element = f"suppression:{sup.line}"
+        out.append(_replace(diag, element=element, fingerprint=fingerprint("SS008", element)))
+    return out

@@ -1,0 +1,35 @@
+"""Writing files without ever leaving one half-written."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_atomic(path: str | os.PathLike[str], data: str | bytes, *,
+                 overwrite: bool = True) -> None:
+    """Write to a temporary file beside `path`, then rename it over `path`.
+
+    A crash or Ctrl-C leaves either the old file or the new one, never a mix. With
+    `overwrite=False` an existing file is kept and FileExistsError raised.
+    """
+    target = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    folder = target.parent if str(target.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if overwrite:
+            os.replace(tmp, target)
+        else:
+            # link() fails if the target exists: no window in which another file is replaced
+            os.link(tmp, target)
+            os.unlink(tmp)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,96 @@
+"""Per-spec lookups computed once, so rules never rescan lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from .model.spec import Channel, FailPoint, Metric, Role, Spec, Step
+from .source import Path
+
+
+class Located(NamedTuple):
+    kind: str  # product, component, facilitating, channel, role, touchpoint, step, ...
+    path: Path
+
+
+class FailPointAt(NamedTuple):
+    step_index: int
+    index: int
+    step: Step
+    fail_point: FailPoint
+
+    @property
+    def path(self) -> Path:
+        return ("blueprint", "steps", self.step_index, "fail_points", self.index)
+
+
+@dataclass
+class SpecIndex:
+    spec: Spec
+    ids: dict[str, list[Located]] = field(default_factory=dict)
+    channels: dict[str, Channel] = field(default_factory=dict)
+    roles: dict[str, Role] = field(default_factory=dict)
+    steps: dict[str, int] = field(default_factory=dict)
+    fail_points: list[FailPointAt] = field(default_factory=list)
+    metrics_on: dict[str, list[Metric]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, spec: Spec) -> "SpecIndex":
+        index = cls(spec)
+        add = index._add
+        add(spec.product.id, "product", ("product",))
+        for i, c in enumerate(spec.product.components):
+            add(c.id, "component", ("product", "components", i))
+        for section, kind in (("facilitating", "facilitating"), ("channels", "channel"),
+                              ("roles", "role"), ("touchpoints", "touchpoint"),
+                              ("metrics", "metric"), ("recovery", "recovery")):
+            for i, item in enumerate(getattr(spec, section)):
+                add(item.id, kind, (section, i))
+        for i, step in enumerate(spec.steps):
+            add(step.id, "step", ("blueprint", "steps", i))
+            index.steps.setdefault(step.id, i)
+            for j, fp in enumerate(step.fail_points):
+                add(fp.id, "fail-point", ("blueprint", "steps", i, "fail_points", j))
+                index.fail_points.append(FailPointAt(i, j, step, fp))
+        for ch in spec.channels:
+            index.channels.setdefault(ch.id, ch)
+        for role in spec.roles:
+            index.roles.setdefault(role.id, role)
+        for metric in spec.metrics:
+            if metric.measures:
+                index.metrics_on.setdefault(metric.measures, []).append(metric)
+        return index
+
+    def _add(self, id_: str, kind: str, path: Path) -> None:
+        self.ids.setdefault(id_, []).append(Located(kind, path))
+
+    def kind_of(self, id_: str) -> str | None:
+        found = self.ids.get(id_)
+        return found[0].kind if found else None
+
+    def ids_of(self, kind: str) -> list[str]:
+        return [i for i, locs in self.ids.items() if locs[0].kind == kind]
+
+    def reaches_live(self, channel_id: str) -> bool:
+        """Whether the channel is live or its `escalates_to` chain reaches a live one."""
+        seen: set[str] = set()
+        current: str | None = channel_id
+        while current and current not in seen:
+            seen.add(current)
+            channel = self.channels.get(current)
+            if channel is None:
+                return False
+            if channel.mode == "live":
+                return True
+            current = channel.escalates_to
+        return False
+
+    def next_steps(self, i: int) -> list[str]:
+        """The ids that follow step `i` (explicit `next`, else the next step in the list)."""
+        step = self.spec.steps[i]
+        if step.next is not None:
+            return list(step.next)
+        if i + 1 < len(self.spec.steps):
+            return [self.spec.steps[i + 1].id]
+        return []

@@ -1,0 +1,420 @@
+"""Text -> plain data + SourceMap + file-level diagnostics.
+
+Parsing is libyaml's (PyYAML's CParser, a C core) event stream; this module builds the plain
+data from the events itself instead of letting PyYAML construct it, because that is where
+servicespec needs to differ from PyYAML:
+- YAML 1.2 core-schema scalars (`no`, `on`, `2024-01-01` stay strings; PyYAML is YAML 1.1);
+- every key and value keeps its span (SourceMap);
+- duplicate keys are reported (PyYAML keeps the last one silently);
+- no tags are constructed, so nothing from the file ever names Python code;
+- limits on depth, node count and alias expansion hold against bombs, checked while the
+  stream is read, so memory and time stay bounded. Building from events is iterative:
+  10,000-level nesting cannot overflow the C stack.
+JSON is YAML 1.2, so `.json` files take the same path and get the same positions.
+"""
+
+from __future__ import annotations
+
+import codecs
+import math
+import re
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any
+
+import yaml
+
+from .diagnostics import FILE_CODES, Diagnostic, Severity
+from .source import Path, RawSpan, SourceMap, Span
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Input limits; each one exceeded is an SS009 finding, never a hang."""
+
+    max_file_bytes: int = 10 * 1024 * 1024
+    max_depth: int = 64
+    max_nodes: int = 500_000
+    max_alias_nodes: int = 10_000
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass
+class Loaded:
+    """What the loader makes of one file."""
+
+    file: str
+    text: str
+    data: Any = None
+    source: SourceMap = field(default_factory=SourceMap)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the data can be handed to the model."""
+        return isinstance(self.data, dict)
+
+
+def file_diagnostic(file: str, code: str, message: str, span: Span,
+                    severity: Severity = Severity.ERROR) -> Diagnostic:
+    return Diagnostic(code, FILE_CODES[code], severity, message, file,
+                      span.line, span.column, span.end_line, span.end_column)
+
+
+def _raw_to_span(raw: RawSpan) -> Span:
+    return Span.from_raw(raw)
+
+
+# --- reading bytes -------------------------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def read_file(path: str | FsPath, limits: Limits = DEFAULT_LIMITS,
+              display: str | None = None) -> Loaded:
+    """Read and load one file; every failure becomes a diagnostic naming the file."""
+    name = display or str(path)
+    try:
+        st = FsPath(path).stat()
+        if not stat.S_ISREG(st.st_mode):
+            # a FIFO or device would block or never end: refuse before opening it
+            return _unreadable(name, "is not a regular file (a FIFO, device or socket?): "
+                                     "lint spec files only")
+        if st.st_size > limits.max_file_bytes:
+            return Loaded(name, "", diagnostics=[file_diagnostic(
+                name, "SS009",
+                f"file is {st.st_size:,} bytes, over the limit of {limits.max_file_bytes:,}: "
+                "split the service into smaller specs or raise `max_file_bytes`",
+                Span(1, 1, 1, 1))])
+        with open(path, "rb") as fh:
+            raw = fh.read(limits.max_file_bytes + 1)
+    except OSError as exc:
+        return _unreadable(name, f"cannot be read: {exc.strerror or exc}")
+    return load_bytes(raw, name, limits)
+
+
+def _unreadable(name: str, why: str) -> Loaded:
+    return Loaded(name, "", diagnostics=[file_diagnostic(
+        name, "SS010", f"file {why}", Span(1, 1, 1, 1))])
+
+
+def load_bytes(raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
+    if len(raw) > limits.max_file_bytes:
+        return Loaded(file, "", diagnostics=[file_diagnostic(
+            file, "SS009",
+            f"file is over the limit of {limits.max_file_bytes:,} bytes: split the service "
+            "into smaller specs or raise `max_file_bytes`", Span(1, 1, 1, 1))])
+    encoding = "utf-8"
+    for bom, enc in _BOMS:
+        if raw.startswith(bom):
+            raw, encoding = raw[len(bom):], enc
+            break
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n")
+        column = exc.start - (before.rfind(b"\n") + 1)
+        text = raw.decode(encoding, errors="replace")
+        return Loaded(file, text, diagnostics=[file_diagnostic(
+            file, "SS001",
+            f"invalid {encoding.upper()} (byte 0x{raw[exc.start]:02x}): save the file as UTF-8",
+            Span(line + 1, column + 1, line + 1, column + 2))])
+    return load_text(text, file, limits)
+
+
+# --- YAML 1.2 core schema ------------------------------------------------------------------
+
+_NULL = {"", "~", "null", "Null", "NULL"}
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False,
+         "FALSE": False}
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_INT8 = re.compile(r"0o[0-7]+\Z")
+_INT16 = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
+_NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
+_MAYBE_NOT_STR = frozenset("0123456789+-.~nNtTfF")
+
+_TAG = "tag:yaml.org,2002:"
+
+
+def resolve_plain(value: str) -> Any:
+    """A plain (unquoted, untagged) scalar under the YAML 1.2 core schema."""
+    if value and value[0] not in _MAYBE_NOT_STR:
+        return value
+    if value in _NULL:
+        return None
+    if value in _BOOL:
+        return _BOOL[value]
+    try:
+        if _INT.match(value):
+            return int(value)
+        if _INT8.match(value):
+            return int(value[2:], 8)
+        if _INT16.match(value):
+            return int(value[2:], 16)
+    except ValueError:  # more digits than Python converts: it is not a sensible number
+        return value
+    if _FLOAT.match(value):
+        return float(value)
+    if _INF.match(value):
+        return -math.inf if value[0] == "-" else math.inf
+    if _NAN.match(value):
+        return math.nan
+    return value
+
+
+class _Stop(Exception):
+    """Loading ends here; the diagnostic has been recorded."""
+
+
+_DROP = object()  # a key whose value is read but not kept
+
+
+class _Builder:
+    def __init__(self, file: str, limits: Limits) -> None:
+        self.file = file
+        self.limits = limits
+        self.source = SourceMap()
+        self.diagnostics: list[Diagnostic] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.nodes = 0
+        self.alias_nodes = 0
+
+    def report(self, code: str, message: str, raw: RawSpan) -> None:
+        self.diagnostics.append(file_diagnostic(self.file, code, message, _raw_to_span(raw)))
+
+    def limit(self, message: str, raw: RawSpan) -> None:
+        self.report("SS009", message, raw)
+        raise _Stop
+
+    def scalar(self, ev: Any, raw: RawSpan) -> Any:
+        tag = ev.tag
+        value = ev.value
+        if tag is None:
+            return resolve_plain(value) if ev.implicit[0] else value
+        if tag == "!" or tag == _TAG + "str":
+            return value
+        if tag in (_TAG + "int", _TAG + "float", _TAG + "bool", _TAG + "null"):
+            return resolve_plain(value)
+        self.unsupported_tag(tag, raw)
+        return value
+
+    def unsupported_tag(self, tag: str, raw: RawSpan) -> None:
+        shown = tag.replace(_TAG, "!!")
+        self.report("SS002", f"YAML tag '{shown}' is not supported: a spec holds plain data "
+                             "only; remove the tag", raw)
+
+    def build(self, events: Any) -> Any:
+        limits = self.limits
+        source_keys = self.source.keys
+        source_values = self.source.values
+        # frame: [container, path, pending key (None until a key is read), key span, anchor,
+        #         node count at start]
+        stack: list[list[Any]] = []
+        root: Any = None
+        have_root = False
+        documents = 0
+
+        for ev in events:
+            cls = type(ev)
+            if cls is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    m = ev.start_mark
+                    self.report("SS001", "several YAML documents in one file: a spec file "
+                                "holds one service; split the documents into files",
+                                (m.line, m.column, m.line, m.column + 3))
+                    raise _Stop
+                continue
+            if cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
+                frame = stack.pop()
+                sm, em = frame[6], ev.end_mark
+                if frame[1] is not None:
+                    source_values[frame[1]] = (sm.line, sm.column, em.line, em.column)
+                if frame[4] is not None:
+                    self.anchors[frame[4]] = (frame[0], self.nodes - frame[5] + 1)
+                continue
+            if cls not in _NODE_EVENTS:
+                continue
+
+            sm, em = ev.start_mark, ev.end_mark
+            raw = (sm.line, sm.column, em.line, em.column)
+            self.nodes += 1
+            if self.nodes > limits.max_nodes:
+                self.limit(f"more than {limits.max_nodes:,} YAML nodes: split the service "
+                           "or raise `max_nodes`", raw)
+
+            # A node is either a mapping key, a mapping value, a sequence item or the root.
+            parent = stack[-1] if stack else None
+            if parent is not None and type(parent[0]) is dict and parent[2] is None:
+                self.mapping_key(parent, ev, cls, raw)
+                continue
+
+            if cls is yaml.AliasEvent:
+                value = self.alias(ev, raw)
+            elif cls is yaml.ScalarEvent:
+                value = self.scalar(ev, raw)
+            else:
+                value = {} if cls is yaml.MappingStartEvent else []
+                if ev.tag not in (None, "!", _TAG + "map", _TAG + "seq"):
+                    self.unsupported_tag(ev.tag, raw)
+
+            if parent is None:
+                path: Path | None = ()
+                root, have_root = value, True
+            else:
+                container = parent[0]
+                if type(container) is list:
+                    path = parent[1] + (len(container),) if parent[1] is not None else None
+                    container.append(value)
+                else:
+                    key = parent[2]
+                    parent[2] = None
+                    if key is _DROP:
+                        path = None
+                    else:
+                        container[key] = value
+                        path = parent[1] + (key,) if parent[1] is not None else None
+                        if path is not None:
+                            source_keys[path] = parent[3]
+
+            if cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
+                if len(stack) >= limits.max_depth:
+                    self.limit(f"nesting deeper than {limits.max_depth} levels: a spec is "
+                               "never this deep; check the indentation", raw)
+                stack.append([value, path, None, None, ev.anchor, self.nodes, sm])
+            else:
+                if path is not None:
+                    source_values[path] = raw
+                if ev.anchor is not None and cls is yaml.ScalarEvent:
+                    self.anchors[ev.anchor] = (value, 1)
+        return root if have_root else None
+
+    def mapping_key(self, parent: list[Any], ev: Any, cls: type, raw: RawSpan) -> None:
+        if cls is yaml.ScalarEvent:
+            key = ev.value  # keys are names: always strings, whatever they look like
+        elif cls is yaml.AliasEvent and isinstance(self.anchors.get(ev.anchor, (None,))[0], str):
+            key = self.anchors[ev.anchor][0]
+        else:
+            self.report("SS002", "a mapping key must be a plain name, not a list, mapping "
+                                 "or alias", raw)
+            if cls in (yaml.MappingStartEvent, yaml.SequenceStartEvent):
+                raise _Stop  # skipping a complex key's subtree is not worth the machinery
+            parent[2], parent[3] = _DROP, raw
+            return
+        container = parent[0]
+        if key == "<<":
+            self.report("SS002", "merge keys (<<) are not part of YAML 1.2: write the keys "
+                                 "out, or use an anchor for the whole value", raw)
+            parent[2], parent[3] = _DROP, raw
+            return
+        if key in container:
+            first = self.source.keys.get(parent[1] + (key,)) if parent[1] is not None else None
+            where = f" (first at line {first[0] + 1})" if first else ""
+            self.report("SS004", f"duplicate key '{key}'{where}: YAML keeps only the last "
+                                 "value; remove one of them", raw)
+        parent[2], parent[3] = key, raw
+
+    def alias(self, ev: Any, raw: RawSpan) -> Any:
+        if ev.anchor not in self.anchors:
+            self.report("SS001", f"alias '*{ev.anchor}' names no anchor defined before it",
+                        raw)
+            return None
+        value, size = self.anchors[ev.anchor]
+        self.alias_nodes += size
+        if self.alias_nodes > self.limits.max_alias_nodes:
+            self.limit(f"aliases expand to more than {self.limits.max_alias_nodes:,} nodes "
+                       "(an alias bomb?): write the values out or raise `max_alias_nodes`",
+                       raw)
+        return value
+
+
+_NODE_EVENTS = frozenset({yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent,
+                          yaml.AliasEvent})
+
+
+def load_text(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
+    """Parse one document; every problem becomes a diagnostic, nothing is raised."""
+    loaded = Loaded(file, text)
+    builder = _Builder(file, limits)
+    data: Any = None
+    try:
+        data = builder.build(yaml.parse(text, Loader=yaml.CSafeLoader))
+    except _Stop:
+        data = None
+    except yaml.MarkedYAMLError as exc:
+        builder.diagnostics.append(_syntax_diagnostic(file, exc, text))
+        data = None
+    except yaml.YAMLError as exc:  # libyaml reader errors carry a position of their own
+        builder.diagnostics.append(_reader_diagnostic(file, exc, text))
+        data = None
+    loaded.source = builder.source
+    loaded.diagnostics = builder.diagnostics
+    if data is not None and not isinstance(data, dict) or (
+            data is None and not builder.diagnostics):
+        what = "empty" if data is None else f"a {_kind(data)}"
+        loaded.diagnostics.append(file_diagnostic(
+            file, "SS002", f"the file is {what}: a spec is a mapping that starts with "
+                           "`apiVersion: servicespec/v1` and `kind: Service` "
+                           "(`servicespec init` writes a starter)", Span(1, 1, 1, 1)))
+        data = None
+    loaded.data = data
+    return loaded
+
+
+def _kind(value: Any) -> str:
+    return {list: "list", str: "string", int: "number", float: "number",
+            bool: "boolean"}.get(type(value), type(value).__name__)
+
+
+def _syntax_diagnostic(file: str, exc: yaml.MarkedYAMLError, text: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line, mark.column) if mark else (0, 0)
+    problem = exc.problem or "invalid YAML"
+    message = f"YAML syntax error: {problem}"
+    if exc.context:
+        message += f" ({exc.context}"
+        if exc.context_mark and mark and exc.context_mark.line != mark.line:
+            message += f" at line {exc.context_mark.line + 1}"
+        message += ")"
+    line, column = _clamp(text, line, column)
+    if "\t" in text.split("\n")[line][: column + 1]:
+        message += ": indent with spaces, YAML does not allow tabs there"
+    return file_diagnostic(file, "SS001", message, Span(line + 1, column + 1, line + 1,
+                                                          column + 2))
+
+
+def _reader_diagnostic(file: str, exc: yaml.YAMLError, text: str) -> Diagnostic:
+    position = getattr(exc, "position", None)
+    line = column = 0
+    if isinstance(position, int):
+        before = text[:position]
+        line = before.count("\n")
+        column = position - (before.rfind("\n") + 1)
+    reason = getattr(exc, "reason", None) or str(exc)
+    character = getattr(exc, "character", None)
+    message = f"YAML syntax error: {reason}"
+    if isinstance(character, int):
+        message += f" (character U+{character:04X}): remove it or quote it as an escape"
+    line, column = _clamp(text, line, column)
+    return file_diagnostic(file, "SS001", message, Span(line + 1, column + 1, line + 1,
+                                                          column + 2))
+
+
+def _clamp(text: str, line: int, column: int) -> tuple[int, int]:
+    """Keep a position inside the file (libyaml may point one past the last line)."""
+    lines = text.split("\n")
+    line = max(0, min(line, len(lines) - 1))
+    column = max(0, min(column, len(lines[line])))
+    return line, column

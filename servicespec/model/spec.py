@@ -1,0 +1,332 @@
+"""The pydantic models of the servicespec v1 format (`docs/spec-format.md`).
+
+Models check one object's shape only. Anything across objects — references, design
+judgement — is a rule, so users can configure and suppress it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from .types import DurationField, TargetField
+
+API_VERSION = "servicespec/v1"
+KIND = "Service"
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=100)]
+Ref = Annotated[str, StringConstraints(min_length=1)]
+Phase = Literal["before", "during", "after"]
+Handover = Literal["warm", "cold"]
+Stage = Literal["frontstage", "backstage", "support"]
+
+PETALS = ("information", "consultation", "order-taking", "hospitality", "safekeeping",
+          "exceptions", "billing", "payment")
+FACILITATING_PETALS = ("information", "order-taking", "billing", "payment")
+Petal = Literal["information", "consultation", "order-taking", "hospitality", "safekeeping",
+                "exceptions", "billing", "payment"]
+
+ChannelKind = Literal["in-person", "phone", "live-chat", "email", "social", "video",
+                      "knowledge-base", "community", "chatbot", "ivr", "ussd", "kiosk", "web",
+                      "app", "sms"]
+ChannelMode = Literal["live", "self-service", "automated"]
+# a person answers / a bot or IVR answers / everything else the customer does alone
+CHANNEL_MODE_BY_KIND: dict[str, str] = {
+    **dict.fromkeys(("phone", "live-chat", "email", "social", "video", "in-person"), "live"),
+    **dict.fromkeys(("chatbot", "ivr", "ussd"), "automated"),
+}
+
+MetricType = Literal["csat", "nps", "ces", "first-contact-resolution", "first-response-time",
+                     "resolution-time", "retention", "delivery-time", "error-rate",
+                     "completion-rate", "consistency", "availability", "custom"]
+MetricKind = Literal["outcome", "experience", "relationship"]
+METRIC_KIND_BY_TYPE: dict[str, str] = {
+    **dict.fromkeys(("csat", "ces", "first-contact-resolution", "first-response-time",
+                     "resolution-time"), "experience"),
+    **dict.fromkeys(("delivery-time", "error-rate", "completion-rate", "consistency",
+                     "availability"), "outcome"),
+    **dict.fromkeys(("nps", "retention"), "relationship"),
+}
+
+
+class SpecModel(BaseModel):
+    """Common rules of every object: frozen, no unknown keys, `x-` keys and nulls dropped."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        coerce_numbers_to_str=True,
+        populate_by_name=True,
+        json_schema_extra={"patternProperties": {"^x-": {}}},
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_extensions_and_nulls(cls, data: Any) -> Any:
+        # `x-` keys are the team's own data; an explicit null means "not given"
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items()
+                    if v is not None and not (isinstance(k, str) and k.startswith("x-"))}
+        return data
+
+
+def _d(text: str, **kw: Any) -> Any:
+    return Field(description=text, **kw)
+
+
+class Metadata(SpecModel):
+    id: Id = _d("The service's id (a lowercase slug), unique in the catalogue.")
+    name: str = _d("The service's name as customers and staff know it.")
+    owner: Optional[str] = _d("The team that owns the service.", default=None)
+    description: Optional[str] = _d("What the service is, in a sentence or two.", default=None)
+    version: Optional[str] = _d("The spec's own version, free text.", default=None)
+    tags: list[str] = _d("Free labels for search and grouping.", default_factory=list)
+
+
+class Component(SpecModel):
+    id: Id = _d("The component's id.")
+    name: Optional[str] = _d("What the component is.", default=None)
+    kind: Optional[Literal["goods", "access", "service-action"]] = _d(
+        "ITIL 4: goods, access to resources, or a service action.", default=None)
+    visible: Optional[bool] = _d("Whether customers see this component.", default=None)
+    owner: Optional[Ref] = _d("The role (id) that answers for the component.", default=None)
+
+
+class Product(SpecModel):
+    id: Id = _d("The product's id; `product` when not set.", default="product")
+    name: str = _d("The core service product: what the customer pays for.")
+    need: Optional[str] = _d("The need it fulfils or the problem it solves.", default=None)
+    outcomes: list[str] = _d("What the customer gets.", default_factory=list)
+    revenue: Optional[str] = _d("How it earns (fee, subscription, interest…); `none` when free.",
+                                default=None)
+    components: list[Component] = _d("ITIL 4: the resources configured behind the product.",
+                                     default_factory=list)
+
+
+class Facilitating(SpecModel):
+    id: Id = _d("The facilitating service's id.")
+    name: Optional[str] = _d("The customer service's name.", default=None)
+    type: Petal = _d("Flower of Service petal. Facilitating petals: information, order-taking, "
+                     "billing, payment; enhancing: consultation, hospitality, safekeeping, "
+                     "exceptions (complaints, problem solving, restitution).")
+    phases: list[Phase] = _d("When it is offered: before, during and/or after purchase.",
+                             default_factory=list)
+    channels: list[Ref] = _d("Channels (ids) through which customers reach it.",
+                             default_factory=list)
+    roles: list[Ref] = _d("Roles (ids) who deliver it.", default_factory=list)
+    billed: bool = _d("Whether it is charged for; customer service is normally not.",
+                      default=False)
+    description: Optional[str] = _d("What it does for the customer.", default=None)
+
+
+class Channel(SpecModel):
+    id: Id = _d("The channel's id.")
+    name: Optional[str] = _d("The channel's name.", default=None)
+    kind: ChannelKind = _d("What sort of channel it is.")
+    mode: ChannelMode = _d("live (a person answers), self-service, or automated (a bot or IVR "
+                           "answers). Defaults from `kind`.", default="self-service")
+    hours: Optional[str] = _d("Opening hours: `24/7` or free text.", default=None)
+    escalates_to: Optional[Ref] = _d("The channel (id) where this one hands the customer to a "
+                                     "person.", default=None)
+    handover: Optional[Handover] = _d("warm (context travels with the customer) or cold.",
+                                      default=None)
+    response_time: Optional[DurationField] = _d("Target time to answer.", default=None)
+    complaints: bool = _d("This channel takes complaints, and customers are told so.",
+                          default=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _mode_from_kind(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("mode") is None and isinstance(
+                data.get("kind"), str):
+            data = {**data, "mode": CHANNEL_MODE_BY_KIND.get(data["kind"], "self-service")}
+        return data
+
+
+class Skills(SpecModel):
+    technical: list[str] = _d("Technical competence for delivering the product.",
+                              default_factory=list)
+    interpersonal: list[str] = _d("Empathy, communication, conflict resolution: customer "
+                                  "service skills.", default_factory=list)
+
+
+class Role(SpecModel):
+    id: Id = _d("The role's id.")
+    name: Optional[str] = _d("The role's name.", default=None)
+    stage: Optional[Stage] = _d("Where the role works: frontstage, backstage or support.",
+                                default=None)
+    skills: Skills = _d("Technical and interpersonal skills.", default_factory=Skills)
+    authority: Optional[str] = _d("What the role may grant without asking, e.g. `refund up to "
+                                  "50 EUR`.", default=None)
+    kind: Literal["human", "system"] = _d("human, or system for a bot, kiosk or automated "
+                                          "process.", default="human")
+
+
+class Touchpoint(SpecModel):
+    id: Id = _d("The touchpoint's id.")
+    name: Optional[str] = _d("The touchpoint's name.", default=None)
+    channel: Optional[Ref] = _d("The channel (id) the contact happens through.", default=None)
+    phase: Optional[Phase] = _d("before, during or after purchase.", default=None)
+    serves: Optional[Ref] = _d("The product's id or a facilitating service's id.", default=None)
+    evidence: list[str] = _d("Physical or digital evidence the customer sees.",
+                             default_factory=list)
+
+
+class Action(SpecModel):
+    role: Optional[Ref] = _d("The role (id) that acts.", default=None)
+    action: str = _d("What is done.")
+
+
+def _actions_from_strings(value: Any) -> Any:
+    if isinstance(value, list):
+        return [{"action": v} if isinstance(v, str) else v for v in value]
+    return value
+
+
+class FailPoint(SpecModel):
+    id: Id = _d("The fail point's id.")
+    description: Optional[str] = _d("What goes wrong.", default=None)
+    severity: Optional[Literal["low", "medium", "high"]] = _d("How badly it hurts the "
+                                                              "customer.", default=None)
+    prevention: Optional[str] = _d("The fail-safe (poka-yoke) that keeps it from happening.",
+                                   default=None)
+    detected_by: Optional[Ref] = _d("The metric (id) that detects it.", default=None)
+
+
+class Wait(SpecModel):
+    expected: Optional[DurationField] = _d("The expected wait.", default=None)
+    max: Optional[DurationField] = _d("The standard the customer must not wait past.",
+                                      default=None)
+    message: Optional[str] = _d("What tells the customer how long (a tracker, an SMS).",
+                                default=None)
+
+
+class Handoff(SpecModel):
+    context: Optional[str] = _d("How the case travels when the owner changes (shared record, "
+                                "ticket).", default=None)
+    handover: Optional[Handover] = _d("warm (default when `context` is given) or cold.",
+                                      default=None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _warm_with_context(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("handover") is None and data.get("context"):
+            data = {**data, "handover": "warm"}
+        return data
+
+
+class Step(SpecModel):
+    id: Id = _d("The step's id.")
+    name: Optional[str] = _d("The step's name (the column header).", default=None)
+    phase: Optional[Phase] = _d("before, during or after purchase.", default=None)
+    evidence: list[str] = _d("Lane 1: physical evidence.", default_factory=list)
+    customer: Optional[str] = _d("Lane 2: what the customer does.", default=None)
+    touchpoint: Optional[Ref] = _d("Where the step crosses the line of interaction "
+                                   "(touchpoint id).", default=None)
+    frontstage: list[Action] = _d("Lane 3: visible contact-employee or system actions: "
+                                  "`{role, action}` or text.", default_factory=list)
+    backstage: list[Action] = _d("Lane 4: invisible actions: `{role, action}` or text.",
+                                 default_factory=list)
+    support: list[str] = _d("Lane 5: support processes and systems.", default_factory=list)
+    fail_points: list[FailPoint] = _d("Where the step can go wrong.", default_factory=list)
+    wait: Optional[Wait] = _d("A duration (the expected wait) or `{expected, max, message}`.",
+                              default=None)
+    collects: list[str] = _d("Data items asked of the customer at this step.",
+                             default_factory=list)
+    handoff: Optional[Handoff] = _d("How the case travels when the owner changes here.",
+                                    default=None)
+    decision: bool = _d("True where the journey branches here.", default=False)
+    next: Optional[list[Ref]] = _d("Step ids that follow (default: the next step); `[]` ends "
+                                   "the journey here.", default=None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthands(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for lane in ("frontstage", "backstage"):
+            if lane in data:
+                data[lane] = _actions_from_strings(data[lane])
+        if isinstance(data.get("wait"), (str, int, float)) and not isinstance(
+                data.get("wait"), bool):
+            data["wait"] = {"expected": data["wait"]}
+        return data
+
+
+class Blueprint(SpecModel):
+    steps: list[Step] = _d("The journey, one step per column of the blueprint.",
+                           default_factory=list)
+
+
+class Metric(SpecModel):
+    id: Id = _d("The metric's id.")
+    name: Optional[str] = _d("The metric's name.", default=None)
+    measures: Optional[Ref] = _d("What it measures: the product, a facilitating service, a "
+                                 "touchpoint, a step or a fail point (id).", default=None)
+    type: MetricType = _d("What sort of measure it is.")
+    kind: Optional[MetricKind] = _d("outcome, experience or relationship; defaults from `type`, "
+                                    "required for `custom`.", default=None)
+    target: Optional[TargetField] = _d("`OP NUMBER[UNIT]`, e.g. `>= 4.5`, `< 1%`, `<= 2d`.",
+                                       default=None)
+    source: Optional[str] = _d("Where the data comes from.", default=None)
+    owner: Optional[str] = _d("Who answers for the number.", default=None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_from_type(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("kind") is None:
+            kind = METRIC_KIND_BY_TYPE.get(data.get("type"))  # type: ignore[arg-type]
+            if kind:
+                data = {**data, "kind": kind}
+            elif data.get("type") == "custom":
+                raise ValueError("a `custom` metric needs `kind`: outcome, experience or "
+                                 "relationship")
+        return data
+
+
+class Recovery(SpecModel):
+    id: Id = _d("The recovery process's id.")
+    name: Optional[str] = _d("The recovery process's name.", default=None)
+    covers: list[Ref] = _d("Fail point ids, or step ids meaning all their fail points.",
+                           default_factory=list)
+    trigger: Optional[str] = _d("What starts it.", default=None)
+    owner: Optional[Ref] = _d("The role (id) that runs it.", default=None)
+    channel: Optional[Ref] = _d("The channel (id) through which the customer is contacted or "
+                                "reaches it.", default=None)
+    response_time: Optional[DurationField] = _d("Time to acknowledge.", default=None)
+    resolve_time: Optional[DurationField] = _d("Time to resolve.", default=None)
+    actions: list[str] = _d("acknowledge, apologise, explain, fix, compensate, follow-up, log, "
+                            "root-cause, or free text.", default_factory=list)
+    compensation: Optional[str] = _d("What the customer is given.", default=None)
+
+
+class Spec(SpecModel):
+    """A servicespec v1 file: one service."""
+
+    model_config = ConfigDict(title="servicespec v1 service spec")
+
+    api_version: Literal["servicespec/v1"] = Field(alias="apiVersion",
+                                                   description="Always `servicespec/v1`.")
+    kind: Literal["Service"] = _d("Always `Service`.")
+    metadata: Metadata = _d("The service's identity and owner.")
+    product: Product = _d("The core service product: what the customer pays for.")
+    facilitating: list[Facilitating] = _d("Facilitating (customer) services: supplementary, "
+                                          "not billed, before / during / after purchase.",
+                                          default_factory=list)
+    channels: list[Channel] = _d("Channels through which customers reach the organisation.",
+                                 default_factory=list)
+    roles: list[Role] = _d("People (and systems) who deliver the service.",
+                           default_factory=list)
+    touchpoints: list[Touchpoint] = _d("Points of contact between customer and organisation.",
+                                       default_factory=list)
+    blueprint: Blueprint = _d("The journey as steps across the five lanes.",
+                              default_factory=Blueprint)
+    metrics: list[Metric] = _d("What is measured, on what, against which target.",
+                               default_factory=list)
+    recovery: list[Recovery] = _d("Service recovery processes.", default_factory=list)
+
+    @property
+    def steps(self) -> list[Step]:
+        return self.blueprint.steps

@@ -1,0 +1,25 @@
+"""`--format json`: the public, versioned shape documented in docs/output-formats.md."""
+
+from __future__ import annotations
+
+import json
+
+from ..api import LintResult
+from ..diagnostics import Severity
+
+
+def document(result: LintResult) -> dict[str, object]:
+    return {
+        "version": 1,
+        "findings": [d.to_dict() for d in result.diagnostics],
+        "summary": {
+            "files": len(result.files),
+            "errors": result.count(Severity.ERROR),
+            "warnings": result.count(Severity.WARNING),
+            "infos": result.count(Severity.INFO),
+        },
+    }
+
+
+def render(result: LintResult) -> str:
+    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,65 @@
+"""The default, human output: `file:line:col: CODE severity: message`, source and caret."""
+
+from __future__ import annotations
+
+from ..api import LintResult
+from ..diagnostics import Diagnostic, Severity
+from .safe import terminal_safe
+
+_COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"\033[{code}m{text}\033[0m" if color else text
+
+
+def render(result: LintResult, *, color: bool = False, source: bool = True) -> str:
+    lines: list[str] = []
+    for file_result in result.files:
+        texts: list[str] | None = None
+        for diag in file_result.diagnostics:
+            lines.append(_headline(diag, color))
+            if source:
+                if texts is None:
+                    texts = _read_lines(diag.file)
+                lines += _snippet(diag, texts)
+    lines.append(summary(result))
+    return "\n".join(lines) + "\n"
+
+
+def _headline(diag: Diagnostic, color: bool) -> str:
+    where = _paint(f"{terminal_safe(diag.file)}:{diag.line}:{diag.column}:", "1", color)
+    code = _paint(f"{diag.code} {diag.severity.value}:", _COLORS[diag.severity], color)
+    return f"{where} {code} {terminal_safe(diag.message)}"
+
+
+def _read_lines(file: str) -> list[str]:
+    try:
+        with open(file, encoding="utf-8", errors="replace") as fh:
+            return fh.read(2_000_000).splitlines()
+    except OSError:
+        return []
+
+
+def _snippet(diag: Diagnostic, texts: list[str]) -> list[str]:
+    if not 1 <= diag.line <= len(texts):
+        return []
+    text = texts[diag.line - 1]
+    if len(text) > 200:  # a 1 MB single line is not worth showing whole
+        start = max(0, diag.column - 60)
+        text, column = text[start:start + 160], diag.column - start
+    else:
+        column = diag.column
+    gutter = str(diag.line).rjust(5)
+    safe = terminal_safe(text.replace("\t", " "))
+    return [f"{gutter} | {safe}", f"{' ' * 5} | {' ' * (column - 1)}^"]
+
+
+def summary(result: LintResult) -> str:
+    files = len(result.files)
+    noun = "file" if files == 1 else "files"
+    counts = [(result.count(s), s.value) for s in Severity]
+    parts = [f"{n} {word}{'' if n == 1 or word == 'info' else 's'}" for n, word in counts if n]
+    if not parts:
+        return f"All clean: {files} {noun} checked."
+    return f"{', '.join(parts)} in {files} {noun}."

@@ -1,0 +1,95 @@
+"""What a rule is: metadata, options, documentation and a check."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from dataclasses import dataclass
+from typing import Any, ClassVar, Iterable, Iterator, NamedTuple
+
+from pydantic import BaseModel, ConfigDict
+
+from ..diagnostics import Severity
+from ..index import SpecIndex
+from ..model.spec import Spec
+from ..source import Path
+
+GROUPS = {
+    "SS0": "the file itself",
+    "SS1": "offering: core product vs facilitating services",
+    "SS2": "channels and escalation",
+    "SS3": "journey and blueprint",
+    "SS4": "fail points, waits and recovery",
+    "SS5": "handoffs: don't pass the customer around",
+    "SS6": "metrics: product and customer service measured apart",
+    "SS7": "people",
+}
+
+
+class Finding(NamedTuple):
+    """What a rule reports: where (a model path), what, and an optional severity change."""
+
+    path: Path
+    message: str
+    severity: Severity | None = None
+
+
+class NoOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Rule:
+    """One design check. Subclasses set the metadata and implement `check`.
+
+    The class docstring is the user documentation: why the rule exists (with its grounding),
+    then `Bad:` and `Good:` YAML fragments. A fragment replaces the same top-level sections of
+    the starter spec (`servicespec init`); a test checks that Bad fires and Good does not.
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    summary: ClassVar[str]
+    Options: ClassVar[type[BaseModel]] = NoOptions
+    # file-level codes are reported by the loader, the model or the engine, not by check()
+    file_level: ClassVar[bool] = False
+
+    @property
+    def group(self) -> str:
+        return self.code[:3]
+
+    def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
+        return iter(())
+
+    @classmethod
+    def docs(cls) -> "RuleDocs":
+        return RuleDocs.parse(inspect.getdoc(cls) or "")
+
+
+@dataclass(frozen=True)
+class RuleDocs:
+    why: str
+    bad: str
+    good: str
+
+    @classmethod
+    def parse(cls, text: str) -> "RuleDocs":
+        parts = re.split(r"^(Bad|Good):\s*$", text, flags=re.M)
+        why = parts[0].strip()
+        blocks = dict(zip(parts[1::2], parts[2::2]))
+        return cls(why, _yaml_block(blocks.get("Bad", "")), _yaml_block(blocks.get("Good", "")))
+
+
+def _yaml_block(text: str) -> str:
+    match = re.search(r"```yaml\n(.*?)```", text, flags=re.S)
+    return match[1] if match else ""
+
+
+def finding(path: Path, message: str, severity: Severity | None = None) -> Finding:
+    return Finding(tuple(path), message, severity)
+
+
+def each(items: Iterable[Any], *prefix: Any) -> Iterator[tuple[Path, Any]]:
+    """(path, item) for a section's list: `each(spec.channels, "channels")`."""
+    for i, item in enumerate(items):
+        yield (*prefix, i), item

@@ -1,0 +1,227 @@
+"""SS1 — offering: the core product kept apart from the facilitating services."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from ..diagnostics import Severity
+from ..index import SpecIndex
+from ..model.spec import FACILITATING_PETALS, Spec
+from .base import Finding, Rule, finding
+
+E, W = Severity.ERROR, Severity.WARNING
+
+
+class ProductWithoutOutcomes(Rule):
+    """The core product is what the customer pays for. A product that names neither the need
+    it meets nor the outcomes the customer gets cannot be designed or measured against
+    anything.
+
+    Bad:
+    ```yaml
+    product:
+      id: hotel-stay
+      name: Hotel stay
+      revenue: room rate
+    ```
+
+    Good:
+    ```yaml
+    product:
+      id: hotel-stay
+      name: Hotel stay
+      need: A safe, quiet place to sleep away from home
+      outcomes: [A clean room ready at check-in time]
+      revenue: room rate
+    ```
+    """
+
+    code, name, severity = "SS101", "product-without-outcomes", W
+    summary = "the product names neither an outcome nor a need"
+
+    def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
+        product = spec.product
+        if not product.outcomes and not product.need:
+            yield finding(("product",), f"product '{product.id}' names neither a need nor "
+                          "outcomes: add `need:` and `outcomes:` (what is the customer "
+                          "paying for?)")
+
+
+class ProductWithoutSupportChannel(Rule):
+    """Customer service supports the product before, during and after purchase. When no
+    facilitating service is offered `during` or `after` through a channel, nobody helps once
+    the customer has bought.
+
+    Bad:
+    ```yaml
+    facilitating:
+      - {id: room-info, name: Room information, type: information, phases: [before],
+         channels: [website]}
+    ```
+
+    Good:
+    ```yaml
+    facilitating:
+      - {id: room-info, name: Room information, type: information, phases: [before],
+         channels: [website]}
+      - {id: guest-help, name: Guest help, type: exceptions, phases: [during, after],
+         channels: [front-desk-counter]}
+    ```
+    """
+
+    code, name, severity = "SS102", "product-without-support-channel", E
+    summary = "no facilitating service with a channel during or after purchase"
+
+    def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
+        for fac in spec.facilitating:
+            if fac.channels and {"during", "after"} & set(fac.phases):
+                return
+        yield finding(("facilitating",), f"no facilitating service helps customers of "
+                      f"'{spec.product.id}' during or after purchase: add one with "
+                      "`phases: [during, after]` and a channel")
+
+
+class FacilitatingPetalMissing(Rule):
+    """Lovelock's Flower of Service: information, order-taking, billing and payment are the
+    facilitating petals every priced product needs to be delivered at all. (A free offering,
+    `revenue: none`, needs no billing or payment.)
+
+    Bad:
+    ```yaml
+    product:
+      id: hotel-stay
+      name: Hotel stay
+      need: A safe, quiet place to sleep away from home
+      outcomes: [A clean room ready at check-in time]
+      revenue: room rate
+    facilitating:
+      - {id: guest-help, name: Guest help, type: exceptions, phases: [during, after],
+         channels: [front-desk-counter]}
+    ```
+
+    Good:
+    ```yaml
+    product:
+      id: hotel-stay
+      name: Hotel stay
+      need: A safe, quiet place to sleep away from home
+      outcomes: [A clean room ready at check-in time]
+      revenue: none
+    facilitating:
+      - {id: guest-help, name: Guest help, type: exceptions, phases: [during, after],
+         channels: [front-desk-counter]}
+    ```
+    """
+
+    code, name, severity = "SS103", "facilitating-petal-missing", W
+    summary = "a priced product lacks a facilitating petal (information, order-taking, " \
+              "billing, payment)"
+
+    def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
+        revenue = spec.product.revenue
+        if revenue is None or revenue.strip().lower() == "none":
+            return
+        present = {fac.type for fac in spec.facilitating}
+        for petal in FACILITATING_PETALS:
+            if petal not in present:
+                yield finding(("facilitating",), f"priced product '{spec.product.id}' has no "
+                              f"'{petal}' facilitating service: add one with `type: {petal}`")
+
+
+class CategoryConfusion(Rule):
+    """Facilitating services support the core product and are not sold on their own. A
+    service the customer is billed for is a product: model it as one (its own spec).
+
+    Bad:
+    ```yaml
+    facilitating:
+      - {id: guest-help, name: Guest help, type: exceptions, phases: [during, after],
+         channels: [front-desk-counter], billed: true}
+    ```
+
+    Good:
+    ```yaml
+    facilitating:
+      - {id: guest-help, name: Guest help, type: exceptions, phases: [during, after],
+         channels: [front-desk-counter]}
+    ```
+    """
+
+    code, name, severity = "SS104", "category-confusion", W
+    summary = "a facilitating service is billed"
+
+    def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
+        for i, fac in enumerate(spec.facilitating):
+            if fac.billed:
+                yield finding(("facilitating", i, "billed"), f"facilitating service "
+                              f"'{fac.id}' is billed: a service sold on its own is a product; "
+                              "model it as one, or drop `billed`")
+
+
+class InvisibleComponentUnowned(Rule):
+    """ITIL 4: a product is a configuration of resources, many of them invisible to the
+    customer. An invisible component with no owner is the one nobody notices until it fails.
+
+    Bad:
+    ```yaml
+    product:
+      id: hotel-stay
+      name: Hotel stay
+      need: A safe, quiet place to sleep away from home
+      outcomes: [A clean room ready at check-in time]
+      revenue: room rate
+      components:
+        - {id: housekeeping-schedule, name: Housekeeping schedule, kind: service-action,
+           visible: false}
+    ```
+
+    Good:
+    ```yaml
+    product:
+      id: hotel-stay
+      name: Hotel stay
+      need: A safe, quiet place to sleep away from home
+      outcomes: [A clean room ready at check-in time]
+      revenue: room rate
+      components:
+        - {id: housekeeping-schedule, name: Housekeeping schedule, kind: service-action,
+           visible: false, owner: front-desk}
+    ```
+    """
+
+    code, name, severity = "SS105", "invisible-component-unowned", W
+    summary = "an invisible product component has no owner"
+
+    def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
+        for i, comp in enumerate(spec.product.components):
+            if comp.visible is False and not comp.owner:
+                yield finding(("product", "components", i), f"invisible component "
+                              f"'{comp.id}' has no owner: add `owner:` with the role that "
+                              "answers for it")
+
+
+class FacilitatingWithoutChannel(Rule):
+    """A facilitating service that lists no channel cannot be reached by customers.
+
+    Bad:
+    ```yaml
+    facilitating:
+      - {id: guest-help, name: Guest help, type: exceptions, phases: [during, after]}
+    ```
+
+    Good:
+    ```yaml
+    facilitating:
+      - {id: guest-help, name: Guest help, type: exceptions, phases: [during, after],
+         channels: [front-desk-counter]}
+    ```
+    """
+
+    code, name, severity = "SS106", "facilitating-without-channel", E
+    summary = "a facilitating service lists no channel"
+
+    def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
+        for i, fac in enumerate(spec.facilitating):
+            if not fac.channels:
+                yield finding(("facilitating", i), f"facilitating service '{fac.id}' lists "
+                              "no channel: customers cannot reach it; add `channels:`")

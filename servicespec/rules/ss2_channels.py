@@ -1,0 +1,178 @@
+"""SS2 — channels and escalation: a way to a person, and no doom loops."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from ..diagnostics import Severity
+from ..index import SpecIndex
+from ..model.spec import Spec
+from .base import Finding, Rule, finding
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+
+class NoHumanOption(Rule):
+    """CFPB (2023) on chatbots in consumer finance: customers stuck with a bot and no way to
+    a person. A facilitating service (or the product) whose channels — its own plus those of
+    the touchpoints that serve it — are all automated or self-service, and whose
+    `escalates_to` chains never reach a live channel, leaves the customer alone when the
+    automation fails. A service with no channel at all is SS106.
+    """
+
+    code, name, severity = "SS201", "no-human-option", E
+    summary = "a service's channels never reach a live channel"
+
+    def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
+        served: dict[str, list[str]] = {}
+        for tp in spec.touchpoints:
+            if tp.serves and tp.channel:
+                served.setdefault(tp.serves, []).append(tp.channel)
+        targets = [(("product",), spec.product.id, f"product '{spec.product.id}'", [])]
+        targets += [(("facilitating", i), fac.id, f"facilitating service '{fac.id}'",
+                     list(fac.channels)) for i, fac in enumerate(spec.facilitating)]
+        for path, id_, label, own in targets:
+            known = [c for c in own + served.get(id_, []) if c in index.channels]
+            if known and not any(index.reaches_live(c) for c in known):
+                names = ", ".join(f"'{c}'" for c in dict.fromkeys(known))
+                yield finding(path, f"{label} is reached only through automated or "
+                              f"self-service channels ({names}) that never escalate to a "
+                              "person: add a live channel or `escalates_to:` one")
+
+
+class AutomatedDeadEnd(Rule):
+    """An automated channel (chatbot, IVR, USSD) that escalates nowhere is a dead end when
+    the bot cannot help (CFPB 2023).
+    """
+
+    code, name, severity = "SS202", "automated-dead-end", W
+    summary = "an automated channel has no `escalates_to`"
+
+    def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
+        for i, ch in enumerate(spec.channels):
+            if ch.mode == "automated" and not ch.escalates_to:
+                yield finding(("channels", i), f"automated channel '{ch.id}' has no "
+                              "`escalates_to`: add the channel where a person takes over")
+
+
+class EscalationCycle(Rule):
+    """Following `escalates_to` must end at a person, not loop (bot → IVR → bot): the doom
+    loop of the CFPB's 2023 chatbot report.
+    """
+
+    code, name, severity = "SS203", "escalation-cycle", E
+    summary = "`escalates_to` loops"
+
+    def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
+        position = {ch.id: i for i, ch in reversed(list(enumerate(spec.channels)))}
+        reported: set[frozenset[str]] = set()
+        for ch in spec.channels:
+            chain: list[str] = []
+            current: str | None = ch.id
+            while current is not None and current not in chain:
+                chain.append(current)
+                nxt = index.channels.get(current)
+                current = nxt.escalates_to if nxt else None
+            if current is None:
+                continue
+            cycle = chain[chain.index(current):]
+            key = frozenset(cycle)
+            if key in reported:
+                continue
+            reported.add(key)
+            start = min(cycle, key=lambda c: position[c])
+            rotated = cycle[cycle.index(start):] + cycle[:cycle.index(start)]
+            loop = " → ".join(rotated + [start])
+            yield finding(("channels", position[start], "escalates_to"),
+                          f"escalation loops: {loop}: end the chain at a live channel")
+
+
+class ChannelServiceLevelMissing(Rule):
+    """A live channel is a promise: when it is open (`hours`) and how fast a person answers
+    (`response_time`). Without them customers cannot plan and the team cannot staff.
+    """
+
+    code, name, severity = "SS204", "channel-service-level-missing", W
+    summary = "a live channel has no `hours` or no `response_time`"
+
+    def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
+        for i, ch in enumerate(spec.channels):
+            if ch.mode != "live":
+                continue
+            missing = [k for k in ("hours", "response_time") if getattr(ch, k) is None]
+            if missing:
+                yield finding(("channels", i), f"live channel '{ch.id}' has no "
+                              f"{' and no '.join(f'`{m}`' for m in missing)}: say when it is "
+                              "open and how fast a person answers")
+
+
+class ColdHandover(Rule):
+    """Dixon et al. (2010): repeating information and being transferred are the biggest
+    drivers of customer effort. A cold handover makes the customer start over.
+    """
+
+    code, name, severity = "SS205", "cold-handover", W
+    summary = "a channel or step handoff with `handover: cold`"
+
+    def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
+        for i, ch in enumerate(spec.channels):
+            if ch.handover == "cold":
+                yield finding(("channels", i, "handover"), f"channel '{ch.id}' hands "
+                              "customers over cold: pass the context along (`handover: warm`)")
+        for i, step in enumerate(spec.steps):
+            if step.handoff and step.handoff.handover == "cold":
+                yield finding(("blueprint", "steps", i, "handoff", "handover"),
+                              f"step '{step.id}' hands the case over cold: the customer starts "
+                              "over; pass the context along (`handover: warm`)")
+
+
+class NoAssistedChannel(Rule):
+    """GOV.UK Service Standard: assisted digital. A digital-only service shuts out the
+    customers who cannot or will not self-serve, and everyone whose case does not fit.
+    """
+
+    code, name, severity = "SS206", "no-assisted-channel", W
+    summary = "no live channel anywhere in the service"
+
+    def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
+        if spec.channels and not any(ch.mode == "live" for ch in spec.channels):
+            yield finding(("channels",), "no live channel anywhere in the service: add an "
+                          "assisted option (phone, chat, in person) for customers who cannot "
+                          "self-serve")
+
+
+class ComplaintChannelMissing(Rule):
+    """ISO 10002 and Tax & Brown (1998): complaint handling must be visible and accessible.
+    Most dissatisfied customers never complain; those who would need to know where.
+    """
+
+    code, name, severity = "SS207", "complaint-channel-missing", W
+    summary = "no channel takes complaints and no `exceptions` service exists"
+
+    def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
+        if any(ch.complaints for ch in spec.channels):
+            return
+        if any(fac.type == "exceptions" for fac in spec.facilitating):
+            return
+        yield finding(("channels",), "customers have nowhere to complain: mark a channel "
+                      "`complaints: true` or add an `exceptions` facilitating service")
+
+
+class UnusedChannel(Rule):
+    """A channel no facilitating service, touchpoint, recovery or escalation uses is either
+    missing from the design or no longer offered.
+    """
+
+    code, name, severity = "SS208", "unused-channel", I
+    summary = "a channel nothing uses"
+
+    def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
+        used = {c for fac in spec.facilitating for c in fac.channels}
+        used |= {tp.channel for tp in spec.touchpoints}
+        used |= {rec.channel for rec in spec.recovery}
+        used |= {ch.escalates_to for ch in spec.channels}
+        for i, ch in enumerate(spec.channels):
+            if ch.id not in used:
+                yield finding(("channels", i), f"channel '{ch.id}' is not used by any "
+                              "facilitating service, touchpoint, recovery or escalation: use "
+                              "it or remove it")

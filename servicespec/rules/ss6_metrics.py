@@ -1,0 +1,133 @@
+"""SS6 — metrics: the product and customer service measured apart."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from ..diagnostics import Severity
+from ..index import SpecIndex
+from ..model.spec import METRIC_KIND_BY_TYPE, Spec
+from .base import Finding, Rule, finding
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+
+class MetricKindMismatch(Rule):
+    """The product is judged by its outcomes (did the customer get what they paid for?),
+    customer service by how it felt (CSAT, effort). A CSAT score on the product, or a delivery
+    time on a facilitating service, measures the wrong thing. The kind that counts is the
+    declared `kind`, else the default from `type`.
+    """
+
+    code, name, severity = "SS601", "metric-kind-mismatch", W
+    summary = "an experience metric on the product, or an outcome metric on customer service"
+
+    def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
+        facilitating = {fac.id for fac in spec.facilitating}
+        for i, metric in enumerate(spec.metrics):
+            if metric.kind == "experience" and metric.measures == spec.product.id:
+                yield finding(("metrics", i), f"experience metric '{metric.id}' "
+                              f"({metric.type}) measures the product '{spec.product.id}': "
+                              "measure the product by outcomes, and point this metric at a "
+                              "facilitating service")
+            elif metric.kind == "outcome" and metric.measures in facilitating:
+                yield finding(("metrics", i), f"outcome metric '{metric.id}' ({metric.type}) "
+                              f"measures facilitating service '{metric.measures}': measure "
+                              "customer service by experience (CSAT, CES, first-contact "
+                              "resolution), and point this metric at the product")
+
+
+class ProductUnmeasured(Rule):
+    """If the product has no outcome metric, nobody knows whether customers get what they pay
+    for — satisfaction with the service around it cannot stand in for that.
+    """
+
+    code, name, severity = "SS602", "product-unmeasured", W
+    summary = "no outcome metric measures the product"
+
+    def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
+        pid = spec.product.id
+        if not any(m.kind == "outcome" and m.measures == pid for m in spec.metrics):
+            yield finding(("product",), f"product '{pid}' has no outcome metric: add a metric "
+                          f"with `measures: {pid}` and an outcome type (delivery-time, "
+                          "error-rate, completion-rate, consistency, availability)")
+
+
+class FacilitatingUnmeasured(Rule):
+    """Customer service is judged by how it is experienced. A facilitating service with no
+    experience metric (CSAT, CES, first-contact resolution, response or resolution time) is
+    managed blind.
+    """
+
+    code, name, severity = "SS603", "facilitating-unmeasured", W
+    summary = "a facilitating service has no experience metric"
+
+    def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
+        for i, fac in enumerate(spec.facilitating):
+            if not any(m.kind == "experience" for m in index.metrics_on.get(fac.id, [])):
+                yield finding(("facilitating", i), f"facilitating service '{fac.id}' has no "
+                              "experience metric: add one (csat, ces, first-contact-resolution"
+                              f", ...) with `measures: {fac.id}`")
+
+
+class RelationshipMetricOnly(Rule):
+    """NPS and retention measure the whole relationship, product and service together. When
+    they are the only measures of customer service, no one can tell which part to fix.
+    """
+
+    code, name, severity = "SS604", "relationship-metric-only", W
+    summary = "the only metrics on customer service are relationship metrics"
+
+    def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
+        on_service = [m for fac in spec.facilitating for m in index.metrics_on.get(fac.id, [])]
+        if on_service and all(m.kind == "relationship" for m in on_service):
+            yield finding(("metrics",), "customer service is measured only by relationship "
+                          "metrics (NPS, retention): add experience metrics (csat, ces, "
+                          "first-contact-resolution) on the facilitating services")
+
+
+class MetricWithoutTarget(Rule):
+    """A number without a target tells nobody whether to act.
+    """
+
+    code, name, severity = "SS605", "metric-without-target", W
+    summary = "a metric has no `target`"
+
+    def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
+        for i, metric in enumerate(spec.metrics):
+            if metric.target is None:
+                yield finding(("metrics", i), f"metric '{metric.id}' has no target: add "
+                              "`target:` such as \">= 4.5\" or \"<= 2d\"")
+
+
+class MetricWithoutSource(Rule):
+    """A metric with no `source` cannot be reproduced or trusted: say where the data comes
+    from (a survey tool, the ticketing system).
+    """
+
+    code, name, severity = "SS606", "metric-without-source", I
+    summary = "a metric has no `source`"
+
+    def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
+        for i, metric in enumerate(spec.metrics):
+            if not metric.source:
+                yield finding(("metrics", i), f"metric '{metric.id}' has no `source`: say "
+                              "where the data comes from")
+
+
+class KindContradictsType(Rule):
+    """A metric's type fixes its kind (CSAT is an experience measure, delivery time an
+    outcome). A declared `kind` that says otherwise hides a metric from the checks that keep
+    product and customer service apart.
+    """
+
+    code, name, severity = "SS607", "kind-contradicts-type", E
+    summary = "a metric's declared `kind` contradicts its `type`"
+
+    def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
+        for i, metric in enumerate(spec.metrics):
+            expected = METRIC_KIND_BY_TYPE.get(metric.type)
+            if expected and metric.kind != expected:
+                yield finding(("metrics", i, "kind"), f"metric '{metric.id}' is of type "
+                              f"'{metric.type}', an {expected} measure, but declares kind "
+                              f"'{metric.kind}': drop `kind` or fix the type")

@@ -1,0 +1,60 @@
+"""The JSON Schema of the format, generated from the models (draft 2020-12).
+
+Committed as `schemas/servicespec-v1.schema.json` for editors (yaml-language-server) and
+other tools; a test fails when the committed file is stale.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .model.spec import Spec
+from .model.types import DURATION_PATTERN
+
+SCHEMA_ID = "urn:servicespec:schema:v1"
+SCHEMA_FILE = "schemas/servicespec-v1.schema.json"
+
+
+def _allow_null(schema: dict[str, Any]) -> None:
+    """An explicit null means the same as leaving the key out, so optional keys accept it."""
+    for definition in [schema, *schema.get("$defs", {}).values()]:
+        required = set(definition.get("required", []))
+        for name, prop in definition.get("properties", {}).items():
+            if name in required:
+                continue
+            variants = prop.get("anyOf", [prop])
+            if any(v.get("type") == "null" for v in variants):
+                continue
+            keep = {k: prop.pop(k) for k in ("description", "default", "title") if k in prop}
+            inner = dict(prop)
+            prop.clear()
+            prop.update(keep)
+            prop["anyOf"] = [inner, {"type": "null"}]
+
+
+def _shorthands(schema: dict[str, Any]) -> None:
+    """The model's shorthands: `wait: 2d`, and lane actions written as plain text."""
+    step = schema["$defs"]["Step"]["properties"]
+    step["wait"]["anyOf"].insert(0, {"type": "string", "pattern": DURATION_PATTERN})
+    for lane in ("frontstage", "backstage"):
+        items = step[lane]["anyOf"][0]["items"]
+        step[lane]["anyOf"][0]["items"] = {"anyOf": [items, {"type": "string"}]}
+
+
+def build_schema() -> dict[str, Any]:
+    schema = Spec.model_json_schema(by_alias=True, mode="validation")
+    _allow_null(schema)
+    _shorthands(schema)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        **schema,
+        "title": "servicespec v1 service spec",
+        "description": "One service: its core product, facilitating services, channels, "
+                       "roles, touchpoints, blueprint, metrics and recovery processes.",
+    }
+
+
+def schema_text() -> str:
+    return json.dumps(build_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from servicespec.api import lint_file
+from servicespec.commands import starter_text
+from servicespec.config import Config
+from servicespec.loader import load_text
+from servicespec.engine import lint_loaded
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+_TOP_KEY = re.compile(r"^[A-Za-z_][\w-]*:", re.M)
+
+
+def top_level_blocks(text: str) -> dict[str, str]:
+    """Top-level YAML sections of a block-style spec, by key, with their text."""
+    starts = [m.start() for m in _TOP_KEY.finditer(text)]
+    blocks = {}
+    for begin, end in zip(starts, starts[1:] + [len(text)]):
+        block = text[begin:end]
+        blocks[block.split(":", 1)[0]] = block.rstrip("\n") + "\n"
+    return blocks
+
+
+def apply_fragment(fragment: str) -> str:
+    """The starter spec with the fragment's top-level sections put in place of its own.
+
+    Textual, so a fragment keeps what parsing would lose: duplicate keys, comments, syntax
+    errors.
+    """
+    base = top_level_blocks(starter_text())
+    head = starter_text()[: _TOP_KEY.search(starter_text()).start()]
+    extra = top_level_blocks(fragment)
+    if not extra:  # not block-style sections: append as it is
+        return starter_text() + fragment
+    merged = {**base, **extra}
+    return head + "".join(merged.values())
+
+
+def lint_text(text: str, name: str = "spec.yaml", config: Config | None = None):
+    return lint_loaded(load_text(text, name), config or Config())
+
+
+@pytest.fixture
+def lint_path():
+    def run(path, config: Config | None = None):
+        return lint_file(str(path), config or Config())
+    return run

@@ -1,0 +1,32 @@
+"""The rule registry against the catalogue's promises."""
+
+from __future__ import annotations
+
+import re
+
+from servicespec.diagnostics import FILE_CODES
+from servicespec.rules import ALL_RULES, GROUPS
+
+
+def test_codes_unique_and_well_formed() -> None:
+    names = [r.name for r in ALL_RULES.values()]
+    assert len(set(names)) == len(names)
+    for code, rule in ALL_RULES.items():
+        assert rule.code == code and re.fullmatch(r"SS\d{3}", code)
+        assert re.fullmatch(r"[a-z]+(-[a-z]+)*", rule.name), rule.name
+        assert rule.group in GROUPS
+        assert rule.summary and rule.docs().why, f"{code} is undocumented"
+
+
+def test_file_codes_match_registry() -> None:
+    for code, name in FILE_CODES.items():
+        assert ALL_RULES[code].name == name
+        assert ALL_RULES[code].file_level
+
+
+def test_catalogue_codes_all_registered() -> None:
+    expected = {f"SS00{i}" for i in range(1, 9)} | {f"SS10{i}" for i in range(1, 7)} | \
+        {f"SS20{i}" for i in range(1, 9)} | {f"SS30{i}" for i in range(1, 10)} | {"SS310"} | \
+        {f"SS40{i}" for i in range(1, 10)} | {f"SS50{i}" for i in range(1, 4)} | \
+        {f"SS60{i}" for i in range(1, 8)} | {f"SS70{i}" for i in range(1, 5)}
+    assert expected <= set(ALL_RULES)
