@@ -190,6 +190,9 @@ class _Builder:
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.nodes = 0
         self.alias_nodes = 0
+        # nodes as the data will have them, aliases expanded: an anchor's size counts the
+        # aliases inside it at their full size, so nested bombs are measured as they grow
+        self.expanded = 0
 
     def report(self, code: str, message: str, raw: RawSpan) -> None:
         self.diagnostics.append(file_diagnostic(self.file, code, message, _raw_to_span(raw)))
@@ -243,7 +246,7 @@ class _Builder:
                 if frame[1] is not None:
                     source_values[frame[1]] = (sm.line, sm.column, em.line, em.column)
                 if frame[4] is not None:
-                    self.anchors[frame[4]] = (frame[0], self.nodes - frame[5] + 1)
+                    self.anchors[frame[4]] = (frame[0], self.expanded - frame[5] + 1)
                 continue
             if cls not in _NODE_EVENTS:
                 continue
@@ -251,6 +254,8 @@ class _Builder:
             sm, em = ev.start_mark, ev.end_mark
             raw = (sm.line, sm.column, em.line, em.column)
             self.nodes += 1
+            if cls is not yaml.AliasEvent:
+                self.expanded += 1
             if self.nodes > limits.max_nodes:
                 self.limit(f"more than {limits.max_nodes:,} YAML nodes: split the service "
                            "or raise `max_nodes`", raw)
@@ -293,7 +298,7 @@ class _Builder:
                 if len(stack) >= limits.max_depth:
                     self.limit(f"nesting deeper than {limits.max_depth} levels: a spec is "
                                "never this deep; check the indentation", raw)
-                stack.append([value, path, None, None, ev.anchor, self.nodes, sm])
+                stack.append([value, path, None, None, ev.anchor, self.expanded, sm])
             else:
                 if path is not None:
                     source_values[path] = raw
@@ -333,6 +338,7 @@ class _Builder:
             return None
         value, size = self.anchors[ev.anchor]
         self.alias_nodes += size
+        self.expanded += size
         if self.alias_nodes > self.limits.max_alias_nodes:
             self.limit(f"aliases expand to more than {self.limits.max_alias_nodes:,} nodes "
                        "(an alias bomb?): write the values out or raise `max_alias_nodes`",

@@ -1,0 +1,51 @@
+"""Inline suppressions: `# servicespec: ignore[CODE] reason`, and SS008 when they rot."""
+
+from __future__ import annotations
+
+from servicespec.commands import starter_text
+
+from .conftest import lint_text
+
+WAIT = "      wait: {expected: 3m, max: 10m, message: Queue screen shows the expected wait}\n"
+
+
+def with_wait(comment_line: str = "", trailing: str = "") -> str:
+    """The starter with a bare wait (SS407 and SS408) at check-in, and the given comments."""
+    return starter_text().replace(WAIT, f"{comment_line}      wait: {{expected: 3m}}{trailing}\n")
+
+
+def found(text: str) -> list[tuple[str, int]]:
+    return sorted((d.code, d.line) for d in lint_text(text).diagnostics)
+
+
+def test_unsuppressed_findings() -> None:
+    got = found(with_wait())
+    assert [c for c, _ in got] == ["SS407", "SS408"]
+
+
+def test_trailing_comment_suppresses_its_line() -> None:
+    text = with_wait(trailing="  # servicespec: ignore[SS407,SS408] queue is never long here")
+    assert found(text) == []
+
+
+def test_comment_on_the_line_above() -> None:
+    text = with_wait("      # servicespec: ignore[SS407] the desk has no queue standard yet\n")
+    assert [c for c, _ in found(text)] == ["SS408"]
+
+
+def test_suppression_without_reason_does_not_suppress() -> None:
+    text = with_wait(trailing="  # servicespec: ignore[SS407]")
+    got = lint_text(text).diagnostics
+    assert sorted(d.code for d in got) == ["SS008", "SS407", "SS408"]
+    assert "gives no reason" in next(d.message for d in got if d.code == "SS008")
+
+
+def test_unused_and_unknown_suppressions_are_reported() -> None:
+    text = starter_text().replace(
+        "    - id: check-out\n",
+        "    # servicespec: ignore[SS402] nothing to hide here\n    - id: check-out\n").replace(
+        "  - id: receptionist\n", "  - id: receptionist  # servicespec: ignore[SS999] typo\n")
+    got = [(d.code, d.message) for d in lint_text(text).diagnostics]
+    assert len(got) == 2 and all(code == "SS008" for code, _ in got)
+    assert any("suppresses nothing for SS402" in m for _, m in got)
+    assert any("unknown code SS999" in m for _, m in got)
