@@ -40,9 +40,10 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "formats", multiple=True, default=("text",), show_default=True,
-              help="Output format (text, json). Repeat with --output for several.")
+              help="Output format: text, json, sarif, github, junit. Repeat with --output "
+              "for several.")
 @click.option("--output", "outputs", multiple=True, type=click.Path(dir_okay=False),
-              help="Write the matching --format to this file instead of standard output.")
+              help="Write the Nth --format to this file instead of standard output.")
 @click.option("--select", multiple=True, help="Only these rule codes or prefixes (SS4,SS601).")
 @click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes.")
 @click.option("--fail-on", type=SEVERITIES, help="Exit 1 at findings of this severity or "
@@ -50,15 +51,42 @@ def cli() -> None:
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
               help="Use this servicespec.toml or pyproject.toml instead of searching.")
 @click.option("--stdin-filename", help="The name to report for `-` (standard input).")
+@click.option("--baseline", type=click.Path(dir_okay=False),
+              help="Report only findings this baseline file does not list.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False),
+              help="Record today's findings in this baseline file.")
 def lint(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, ...],
          select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
-         config_path: str | None, stdin_filename: str | None) -> None:
+         config_path: str | None, stdin_filename: str | None, baseline: str | None,
+         write_baseline: str | None) -> None:
     """Check spec files and folders (recursively: .yaml, .yml, .json; `-` for stdin)."""
     from .commands import run_lint
 
     sys.exit(run_lint(paths, formats=formats, outputs=outputs, select=_split(select),
                       ignore=_split(ignore), fail_on=fail_on, config_path=config_path,
-                      stdin_filename=stdin_filename, color=_use_color(sys.stdout)))
+                      stdin_filename=stdin_filename, color=_use_color(sys.stdout),
+                      baseline=baseline, write_baseline=write_baseline))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--base", metavar="REF", help="Compare the working tree with this git revision "
+              "(PATHS: spec files or folders, default: all).")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text",
+              show_default=True, help="markdown suits a pull-request comment.")
+@click.option("--output", type=click.Path(dir_okay=False), help="Write to this file.")
+@click.option("--fail-on", type=SEVERITIES, help="Exit 1 when the change introduces findings "
+              "of this severity or above (default: error).")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="Use this servicespec.toml or pyproject.toml instead of searching.")
+def diff(paths: tuple[str, ...], base: str | None, fmt: str, output: str | None,
+         fail_on: str | None, config_path: str | None) -> None:
+    """What changed between two specs (OLD NEW) in service-design terms, and the findings the
+    change introduces and fixes."""
+    from .commands import run_diff
+
+    sys.exit(run_diff(paths, base=base, fmt=fmt, output=output, fail_on=fail_on,
+                      config_path=config_path))
 
 
 @cli.command()

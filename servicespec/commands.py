@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from importlib import resources
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import click
 
-from .api import LintResult, lint_file, discover
+from .api import LintResult, discover, lint_files
+from .baseline import BaselineError
 from .config import Config, ConfigError, LoadedConfig, find_config, read_config
 from .diagnostics import Severity
 from .fsutil import write_atomic
 from .rules import ALL_RULES, GROUPS, get_rule
+
+if TYPE_CHECKING:
+    from .baseline import Comparison
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -26,7 +31,8 @@ def _fail(message: str) -> int:
 
 def run_lint(paths: Sequence[str], *, formats: Sequence[str], outputs: Sequence[str],
              select: list[str] | None, ignore: list[str] | None, fail_on: str | None,
-             config_path: str | None, stdin_filename: str | None, color: bool) -> int:
+             config_path: str | None, stdin_filename: str | None, color: bool,
+             baseline: str | None = None, write_baseline: str | None = None) -> int:
     from .report import REPORTERS
 
     unknown = [f for f in formats if f not in REPORTERS]
@@ -35,29 +41,112 @@ def run_lint(paths: Sequence[str], *, formats: Sequence[str], outputs: Sequence[
                      f"{', '.join(REPORTERS)}")
     if len(outputs) > len(formats):
         return _fail("more --output files than --format options: give one format per output")
+    if len(formats) - len(outputs) > 1:
+        return _fail("only one format can go to standard output: give the others an --output "
+                     "(the Nth --output belongs to the Nth --format)")
     overrides = {"select": select, "ignore": ignore,
                  "fail_on": Severity.parse(fail_on) if fail_on else None}
     try:
         fixed = read_config(Path(config_path)) if config_path else None
         files = discover(paths)
-        result = LintResult()
-        for file in files:
-            base = fixed or find_config(_folder(file)).config
-            config = base.merged(**overrides)
-            result.files.append(lint_file(file, config, display=stdin_filename
-                                          if file == "-" else None))
+        result = LintResult(list(lint_files(files, fixed, overrides,
+                                            stdin_filename=stdin_filename)))
         threshold = (fixed or (find_config(_folder(files[0])).config if files else Config())
                      ).merged(**overrides).fail_on
     except ConfigError as exc:
         return _fail(str(exc))
+    try:
+        comparison = _apply_baseline(result, baseline, write_baseline)
+    except BaselineError as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"cannot write baseline {write_baseline}: {exc.strerror or exc}")
+    shown = comparison.result if comparison else result
     for i, fmt in enumerate(formats):
         target = outputs[i] if i < len(outputs) else None
-        text = REPORTERS[fmt](result, color=color and target is None)
+        text = REPORTERS[fmt](shown, color=color and target is None, baseline=comparison)
         if target:
-            write_atomic(target, text)
+            try:
+                write_atomic(target, text)
+            except OSError as exc:
+                return _fail(f"cannot write {target}: {exc.strerror or exc}")
         else:
             sys.stdout.write(text)
-    return EXIT_FINDINGS if result.fails(threshold) else EXIT_CLEAN
+    if "github" in formats:
+        _append_step_summary(shown, comparison)
+    return EXIT_FINDINGS if shown.fails(threshold) else EXIT_CLEAN
+
+
+def _apply_baseline(result: LintResult, baseline: str | None, write: str | None
+                    ) -> "Comparison | None":
+    """The result measured against the baseline; `--write-baseline` records it first."""
+    from .baseline import compare, read_baseline, write_baseline
+
+    if write:
+        count = write_baseline(write, result)
+        click.echo(f"servicespec: wrote {count} {'finding' if count == 1 else 'findings'} to "
+                   f"baseline {write}", err=True)
+    if not (baseline or write):
+        return None
+    return compare(result, read_baseline(baseline or write))  # type: ignore[arg-type]
+
+
+def _append_step_summary(result: LintResult, comparison: "Comparison | None") -> None:
+    """GitHub Actions: the markdown summary goes to the job's page."""
+    from .report import github_step_summary
+
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    try:
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write(github_step_summary(result, baseline=comparison))
+    except OSError as exc:
+        click.echo(f"servicespec: warning: cannot write the job summary: {exc}", err=True)
+
+
+def run_diff(paths: Sequence[str], *, base: str | None, fmt: str, output: str | None,
+             fail_on: str | None, config_path: str | None) -> int:
+    """`servicespec diff`: two files, or the working tree against a git revision."""
+    from .api import SPEC_SUFFIXES
+    from .diff import GitError, compare, diff_against_revision
+    from .engine import FileResult
+    from .report.diff_report import render_markdown, render_text
+
+    if base is None and len(paths) != 2:
+        return _fail("give two spec files (OLD NEW), or --base REF to compare the working "
+                     "tree with a git revision")
+    missing = [p for p in paths if base is None and not Path(p).is_file()]
+    if missing:
+        return _fail(f"{missing[0]} is not a file")
+    try:
+        fixed = read_config(Path(config_path)) if config_path else None
+
+        def lint_one(path: str, data: bytes | None, display: str) -> FileResult:
+            config = fixed or find_config(_folder(path)).config
+            if data is None:
+                return lint_file(path, config, display=display)
+            return lint_file("-", config, stdin=data, display=display)
+
+        if base is None:
+            diffs = [compare(lint_one(paths[0], None, paths[0]),
+                             lint_one(paths[1], None, paths[1]))]
+        else:
+            diffs = diff_against_revision(base, list(paths), lint_one, SPEC_SUFFIXES)
+        threshold = (Severity.parse(fail_on) if fail_on else
+                     (fixed or find_config(Path.cwd()).config).fail_on)
+    except (ConfigError, GitError) as exc:
+        return _fail(str(exc))
+    title = f"working tree against {base}" if base else ""
+    text = (render_markdown if fmt == "markdown" else render_text)(diffs, title=title)
+    if output:
+        try:
+            write_atomic(output, text)
+        except OSError as exc:
+            return _fail(f"cannot write {output}: {exc.strerror or exc}")
+    else:
+        sys.stdout.write(text)
+    return EXIT_FINDINGS if any(d.fails(threshold) for d in diffs) else EXIT_CLEAN
 
 
 def _folder(file: str) -> Path:

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from .diagnostics import Severity
 from .loader import Limits
@@ -59,6 +59,8 @@ class Config(BaseModel):
     per_file_ignores: dict[str, list[str]] = Field(default_factory=dict)
     fail_on: Severity = Severity.ERROR
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
+    _active: dict[str | None, list[tuple[str, Any, BaseModel]]] = PrivateAttr(
+        default_factory=dict)
 
     @field_validator("select", "ignore")
     @classmethod
@@ -99,6 +101,17 @@ class Config(BaseModel):
                 raise ValueError(f"options of {rule.code} ({rule.name}): {problems}") from None
             out[rule.code] = opts
         return out
+
+    def active_rules(self, file: str | None = None) -> list[tuple[str, Any, BaseModel]]:
+        """(code, rule, options) of the rules that run on `file`; computed once per config
+        unless per-file ignores make it differ by file."""
+        key = file if self.per_file_ignores else None
+        cache = self._active
+        if key not in cache:
+            cache[key] = [(code, rule, self.rule_options(code))
+                          for code, rule in ALL_RULES.items()
+                          if not rule.file_level and self.enabled(code, file)]
+        return cache[key]
 
     def limits_value(self) -> Limits:
         return Limits(**self.limits.model_dump())

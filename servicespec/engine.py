@@ -9,11 +9,16 @@ from typing import Any, Iterable
 from .config import Config
 from .diagnostics import Diagnostic, Severity, fingerprint
 from .index import SpecIndex
-from .loader import Loaded, file_diagnostic
-from .model.spec import Spec
+from .loader import Loaded, file_diagnostic, load_text
+from .model.spec import API_VERSION, KIND, Spec
 from .model.validate import build_spec
 from .rules import ALL_RULES
-from .source import Path, SourceMap, Span
+from .source import ComposedSourceMap, Path, SourceMap, Span
+
+try:  # the fast parser; without it every file takes the precise path
+    import yaml_rs
+except ImportError:  # pragma: no cover
+    yaml_rs = None
 
 _SUPPRESSION = re.compile(r"(?:^|\s)#\s*servicespec:\s*ignore\[([^\]]*)\]\s*(.*?)\s*$")
 
@@ -51,14 +56,51 @@ def run_rules(spec: Spec, config: Config, file: str) -> list[tuple[str, Path, st
     """(code, path, message, severity) for every enabled rule's findings."""
     index = SpecIndex.build(spec)
     out = []
-    for code, rule in ALL_RULES.items():
-        if rule.file_level or not config.enabled(code, file):
-            continue
-        options = config.rule_options(code)
+    for code, rule, options in config.active_rules(file):
         for found in rule.check(spec, index, options):
             severity = config.severity.get(code) or found.severity or rule.severity
             out.append((code, found.path, found.message, severity))
     return out
+
+
+def lint_text(text: str, file: str, config: Config) -> FileResult:
+    """Lint one file's text: the fast path when it applies, else the precise one."""
+    return _fast(text, file, config) or lint_loaded(load_text(text, file,
+                                                              config.limits_value()), config)
+
+
+# Anchors need the precise loader's alias accounting; suppression comments need its lines.
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s]")
+_FAST_MAX_CHARS = 1_000_000
+
+
+def _fast(text: str, file: str, config: Config) -> FileResult | None:
+    """Most files in CI are clean. Parse them with a fast position-free parser (yaml_rs,
+    Rust), validate and run the rules; compute positions only if a rule fires. Anything
+    unusual — a parse or schema error, anchors, suppressions, a very large file — returns
+    None and takes the precise path, which reports it with exact positions. Tests check that
+    both paths give identical output.
+    """
+    if yaml_rs is None or len(text) > _FAST_MAX_CHARS or "servicespec:" in text or (
+            "&" in text and _ANCHOR.search(text)):
+        return None
+    try:
+        data = yaml_rs.loads(text, parse_datetime=False)
+    except Exception:  # any parse problem is reported by the precise path
+        return None
+    if not isinstance(data, dict) or data.get("apiVersion") != API_VERSION or \
+            data.get("kind") != KIND:
+        return None
+    try:
+        spec = Spec.from_data(data)
+    except ValueError:
+        return None
+    found = run_rules(spec, config, file)
+    if not found:
+        return FileResult(file, [], spec)
+    loaded = Loaded(file, text, data, ComposedSourceMap(text))
+    diagnostics = sorted(_positioned(loaded, found), key=lambda d: d.sort_key)
+    return FileResult(file, diagnostics, spec)
 
 
 def lint_loaded(loaded: Loaded, config: Config) -> FileResult:

@@ -79,9 +79,9 @@ _BOMS = (
 )
 
 
-def read_file(path: str | FsPath, limits: Limits = DEFAULT_LIMITS,
-              display: str | None = None) -> Loaded:
-    """Read and load one file; every failure becomes a diagnostic naming the file."""
+def read_text(path: str | FsPath, limits: Limits = DEFAULT_LIMITS,
+              display: str | None = None) -> str | Loaded:
+    """The decoded text of one file, or a Loaded holding the diagnostic that stopped it."""
     name = display or str(path)
     try:
         st = FsPath(path).stat()
@@ -90,16 +90,19 @@ def read_file(path: str | FsPath, limits: Limits = DEFAULT_LIMITS,
             return _unreadable(name, "is not a regular file (a FIFO, device or socket?): "
                                      "lint spec files only")
         if st.st_size > limits.max_file_bytes:
-            return Loaded(name, "", diagnostics=[file_diagnostic(
-                name, "SS009",
-                f"file is {st.st_size:,} bytes, over the limit of {limits.max_file_bytes:,}: "
-                "split the service into smaller specs or raise `max_file_bytes`",
-                Span(1, 1, 1, 1))])
+            return _too_big(name, limits)
         with open(path, "rb") as fh:
             raw = fh.read(limits.max_file_bytes + 1)
     except OSError as exc:
         return _unreadable(name, f"cannot be read: {exc.strerror or exc}")
-    return load_bytes(raw, name, limits)
+    return decode(raw, name, limits)
+
+
+def read_file(path: str | FsPath, limits: Limits = DEFAULT_LIMITS,
+              display: str | None = None) -> Loaded:
+    """Read and load one file; every failure becomes a diagnostic naming the file."""
+    text = read_text(path, limits, display)
+    return text if isinstance(text, Loaded) else load_text(text, display or str(path), limits)
 
 
 def _unreadable(name: str, why: str) -> Loaded:
@@ -107,19 +110,23 @@ def _unreadable(name: str, why: str) -> Loaded:
         name, "SS010", f"file {why}", Span(1, 1, 1, 1))])
 
 
-def load_bytes(raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
+def _too_big(name: str, limits: Limits) -> Loaded:
+    return Loaded(name, "", diagnostics=[file_diagnostic(
+        name, "SS009", f"file is over the limit of {limits.max_file_bytes:,} bytes: split the "
+                       "service into smaller specs or raise `max_file_bytes`", Span(1, 1, 1, 1))])
+
+
+def decode(raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> str | Loaded:
+    """Bytes -> text, honouring a byte-order mark; invalid bytes are an SS001 finding."""
     if len(raw) > limits.max_file_bytes:
-        return Loaded(file, "", diagnostics=[file_diagnostic(
-            file, "SS009",
-            f"file is over the limit of {limits.max_file_bytes:,} bytes: split the service "
-            "into smaller specs or raise `max_file_bytes`", Span(1, 1, 1, 1))])
+        return _too_big(file, limits)
     encoding = "utf-8"
     for bom, enc in _BOMS:
         if raw.startswith(bom):
             raw, encoding = raw[len(bom):], enc
             break
     try:
-        text = raw.decode(encoding)
+        return raw.decode(encoding)
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n")
@@ -129,7 +136,11 @@ def load_bytes(raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> Loaded
             file, "SS001",
             f"invalid {encoding.upper()} (byte 0x{raw[exc.start]:02x}): save the file as UTF-8",
             Span(line + 1, column + 1, line + 1, column + 2))])
-    return load_text(text, file, limits)
+
+
+def load_bytes(raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
+    text = decode(raw, file, limits)
+    return text if isinstance(text, Loaded) else load_text(text, file, limits)
 
 
 # --- YAML 1.2 core schema ------------------------------------------------------------------

@@ -10,6 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Tuple, Union
 
+import yaml
+from yaml.constructor import BaseConstructor
+from yaml.cyaml import CParser
+from yaml.resolver import BaseResolver
+
 PathPart = Union[str, int]
 Path = Tuple[PathPart, ...]
 # (start line, start column, end line, end column), 0-based as the parser gives them
@@ -40,6 +45,9 @@ class SourceMap:
     keys: dict[Path, RawSpan] = field(default_factory=dict)
     values: dict[Path, RawSpan] = field(default_factory=dict)
 
+    def _raw(self, path: Path, prefer_key: bool) -> RawSpan | None:
+        return (self.keys.get(path) if prefer_key else None) or self.values.get(path)
+
     def locate(self, path: Path, *, prefer_key: bool = True) -> Span:
         """The span of `path`, or of its nearest ancestor that the file has.
 
@@ -47,20 +55,89 @@ class SourceMap:
         points at the closest thing that is in the file.
         """
         for depth in range(len(path), -1, -1):
-            prefix = path[:depth]
-            raw = (self.keys.get(prefix) if prefer_key else None) or self.values.get(prefix)
+            raw = self._raw(path[:depth], prefer_key)
             if raw is not None:
                 return Span.from_raw(raw)
         return FILE_START
 
     def key_span(self, path: Path) -> Span | None:
-        raw = self.keys.get(path)
+        raw = self._key(path)
         return Span.from_raw(raw) if raw else None
 
     def value_span(self, path: Path) -> Span | None:
-        raw = self.values.get(path)
+        raw = self._raw(path, False)
         return Span.from_raw(raw) if raw else None
 
+    def _key(self, path: Path) -> RawSpan | None:
+        return self.keys.get(path)
+
+
+class _PositionLoader(CParser, BaseConstructor, BaseResolver):  # type: ignore[misc]
+    """libyaml's composer with no implicit tag resolution: only the shape and the marks are
+    needed here, and resolving every scalar's tag in Python would be most of the cost."""
+
+    def __init__(self, stream: str) -> None:
+        CParser.__init__(self, stream)
+        BaseConstructor.__init__(self)
+        BaseResolver.__init__(self)
+
+    def resolve(self, kind: object, value: object, implicit: object) -> str:
+        return ""
+
+
+def _compose(text: str) -> object:
+    return yaml.compose(text, Loader=_PositionLoader)
+
+
+class ComposedSourceMap(SourceMap):
+    """Spans looked up on demand in PyYAML's composed node tree.
+
+    The fast lint path parses with a position-free parser and only needs positions for files
+    that have findings; composing (libyaml, C) and walking just the paths the findings name
+    costs far less than recording every span of every file. Only used for text that has
+    already parsed and validated, so its depth and size are those of a real spec.
+    """
+
+    __slots__ = ("_root",)
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._root = _compose(text)
+
+    def _walk(self, path: Path) -> tuple[object, object] | None:
+        """(key node or None, value node) at `path`, or None when the file lacks it."""
+        key_node, node = None, self._root
+        for part in path:
+            if isinstance(part, int):
+                if not isinstance(node, yaml.SequenceNode) or part >= len(node.value):
+                    return None
+                key_node, node = None, node.value[part]
+            else:
+                if not isinstance(node, yaml.MappingNode):
+                    return None
+                # the last of duplicate keys wins, as in the data
+                found = [(k, v) for k, v in node.value if k.value == part]
+                if not found:
+                    return None
+                key_node, node = found[-1]
+        return key_node, node
+
+    def _raw(self, path: Path, prefer_key: bool) -> RawSpan | None:
+        if path in self.values or path in self.keys:
+            return SourceMap._raw(self, path, prefer_key)
+        found = self._walk(path) if self._root is not None else None
+        if found is None:
+            return None
+        key_node, node = found
+        for target, n in ((self.keys, key_node), (self.values, node)):
+            if n is not None:
+                s, e = n.start_mark, n.end_mark  # type: ignore[attr-defined]
+                target[path] = (s.line, s.column, e.line, e.column)
+        return SourceMap._raw(self, path, prefer_key)
+
+    def _key(self, path: Path) -> RawSpan | None:
+        self._raw(path, True)
+        return self.keys.get(path)
 
 def format_path(path: Path) -> str:
     """`('blueprint', 'steps', 2, 'wait')` -> `blueprint.steps[2].wait`."""

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, StringConstraints, ValidationError,
+                      model_validator)
 
 from .types import DurationField, TargetField
 
@@ -51,7 +52,7 @@ METRIC_KIND_BY_TYPE: dict[str, str] = {
 
 
 class SpecModel(BaseModel):
-    """Common rules of every object: frozen, no unknown keys, `x-` keys and nulls dropped."""
+    """Common rules of every object: frozen, no unknown keys (but see `without_extensions`)."""
 
     model_config = ConfigDict(
         frozen=True,
@@ -61,14 +62,15 @@ class SpecModel(BaseModel):
         json_schema_extra={"patternProperties": {"^x-": {}}},
     )
 
-    @model_validator(mode="before")
-    @classmethod
-    def _drop_extensions_and_nulls(cls, data: Any) -> Any:
-        # `x-` keys are the team's own data; an explicit null means "not given"
-        if isinstance(data, dict):
-            return {k: v for k, v in data.items()
-                    if v is not None and not (isinstance(k, str) and k.startswith("x-"))}
-        return data
+
+def without_extensions(data: Any) -> Any:
+    """`data` without `x-` keys (the team's own data) and null values ("not given")."""
+    if isinstance(data, dict):
+        return {k: without_extensions(v) for k, v in data.items()
+                if v is not None and not (isinstance(k, str) and k.startswith("x-"))}
+    if isinstance(data, list):
+        return [without_extensions(v) for v in data]
+    return data
 
 
 def _d(text: str, **kw: Any) -> Any:
@@ -330,3 +332,18 @@ class Spec(SpecModel):
     @property
     def steps(self) -> list[Step]:
         return self.blueprint.steps
+
+    @classmethod
+    def from_data(cls, data: Any) -> "Spec":
+        """Validate plain data as the format reads it: `x-` keys and nulls ignored.
+
+        Most specs have neither, so they are validated as they are; only when that fails is
+        the data cleaned and validated again (cleaning every spec first costs more).
+        """
+        try:
+            return cls.model_validate(data)
+        except ValidationError:
+            cleaned = without_extensions(data)
+            if cleaned == data:
+                raise
+            return cls.model_validate(cleaned)

@@ -28,7 +28,7 @@ def build_spec(loaded: Loaded) -> tuple[Spec | None, list[Diagnostic]]:
     if version:
         return None, version  # another format: checking its content would only mislead
     try:
-        return Spec.model_validate(data), []
+        return Spec.from_data(data), []
     except ValidationError as exc:
         return None, [_to_diagnostic(loaded, err) for err in exc.errors(include_url=False)]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from ..api import LintResult
 from ..diagnostics import Diagnostic, Severity
 from .safe import terminal_safe
@@ -13,9 +15,19 @@ def _paint(text: str, code: str, color: bool) -> str:
     return f"\033[{code}m{text}\033[0m" if color else text
 
 
-def render(result: LintResult, *, color: bool = False, source: bool = True) -> str:
+def render(result: LintResult, *, color: bool = False, source: bool = True,
+           known: int = 0, fixed: Sequence[tuple[str, str, str]] = ()) -> str:
+    """Findings grouped by file (a blank line between files), then the summary.
+
+    `known` and `fixed` describe a baseline: findings it hides, and its entries
+    (file, code, message) that no longer occur.
+    """
     lines: list[str] = []
     for file_result in result.files:
+        if not file_result.diagnostics:
+            continue
+        if lines:
+            lines.append("")
         texts: list[str] | None = None
         for diag in file_result.diagnostics:
             lines.append(_headline(diag, color))
@@ -23,7 +35,14 @@ def render(result: LintResult, *, color: bool = False, source: bool = True) -> s
                 if texts is None:
                     texts = _read_lines(diag.file)
                 lines += _snippet(diag, texts)
-    lines.append(summary(result))
+    if lines:
+        lines.append("")
+    if fixed:
+        lines.append(f"Fixed since the baseline ({len(fixed)}): shrink it with "
+                     "--write-baseline.")
+        lines += [f"  {terminal_safe(f)}: {code} {terminal_safe(m)}" for f, code, m in fixed]
+        lines.append("")
+    lines.append(summary(result, known=known))
     return "\n".join(lines) + "\n"
 
 
@@ -55,11 +74,19 @@ def _snippet(diag: Diagnostic, texts: list[str]) -> list[str]:
     return [f"{gutter} | {safe}", f"{' ' * 5} | {' ' * (column - 1)}^"]
 
 
-def summary(result: LintResult) -> str:
-    files = len(result.files)
-    noun = "file" if files == 1 else "files"
+def summary(result: LintResult, *, known: int = 0) -> str:
+    """`2 errors, 1 warning in 1 file.`: counted over the files that have findings."""
+    checked = len(result.files)
+    with_findings = sum(1 for f in result.files if f.diagnostics)
     counts = [(result.count(s), s.value) for s in Severity]
     parts = [f"{n} {word}{'' if n == 1 or word == 'info' else 's'}" for n, word in counts if n]
+    hidden = (f" ({known} known {'finding' if known == 1 else 'findings'} hidden by the "
+              "baseline)") if known else ""
     if not parts:
-        return f"All clean: {files} {noun} checked."
-    return f"{', '.join(parts)} in {files} {noun}."
+        return f"All clean: {checked} {_files(checked)} checked.{hidden}"
+    of = f" ({checked} checked)" if checked != with_findings else ""
+    return f"{', '.join(parts)} in {with_findings} {_files(with_findings)}{of}.{hidden}"
+
+
+def _files(n: int) -> str:
+    return "file" if n == 1 else "files"

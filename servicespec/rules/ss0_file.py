@@ -14,24 +14,30 @@ E, W = Severity.ERROR, Severity.WARNING
 
 
 class YamlSyntaxError(Rule):
-    """The file must parse as YAML 1.2 (or JSON, which is YAML 1.2).
+    """The file must parse as YAML 1.2 (or JSON, which is YAML 1.2): nothing else can be
+    checked until it does.
 
-    The position is where the parser stopped. Tabs in indentation, an unclosed bracket or
-    quote, and a value at the wrong indentation are the usual causes; invalid UTF-8 and
-    control characters are reported here too.
+    The position is where the parser stopped, which may be a line or two after the real
+    mistake. Tabs in indentation, an unclosed bracket or quote, and a value at the wrong
+    indentation are the usual causes; several documents in one file, an alias to no anchor,
+    invalid UTF-8 and control characters are reported here too.
 
     Bad:
     ```yaml
     product:
-      name: Personal loan
-      outcomes: [Funds within two days
+      id: hotel-stay-product
+      name: Overnight room
+      outcomes: [A clean room ready at check-in time
+      revenue: room rate per night
     ```
 
     Good:
     ```yaml
     product:
-      name: Personal loan
-      outcomes: [Funds within two days]
+      id: hotel-stay-product
+      name: Overnight room
+      outcomes: [A clean room ready at check-in time]
+      revenue: room rate per night
     ```
     """
 
@@ -40,19 +46,26 @@ class YamlSyntaxError(Rule):
 
 
 class SchemaViolation(Rule):
-    """Every value must have the type the format gives it; required keys must be there and
-    enumerated values must be one of the allowed ones (listed in the message).
+    """Every value must have the type the format gives it (`spec-format.md`); required keys
+    must be there and enumerated values must be one of the allowed ones (listed in the
+    message). A value of the wrong shape would otherwise be read as something it is not.
 
     Bad:
     ```yaml
-    channels:
-      - {id: phone, kind: telephone}
+    product:
+      id: hotel-stay-product
+      name: Overnight room
+      outcomes: A clean room ready at check-in time
+      revenue: room rate per night
     ```
 
     Good:
     ```yaml
-    channels:
-      - {id: phone, kind: phone, hours: "24/7", response_time: 2m}
+    product:
+      id: hotel-stay-product
+      name: Overnight room
+      outcomes: [A clean room ready at check-in time]
+      revenue: room rate per night
     ```
     """
 
@@ -62,21 +75,26 @@ class SchemaViolation(Rule):
 
 class UnknownKey(Rule):
     """A key the format does not have is an error, with a did-you-mean: a typo would
-    otherwise silently drop information. Keys starting with `x-` are the team's own.
+    otherwise silently drop information. Keys starting with `x-` are the team's own data and
+    are kept out of the model.
 
     Bad:
     ```yaml
     product:
-      name: Personal loan
-      outcome: [Funds within two days]
+      id: hotel-stay-product
+      name: Overnight room
+      outcome: [A clean room ready at check-in time]
+      revenue: room rate per night
     ```
 
     Good:
     ```yaml
     product:
-      name: Personal loan
-      outcomes: [Funds within two days]
-      x-finance-code: PL-01
+      id: hotel-stay-product
+      name: Overnight room
+      outcomes: [A clean room ready at check-in time]
+      revenue: room rate per night
+      x-finance-code: ROOM-01
     ```
     """
 
@@ -86,19 +104,23 @@ class UnknownKey(Rule):
 
 class DuplicateKey(Rule):
     """The same key twice in one mapping: YAML keeps the last value silently, so the first
-    one is lost. Reported at the repeated key.
+    one is lost without a word. Reported at the repeated key, in any mapping at any depth.
 
     Bad:
     ```yaml
     product:
-      name: Personal loan
-      name: Car loan
+      id: hotel-stay-product
+      name: Overnight room
+      revenue: room rate per night
+      name: Suite
     ```
 
     Good:
     ```yaml
     product:
-      name: Personal loan
+      id: hotel-stay-product
+      name: Overnight room
+      revenue: room rate per night
     ```
     """
 
@@ -109,20 +131,21 @@ class DuplicateKey(Rule):
 class DuplicateId(Rule):
     """Ids form one namespace per file (so `measures:` and `covers:` can point at anything):
     two elements with the same id make every reference to it ambiguous. `metadata.id` is the
-    service's own id and is not in this namespace.
+    service's own id and is not in this namespace. Reported at every element after the first,
+    in the order of the format's sections.
 
     Bad:
     ```yaml
-    channels:
-      - {id: phone, kind: phone, hours: "24/7", response_time: 2m}
-      - {id: phone, kind: email, hours: "24/7", response_time: 1d}
+    recovery:
+      - {id: room-not-ready, covers: [room-not-ready], owner: receptionist,
+         channel: front-desk-counter, response_time: 5m, actions: [apologise, fix, follow-up]}
     ```
 
     Good:
     ```yaml
-    channels:
-      - {id: phone, kind: phone, hours: "24/7", response_time: 2m}
-      - {id: email, kind: email, hours: "24/7", response_time: 1d}
+    recovery:
+      - {id: room-not-ready-recovery, covers: [room-not-ready], owner: receptionist,
+         channel: front-desk-counter, response_time: 5m, actions: [apologise, fix, follow-up]}
     ```
     """
 
@@ -131,33 +154,58 @@ class DuplicateId(Rule):
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for id_, places in index.ids.items():
-            first = places[0]
-            for place in places[1:]:
+            if len(places) < 2:
+                continue
+            first, *others = sorted(places, key=lambda p: _section_order(p.path))
+            for place in others:
                 yield finding((*place.path, "id"),
-                              f"id '{id_}' of this {place.kind} is already the id of a "
-                              f"{first.kind}: ids are one namespace per file; rename one")
+                              f"{_word(place.kind)} id '{id_}' is already the id of a "
+                              f"{_word(first.kind)}: ids are one namespace per file; rename "
+                              "one of them")
 
 
-# reference fields: (kinds the target may have, words for the message)
+# the format's order of sections: a duplicate is reported at the later element
+_SECTIONS = ("product", "facilitating", "channels", "roles", "touchpoints", "blueprint",
+             "metrics", "recovery")
+
+
+def _section_order(path: tuple[Any, ...]) -> tuple[Any, ...]:
+    head = _SECTIONS.index(path[0]) if path[0] in _SECTIONS else len(_SECTIONS)
+    return (head, *path[1:])
+
+
+_WORDS = {"fail-point": "fail point", "facilitating": "facilitating service"}
+
+
+def _word(kind: str) -> str:
+    return _WORDS.get(kind, kind)
+
+
+# reference fields: the kinds the target may have
 _REFERENCE_KINDS = {
     "role": ("role",), "channel": ("channel",), "touchpoint": ("touchpoint",),
     "metric": ("metric",), "serves": ("product", "facilitating"),
     "covers": ("fail-point", "step"),
 }
+# where to add a missing element of each kind
+_SECTION_OF = {"role": "roles", "channel": "channels", "touchpoint": "touchpoints",
+               "metric": "metrics", "facilitating": "facilitating", "fail-point":
+               "a step's fail_points", "step": "blueprint: steps", "product": "product"}
 
 
 class UnresolvedReference(Rule):
     """A reference must name an element of the right kind: a facilitating service's channels
     are channels, a recovery `covers` fail points or steps, a touchpoint `serves` the product
-    or a facilitating service. A typo breaks the link silently, so the message offers the
-    closest id of the right kind. (A `next` naming no step is SS307.)
+    or a facilitating service, a step's actions name roles. A typo breaks the link silently,
+    so the message offers the closest id of the right kind. A metric `measures` any id. (A
+    `next` naming no step is SS307.)
 
     Bad:
     ```yaml
     recovery:
       - id: room-not-ready-recovery
         covers: [room-not-redy]
-        owner: front-desk
+        owner: receptionist
         channel: front-desk-counter
         response_time: 5m
         actions: [apologise, fix, follow-up]
@@ -168,7 +216,7 @@ class UnresolvedReference(Rule):
     recovery:
       - id: room-not-ready-recovery
         covers: [room-not-ready]
-        owner: front-desk
+        owner: receptionist
         channel: front-desk-counter
         response_time: 5m
         actions: [apologise, fix, follow-up]
@@ -183,17 +231,22 @@ class UnresolvedReference(Rule):
             if value is None:
                 return
             kinds = _REFERENCE_KINDS[target]
-            actual = index.kind_of(value)
-            if actual in kinds:
+            # with duplicate ids (SS005) any element of the right kind resolves the reference
+            actual = [place.kind for place in index.ids.get(value, [])]
+            if any(kind in kinds for kind in actual):
                 return
-            wanted = " or ".join(k.replace("-", " ") for k in kinds)
-            if actual is not None:
-                yield finding(path, f"{owner} refers to '{value}', which is a "
-                                    f"{actual.replace('-', ' ')}, not a {wanted}")
-                return
+            wanted = " or ".join(_word(k) for k in kinds)
             choices = [i for k in kinds for i in index.ids_of(k)]
+            hint = did_you_mean(value, choices)
+            todo = hint[2:] if hint else f"name a {wanted}"
+            if actual:
+                yield finding(path, f"{owner} refers to '{value}', which is a "
+                                    f"{_word(actual[0])}, not a {wanted}: {todo}")
+                return
+            todo = hint[2:] if hint else f"fix the id or add it under " \
+                                         f"{_SECTION_OF[kinds[0]]}"
             yield finding(path, f"{owner} refers to {wanted} '{value}', which does not "
-                                f"exist{did_you_mean(value, choices)}")
+                                f"exist: {todo}")
 
         for i, comp in enumerate(spec.product.components):
             yield from ref(("product", "components", i, "owner"), comp.owner, "role",
@@ -220,15 +273,18 @@ class UnresolvedReference(Rule):
             for lane in ("frontstage", "backstage"):
                 for j, action in enumerate(getattr(step, lane)):
                     yield from ref((*base, lane, j, "role"), action.role, "role",
-                                   f"step '{step.id}'")
+                                   f"a {lane} action of step '{step.id}'")
             for j, fp in enumerate(step.fail_points):
                 yield from ref((*base, "fail_points", j, "detected_by"), fp.detected_by,
                                "metric", f"fail point '{fp.id}'")
         for i, metric in enumerate(spec.metrics):
             if metric.measures is not None and metric.measures not in index.ids:
+                hint = did_you_mean(metric.measures, index.ids)
+                todo = hint[2:] if hint else "name the product, a facilitating service, a " \
+                                             "touchpoint, a step or a fail point"
                 yield finding(("metrics", i, "measures"),
                               f"metric '{metric.id}' measures '{metric.measures}', which does "
-                              f"not exist{did_you_mean(metric.measures, index.ids)}")
+                              f"not exist: {todo}")
         for i, rec in enumerate(spec.recovery):
             for j, covered in enumerate(rec.covers):
                 yield from ref(("recovery", i, "covers", j), covered, "covers",
@@ -239,9 +295,9 @@ class UnresolvedReference(Rule):
 
 
 class UnsupportedVersion(Rule):
-    """`apiVersion` and `kind` say which format the file is in. An unknown one is reported
-    instead of schema errors, and the rest of the file is not checked: its content would be
-    judged by the wrong contract.
+    """`apiVersion` and `kind` say which format the file is in (`servicespec/v1`, `Service`).
+    An unknown or missing one is reported instead of schema errors, and the rest of the file
+    is not checked: its content would be judged by the wrong contract.
 
     Bad:
     ```yaml
@@ -259,27 +315,27 @@ class UnsupportedVersion(Rule):
 
 
 class UnusedSuppression(Rule):
-    """An inline `# servicespec: ignore[CODE] reason` that suppresses nothing, names an
-    unknown code, or gives no reason. Suppressions rot when the finding they hid is fixed;
-    reporting them keeps them honest (like ruff's RUF100).
+    """An inline `# servicespec: ignore[CODE] reason` (on the line of the finding, or alone on
+    the line above it) that suppresses nothing, names an unknown code, or gives no reason.
+    Suppressions rot when the finding they hid is fixed; reporting them keeps them honest
+    (like ruff's RUF100). A suppression without a reason suppresses nothing: say why.
 
     Bad:
     ```yaml
-    product:
-      # servicespec: ignore[SS101] outcomes agreed with legal
-      name: Personal loan
-      need: Finance a large purchase now and repay it over time
-      outcomes: [Funds within two working days]
-      revenue: interest and arrangement fee
+    product:  # servicespec: ignore[SS101] outcomes are in the brand book
+      id: hotel-stay-product
+      name: Overnight room
+      need: A safe, quiet place to sleep away from home
+      outcomes: [A clean room ready at check-in time]
+      revenue: room rate per night
     ```
 
     Good:
     ```yaml
-    product:
-      name: Personal loan
-      need: Finance a large purchase now and repay it over time
-      outcomes: [Funds within two working days]
-      revenue: interest and arrangement fee
+    product:  # servicespec: ignore[SS101] outcomes are in the brand book
+      id: hotel-stay-product
+      name: Overnight room
+      revenue: room rate per night
     ```
     """
 
@@ -289,8 +345,8 @@ class UnusedSuppression(Rule):
 
 class LimitExceeded(Rule):
     """Input limits (file size, nesting depth, node count, alias expansion) keep the linter
-    fast and safe on untrusted input such as alias bombs. Limits are set in the configuration
-    (`[tool.servicespec.limits]`).
+    fast and safe on untrusted input such as alias bombs ("billion laughs") and absurdly
+    deep nesting. Limits are set in the configuration (`[tool.servicespec.limits]`).
 
     Bad:
     ```yaml
@@ -298,12 +354,12 @@ class LimitExceeded(Rule):
     x-b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
     x-c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
     x-d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
-    x-e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
     ```
 
     Good:
     ```yaml
-    x-a: [x, x, x]
+    x-a: &a [x, x, x]
+    x-b: [*a, *a]
     ```
     """
 

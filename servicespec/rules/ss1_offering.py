@@ -15,24 +15,25 @@ E, W = Severity.ERROR, Severity.WARNING
 class ProductWithoutOutcomes(Rule):
     """The core product is what the customer pays for. A product that names neither the need
     it meets nor the outcomes the customer gets cannot be designed or measured against
-    anything.
+    anything (the source articles: product vs customer service; ITIL 4: a product delivers
+    outcomes). Either a `need` or `outcomes` is enough to silence the rule.
 
     Bad:
     ```yaml
     product:
-      id: hotel-stay
-      name: Hotel stay
-      revenue: room rate
+      id: hotel-stay-product
+      name: Overnight room
+      revenue: room rate per night
     ```
 
     Good:
     ```yaml
     product:
-      id: hotel-stay
-      name: Hotel stay
+      id: hotel-stay-product
+      name: Overnight room
       need: A safe, quiet place to sleep away from home
-      outcomes: [A clean room ready at check-in time]
-      revenue: room rate
+      outcomes: [A clean room ready at the promised check-in time]
+      revenue: room rate per night
     ```
     """
 
@@ -48,22 +49,25 @@ class ProductWithoutOutcomes(Rule):
 
 
 class ProductWithoutSupportChannel(Rule):
-    """Customer service supports the product before, during and after purchase. When no
+    """Customer service supports the product before, during and after purchase (the source
+    articles; Lovelock & Wirtz's service encounter and post-encounter stages). When no
     facilitating service is offered `during` or `after` through a channel, nobody helps once
-    the customer has bought.
+    the customer has bought. A facilitating service that declares no `phases` might be
+    offered then, so it keeps the rule silent (no guessing); no facilitating service at all
+    is reported.
 
     Bad:
     ```yaml
     facilitating:
-      - {id: room-info, name: Room information, type: information, phases: [before],
-         channels: [website]}
+      - {id: booking, name: Booking, type: order-taking, phases: [before],
+         channels: [website, reception-phone]}
     ```
 
     Good:
     ```yaml
     facilitating:
-      - {id: room-info, name: Room information, type: information, phases: [before],
-         channels: [website]}
+      - {id: booking, name: Booking, type: order-taking, phases: [before],
+         channels: [website, reception-phone]}
       - {id: guest-help, name: Guest help, type: exceptions, phases: [during, after],
          channels: [front-desk-counter]}
     ```
@@ -74,7 +78,8 @@ class ProductWithoutSupportChannel(Rule):
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for fac in spec.facilitating:
-            if fac.channels and {"during", "after"} & set(fac.phases):
+            # phases not declared: it may well help after purchase; say nothing
+            if fac.channels and (not fac.phases or {"during", "after"} & set(fac.phases)):
                 return
         yield finding(("facilitating",), f"no facilitating service helps customers of "
                       f"'{spec.product.id}' during or after purchase: add one with "
@@ -83,32 +88,29 @@ class ProductWithoutSupportChannel(Rule):
 
 class FacilitatingPetalMissing(Rule):
     """Lovelock's Flower of Service: information, order-taking, billing and payment are the
-    facilitating petals every priced product needs to be delivered at all. (A free offering,
-    `revenue: none`, needs no billing or payment.)
+    facilitating petals every priced product needs to be delivered at all. A free offering
+    (`revenue: none`) is not checked, nor is a product that does not say how it earns
+    (no `revenue`). Reported once per missing petal.
 
     Bad:
     ```yaml
-    product:
-      id: hotel-stay
-      name: Hotel stay
-      need: A safe, quiet place to sleep away from home
-      outcomes: [A clean room ready at check-in time]
-      revenue: room rate
     facilitating:
+      - {id: booking, name: Booking, type: order-taking, phases: [before],
+         channels: [website]}
       - {id: guest-help, name: Guest help, type: exceptions, phases: [during, after],
          channels: [front-desk-counter]}
     ```
 
     Good:
     ```yaml
-    product:
-      id: hotel-stay
-      name: Hotel stay
-      need: A safe, quiet place to sleep away from home
-      outcomes: [A clean room ready at check-in time]
-      revenue: none
     facilitating:
-      - {id: guest-help, name: Guest help, type: exceptions, phases: [during, after],
+      - {id: stay-information, name: Stay information, type: information,
+         phases: [before, during], channels: [website]}
+      - {id: booking, name: Booking, type: order-taking, phases: [before],
+         channels: [website]}
+      - {id: invoicing, name: Invoice, type: billing, phases: [after],
+         channels: [guest-email]}
+      - {id: card-payment, name: Card payment, type: payment, phases: [during],
          channels: [front-desk-counter]}
     ```
     """
@@ -129,8 +131,9 @@ class FacilitatingPetalMissing(Rule):
 
 
 class CategoryConfusion(Rule):
-    """Facilitating services support the core product and are not sold on their own. A
-    service the customer is billed for is a product: model it as one (its own spec).
+    """Facilitating services support the core product and are not sold on their own (the
+    source articles: product vs customer service). A service the customer is billed for is a
+    product: model it as one (its own spec), so it is measured by outcomes, not experience.
 
     Bad:
     ```yaml
@@ -160,16 +163,16 @@ class CategoryConfusion(Rule):
 
 class InvisibleComponentUnowned(Rule):
     """ITIL 4: a product is a configuration of resources, many of them invisible to the
-    customer. An invisible component with no owner is the one nobody notices until it fails.
+    customer. An invisible component (`visible: false`) with no owner is the one nobody
+    notices until it fails. A component that does not say whether it is visible is not
+    checked.
 
     Bad:
     ```yaml
     product:
-      id: hotel-stay
-      name: Hotel stay
+      id: hotel-stay-product
+      name: Overnight room
       need: A safe, quiet place to sleep away from home
-      outcomes: [A clean room ready at check-in time]
-      revenue: room rate
       components:
         - {id: housekeeping-schedule, name: Housekeeping schedule, kind: service-action,
            visible: false}
@@ -178,14 +181,12 @@ class InvisibleComponentUnowned(Rule):
     Good:
     ```yaml
     product:
-      id: hotel-stay
-      name: Hotel stay
+      id: hotel-stay-product
+      name: Overnight room
       need: A safe, quiet place to sleep away from home
-      outcomes: [A clean room ready at check-in time]
-      revenue: room rate
       components:
         - {id: housekeeping-schedule, name: Housekeeping schedule, kind: service-action,
-           visible: false, owner: front-desk}
+           visible: false, owner: housekeeper}
     ```
     """
 
@@ -201,7 +202,8 @@ class InvisibleComponentUnowned(Rule):
 
 
 class FacilitatingWithoutChannel(Rule):
-    """A facilitating service that lists no channel cannot be reached by customers.
+    """A facilitating service that lists no channel cannot be reached by customers: it
+    exists on paper only (GOV.UK Service Standard: a joined-up service across channels).
 
     Bad:
     ```yaml
@@ -213,7 +215,7 @@ class FacilitatingWithoutChannel(Rule):
     ```yaml
     facilitating:
       - {id: guest-help, name: Guest help, type: exceptions, phases: [during, after],
-         channels: [front-desk-counter]}
+         channels: [front-desk-counter, reception-phone]}
     ```
     """
 

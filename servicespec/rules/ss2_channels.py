@@ -15,9 +15,34 @@ E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 class NoHumanOption(Rule):
     """CFPB (2023) on chatbots in consumer finance: customers stuck with a bot and no way to
     a person. A facilitating service (or the product) whose channels — its own plus those of
-    the touchpoints that serve it — are all automated or self-service, and whose
+    the touchpoints that `serve` it — are all automated or self-service, and whose
     `escalates_to` chains never reach a live channel, leaves the customer alone when the
-    automation fails. A service with no channel at all is SS106.
+    automation fails. A channel's `mode` defaults from its `kind` (phone, email, in person…
+    are live). A service with no channel at all is SS106; one that names a channel the spec
+    does not declare is not judged until the reference is fixed (SS006).
+
+    Bad:
+    ```yaml
+    facilitating:
+      - {id: guest-help, name: Guest help, type: exceptions, phases: [during, after],
+         channels: [website, chat-assistant]}
+    channels:
+      - {id: website, name: Hotel website, kind: web}
+      - {id: chat-assistant, name: Chat assistant, kind: chatbot, escalates_to: website}
+    ```
+
+    Good:
+    ```yaml
+    facilitating:
+      - {id: guest-help, name: Guest help, type: exceptions, phases: [during, after],
+         channels: [website, chat-assistant]}
+    channels:
+      - {id: website, name: Hotel website, kind: web}
+      - {id: chat-assistant, name: Chat assistant, kind: chatbot,
+         escalates_to: reception-phone, handover: warm}
+      - {id: reception-phone, name: Reception phone, kind: phone, hours: "24/7",
+         response_time: 1m}
+    ```
     """
 
     code, name, severity = "SS201", "no-human-option", E
@@ -32,17 +57,35 @@ class NoHumanOption(Rule):
         targets += [(("facilitating", i), fac.id, f"facilitating service '{fac.id}'",
                      list(fac.channels)) for i, fac in enumerate(spec.facilitating)]
         for path, id_, label, own in targets:
-            known = [c for c in own + served.get(id_, []) if c in index.channels]
-            if known and not any(index.reaches_live(c) for c in known):
-                names = ", ".join(f"'{c}'" for c in dict.fromkeys(known))
+            channels = list(dict.fromkeys(own + served.get(id_, [])))
+            # no channel: SS106; a channel the spec does not declare: SS006, mode unknown
+            if not channels or any(c not in index.channels for c in channels):
+                continue
+            if not any(index.reaches_live(c) for c in channels):
+                names = ", ".join(f"'{c}'" for c in channels)
                 yield finding(path, f"{label} is reached only through automated or "
                               f"self-service channels ({names}) that never escalate to a "
                               "person: add a live channel or `escalates_to:` one")
 
 
 class AutomatedDeadEnd(Rule):
-    """An automated channel (chatbot, IVR, USSD) that escalates nowhere is a dead end when
-    the bot cannot help (CFPB 2023).
+    """An automated channel (a chatbot, an IVR, USSD: `mode: automated`, the default for
+    those kinds) that escalates nowhere is a dead end when the bot cannot help (CFPB 2023).
+
+    Bad:
+    ```yaml
+    channels:
+      - {id: chat-assistant, name: Chat assistant, kind: chatbot}
+    ```
+
+    Good:
+    ```yaml
+    channels:
+      - {id: chat-assistant, name: Chat assistant, kind: chatbot,
+         escalates_to: reception-phone, handover: warm}
+      - {id: reception-phone, name: Reception phone, kind: phone, hours: "24/7",
+         response_time: 1m}
+    ```
     """
 
     code, name, severity = "SS202", "automated-dead-end", W
@@ -57,7 +100,24 @@ class AutomatedDeadEnd(Rule):
 
 class EscalationCycle(Rule):
     """Following `escalates_to` must end at a person, not loop (bot → IVR → bot): the doom
-    loop of the CFPB's 2023 chatbot report.
+    loop of the CFPB's 2023 chatbot report. Each loop is reported once, at the
+    `escalates_to` of its first channel in the file.
+
+    Bad:
+    ```yaml
+    channels:
+      - {id: chat-assistant, name: Chat assistant, kind: chatbot, escalates_to: phone-menu}
+      - {id: phone-menu, name: Phone menu, kind: ivr, escalates_to: chat-assistant}
+    ```
+
+    Good:
+    ```yaml
+    channels:
+      - {id: chat-assistant, name: Chat assistant, kind: chatbot, escalates_to: phone-menu}
+      - {id: phone-menu, name: Phone menu, kind: ivr, escalates_to: reception-phone}
+      - {id: reception-phone, name: Reception phone, kind: phone, hours: "24/7",
+         response_time: 1m}
+    ```
     """
 
     code, name, severity = "SS203", "escalation-cycle", E
@@ -82,14 +142,31 @@ class EscalationCycle(Rule):
             reported.add(key)
             start = min(cycle, key=lambda c: position[c])
             rotated = cycle[cycle.index(start):] + cycle[:cycle.index(start)]
-            loop = " → ".join(rotated + [start])
+            loop = " → ".join(f"'{c}'" for c in rotated + [start])
             yield finding(("channels", position[start], "escalates_to"),
-                          f"escalation loops: {loop}: end the chain at a live channel")
+                          f"escalation loops: {loop} (a doom loop): end the chain at a live "
+                          "channel")
 
 
 class ChannelServiceLevelMissing(Rule):
     """A live channel is a promise: when it is open (`hours`) and how fast a person answers
-    (`response_time`). Without them customers cannot plan and the team cannot staff.
+    (`response_time`). Without them customers cannot plan and the team cannot staff
+    (Shostack: time standards; Lovelock & Wirtz: service standards). A channel is live by its
+    `mode`, which defaults from its `kind` (phone, live chat, email, social, video, in
+    person).
+
+    Bad:
+    ```yaml
+    channels:
+      - {id: reception-phone, name: Reception phone, kind: phone}
+    ```
+
+    Good:
+    ```yaml
+    channels:
+      - {id: reception-phone, name: Reception phone, kind: phone, hours: "24/7",
+         response_time: 1m}
+    ```
     """
 
     code, name, severity = "SS204", "channel-service-level-missing", W
@@ -108,7 +185,26 @@ class ChannelServiceLevelMissing(Rule):
 
 class ColdHandover(Rule):
     """Dixon et al. (2010): repeating information and being transferred are the biggest
-    drivers of customer effort. A cold handover makes the customer start over.
+    drivers of customer effort. A cold handover — of a channel that escalates, or of a step's
+    `handoff` — makes the customer start over.
+
+    Bad:
+    ```yaml
+    channels:
+      - {id: website, name: Hotel website, kind: web, escalates_to: reception-phone,
+         handover: cold}
+      - {id: reception-phone, name: Reception phone, kind: phone, hours: "24/7",
+         response_time: 1m}
+    ```
+
+    Good:
+    ```yaml
+    channels:
+      - {id: website, name: Hotel website, kind: web, escalates_to: reception-phone,
+         handover: warm}
+      - {id: reception-phone, name: Reception phone, kind: phone, hours: "24/7",
+         response_time: 1m}
+    ```
     """
 
     code, name, severity = "SS205", "cold-handover", W
@@ -128,7 +224,24 @@ class ColdHandover(Rule):
 
 class NoAssistedChannel(Rule):
     """GOV.UK Service Standard: assisted digital. A digital-only service shuts out the
-    customers who cannot or will not self-serve, and everyone whose case does not fit.
+    customers who cannot or will not self-serve, and everyone whose case does not fit
+    (CFPB 2023: no human option). Not checked when the spec declares no channels yet.
+
+    Bad:
+    ```yaml
+    channels:
+      - {id: website, name: Hotel website, kind: web}
+      - {id: guest-app, name: Guest app, kind: app}
+    ```
+
+    Good:
+    ```yaml
+    channels:
+      - {id: website, name: Hotel website, kind: web}
+      - {id: guest-app, name: Guest app, kind: app}
+      - {id: reception-phone, name: Reception phone, kind: phone, hours: "24/7",
+         response_time: 1m}
+    ```
     """
 
     code, name, severity = "SS206", "no-assisted-channel", W
@@ -136,14 +249,35 @@ class NoAssistedChannel(Rule):
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         if spec.channels and not any(ch.mode == "live" for ch in spec.channels):
-            yield finding(("channels",), "no live channel anywhere in the service: add an "
-                          "assisted option (phone, chat, in person) for customers who cannot "
-                          "self-serve")
+            yield finding(("channels",), f"service '{spec.metadata.id}' has no live channel: "
+                          "add an assisted option (phone, chat, in person) for customers who "
+                          "cannot self-serve")
 
 
 class ComplaintChannelMissing(Rule):
     """ISO 10002 and Tax & Brown (1998): complaint handling must be visible and accessible.
-    Most dissatisfied customers never complain; those who would need to know where.
+    Most dissatisfied customers never complain; those who would need to know where: a
+    channel marked `complaints: true`, or an `exceptions` facilitating service.
+
+    Bad:
+    ```yaml
+    facilitating:
+      - {id: booking, name: Booking, type: order-taking, phases: [before],
+         channels: [reception-phone]}
+    channels:
+      - {id: reception-phone, name: Reception phone, kind: phone, hours: "24/7",
+         response_time: 1m}
+    ```
+
+    Good:
+    ```yaml
+    facilitating:
+      - {id: booking, name: Booking, type: order-taking, phases: [before],
+         channels: [reception-phone]}
+    channels:
+      - {id: reception-phone, name: Reception phone, kind: phone, hours: "24/7",
+         response_time: 1m, complaints: true}
+    ```
     """
 
     code, name, severity = "SS207", "complaint-channel-missing", W
@@ -154,13 +288,30 @@ class ComplaintChannelMissing(Rule):
             return
         if any(fac.type == "exceptions" for fac in spec.facilitating):
             return
-        yield finding(("channels",), "customers have nowhere to complain: mark a channel "
-                      "`complaints: true` or add an `exceptions` facilitating service")
+        yield finding(("channels",), f"customers of '{spec.metadata.id}' have nowhere to "
+                      "complain: mark a channel `complaints: true` or add an `exceptions` "
+                      "facilitating service")
 
 
 class UnusedChannel(Rule):
     """A channel no facilitating service, touchpoint, recovery or escalation uses is either
-    missing from the design or no longer offered.
+    missing from the design or no longer offered. A channel that escalates only to itself
+    does not count as used (that loop is SS203).
+
+    Bad:
+    ```yaml
+    channels:
+      - {id: reception-phone, name: Reception phone, kind: phone, hours: "24/7",
+         response_time: 1m}
+      - {id: guest-sms, name: Guest SMS, kind: sms}
+    ```
+
+    Good:
+    ```yaml
+    channels:
+      - {id: reception-phone, name: Reception phone, kind: phone, hours: "24/7",
+         response_time: 1m}
+    ```
     """
 
     code, name, severity = "SS208", "unused-channel", I
@@ -168,9 +319,10 @@ class UnusedChannel(Rule):
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         used = {c for fac in spec.facilitating for c in fac.channels}
-        used |= {tp.channel for tp in spec.touchpoints}
-        used |= {rec.channel for rec in spec.recovery}
-        used |= {ch.escalates_to for ch in spec.channels}
+        used |= {tp.channel for tp in spec.touchpoints if tp.channel}
+        used |= {rec.channel for rec in spec.recovery if rec.channel}
+        used |= {ch.escalates_to for ch in spec.channels
+                 if ch.escalates_to and ch.escalates_to != ch.id}
         for i, ch in enumerate(spec.channels):
             if ch.id not in used:
                 yield finding(("channels", i), f"channel '{ch.id}' is not used by any "

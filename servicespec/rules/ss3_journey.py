@@ -15,21 +15,41 @@ from .base import Finding, Rule, finding
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 PHASES = ("before", "during", "after")
 STEPS = ("blueprint", "steps")
+LANES = ("evidence", "frontstage", "backstage", "support")
 
 
 class JourneyPhaseMissing(Rule):
     """Lovelock & Wirtz: the service journey has three stages — pre-purchase, the service
     encounter, post-encounter. A blueprint with no step in one of them leaves that stage
-    undesigned. Silent when no step declares a phase.
+    undesigned. Reported once per missing phase. Not checked while some step declares no
+    `phase` (it might be the missing one), nor when there are no steps (SS310).
+
+    Bad:
+    ```yaml
+    blueprint:
+      steps:
+        - {id: book, phase: before, customer: Books a room online}
+        - {id: check-in, phase: during, customer: Checks in at the front desk}
+    ```
+
+    Good:
+    ```yaml
+    blueprint:
+      steps:
+        - {id: book, phase: before, customer: Books a room online}
+        - {id: check-in, phase: during, customer: Checks in at the front desk}
+        - {id: check-out, phase: after, customer: Settles the bill}
+    ```
     """
 
     code, name, severity = "SS301", "journey-phase-missing", W
     summary = "a phase (before, during, after) has no step"
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
-        phases = {step.phase for step in spec.steps if step.phase}
-        if not phases:
+        steps = spec.steps
+        if not steps or any(step.phase is None for step in steps):
             return
+        phases = {step.phase for step in steps}
         for phase in PHASES:
             if phase not in phases:
                 yield finding(STEPS, f"the journey has no step in phase '{phase}': add the "
@@ -37,18 +57,39 @@ class JourneyPhaseMissing(Rule):
 
 
 class SupportGapInPhase(Rule):
-    """Customer service supports the customer before, during and after purchase. A phase in
-    which no facilitating service is offered leaves customers without help then. Silent when
-    no facilitating service declares phases.
+    """Customer service supports the customer before, during and after purchase (the source
+    articles; Lovelock & Wirtz). A phase in which no facilitating service is offered leaves
+    customers without help then. Reported once per phase. Not checked while some
+    facilitating service declares no `phases` (it might cover the gap), nor when there is
+    none at all (SS102).
+
+    Bad:
+    ```yaml
+    facilitating:
+      - {id: booking, name: Booking, type: order-taking, phases: [before],
+         channels: [website]}
+      - {id: guest-help, name: Guest help, type: exceptions, phases: [during],
+         channels: [front-desk-counter]}
+    ```
+
+    Good:
+    ```yaml
+    facilitating:
+      - {id: booking, name: Booking, type: order-taking, phases: [before],
+         channels: [website]}
+      - {id: guest-help, name: Guest help, type: exceptions, phases: [during, after],
+         channels: [front-desk-counter]}
+    ```
     """
 
     code, name, severity = "SS302", "support-gap-in-phase", W
     summary = "in some phase no facilitating service is offered"
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
-        offered = {p for fac in spec.facilitating for p in fac.phases}
-        if not offered:
+        services = spec.facilitating
+        if not services or any(not fac.phases for fac in services):
             return
+        offered = {p for fac in services for p in fac.phases}
         for phase in PHASES:
             if phase not in offered:
                 yield finding(("facilitating",), f"no facilitating service is offered in "
@@ -59,6 +100,23 @@ class SupportGapInPhase(Rule):
 class StepWithoutCustomerAction(Rule):
     """Bitner, Ostrom & Morgan (2008): the customer's actions are the anchor of the
     blueprint; every column starts from what the customer does.
+
+    Bad:
+    ```yaml
+    blueprint:
+      steps:
+        - {id: check-in, phase: during, touchpoint: check-in-desk,
+           frontstage: [{role: receptionist, action: Hands over the key card}]}
+    ```
+
+    Good:
+    ```yaml
+    blueprint:
+      steps:
+        - {id: check-in, phase: during, customer: Checks in at the front desk,
+           touchpoint: check-in-desk,
+           frontstage: [{role: receptionist, action: Hands over the key card}]}
+    ```
     """
 
     code, name, severity = "SS303", "step-without-customer-action", W
@@ -72,8 +130,26 @@ class StepWithoutCustomerAction(Rule):
 
 
 class UnansweredCustomerAction(Rule):
-    """When the customer acts at a touchpoint, something in the organisation must respond:
-    a step with no frontstage, backstage or support action is a request nobody handles.
+    """When the customer acts at a touchpoint, something in the organisation must respond
+    (Bitner et al. 2008: every customer action crosses the line of interaction to a
+    frontstage, backstage or support action). A step with none is a request nobody handles.
+
+    Bad:
+    ```yaml
+    blueprint:
+      steps:
+        - {id: check-in, phase: during, customer: Asks for a late check-out,
+           touchpoint: check-in-desk}
+    ```
+
+    Good:
+    ```yaml
+    blueprint:
+      steps:
+        - {id: check-in, phase: during, customer: Asks for a late check-out,
+           touchpoint: check-in-desk,
+           frontstage: [{role: receptionist, action: Extends the stay in the system}]}
+    ```
     """
 
     code, name, severity = "SS304", "unanswered-customer-action", W
@@ -90,7 +166,28 @@ class UnansweredCustomerAction(Rule):
 
 class OrphanTouchpoint(Rule):
     """A touchpoint that no blueprint step uses is either a missing step or a touchpoint
-    that no longer exists.
+    that no longer exists (Bitner et al. 2008: touchpoints sit on the customer's actions).
+    Not checked when there are no steps yet (SS310).
+
+    Bad:
+    ```yaml
+    touchpoints:
+      - {id: online-booking, channel: website, phase: before, serves: booking}
+      - {id: check-in-desk, channel: front-desk-counter, phase: during,
+         serves: hotel-stay-product}
+      - {id: check-out-desk, channel: front-desk-counter, phase: after, serves: invoicing}
+      - {id: room-service-call, channel: reception-phone, phase: during,
+         serves: hotel-stay-product}
+    ```
+
+    Good:
+    ```yaml
+    touchpoints:
+      - {id: online-booking, channel: website, phase: before, serves: booking}
+      - {id: check-in-desk, channel: front-desk-counter, phase: during,
+         serves: hotel-stay-product}
+      - {id: check-out-desk, channel: front-desk-counter, phase: after, serves: invoicing}
+    ```
     """
 
     code, name, severity = "SS305", "orphan-touchpoint", W
@@ -99,7 +196,7 @@ class OrphanTouchpoint(Rule):
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         if not spec.steps:
             return
-        used = {step.touchpoint for step in spec.steps}
+        used = {step.touchpoint for step in spec.steps if step.touchpoint}
         for i, tp in enumerate(spec.touchpoints):
             if tp.id not in used:
                 yield finding(("touchpoints", i), f"touchpoint '{tp.id}' is used by no "
@@ -107,8 +204,26 @@ class OrphanTouchpoint(Rule):
 
 
 class CustomerStepWithoutEvidence(Rule):
-    """Bitner et al.: physical evidence sits above every customer action; it is what the
-    customer sees and judges the service by (a form, an email, a receipt).
+    """Bitner et al. (2008): physical evidence sits above every customer action; it is what
+    the customer sees and judges the service by (a form, an email, a receipt). A step at a
+    touchpoint with no `evidence` leaves that lane undesigned.
+
+    Bad:
+    ```yaml
+    blueprint:
+      steps:
+        - {id: check-in, phase: during, customer: Checks in, touchpoint: check-in-desk,
+           frontstage: [{role: receptionist, action: Hands over the key card}]}
+    ```
+
+    Good:
+    ```yaml
+    blueprint:
+      steps:
+        - {id: check-in, phase: during, customer: Checks in, touchpoint: check-in-desk,
+           evidence: [Lobby, key card],
+           frontstage: [{role: receptionist, action: Hands over the key card}]}
+    ```
     """
 
     code, name, severity = "SS306", "customer-step-without-evidence", I
@@ -123,8 +238,28 @@ class CustomerStepWithoutEvidence(Rule):
 
 
 class UnreachableStep(Rule):
-    """With `next`, the journey is a graph. A step that cannot be reached from the first step
-    is never taken; a `next` naming no step breaks the journey.
+    """With `next`, the journey is a graph (branches, loops; `next: []` ends it). A step that
+    cannot be reached from the first step is never taken; a `next` naming no step breaks the
+    journey. Without `next` a step follows the one before it.
+
+    Bad:
+    ```yaml
+    blueprint:
+      steps:
+        - {id: book, phase: before, customer: Books a room, next: [check-in]}
+        - {id: change-dates, phase: before, customer: Changes the dates}
+        - {id: check-in, phase: during, customer: Checks in, next: []}
+    ```
+
+    Good:
+    ```yaml
+    blueprint:
+      steps:
+        - {id: book, phase: before, customer: Books a room, decision: true,
+           next: [change-dates, check-in]}
+        - {id: change-dates, phase: before, customer: Changes the dates}
+        - {id: check-in, phase: during, customer: Checks in, next: []}
+    ```
     """
 
     code, name, severity = "SS307", "unreachable-step", E
@@ -138,15 +273,14 @@ class UnreachableStep(Rule):
             for j, nxt in enumerate(step.next or []):
                 if nxt not in index.steps:
                     yield finding((*STEPS, i, "next", j), f"step '{step.id}' continues to "
-                                  f"'{nxt}', which is not a step"
+                                  f"'{nxt}', which names no step: use the id of a step"
                                   f"{did_you_mean(nxt, index.steps)}")
         seen = {0}
         todo = [0]
         while todo:
             i = todo.pop()
-            for nxt in index.next_steps(i):
-                j = index.steps.get(nxt)
-                if j is not None and j not in seen:
+            for j in _successors(spec, index, i):
+                if j not in seen:
                     seen.add(j)
                     todo.append(j)
         for i, step in enumerate(steps):
@@ -155,10 +289,41 @@ class UnreachableStep(Rule):
                               f"step '{steps[0].id}': name it in an earlier step's `next`")
 
 
+def _successors(spec: Spec, index: SpecIndex, i: int) -> list[int]:
+    """Positions of the steps that follow step `i`: its `next`, else the step below it.
+
+    By position, not id, for the default: a repeated id (SS005) must not cut the journey.
+    """
+    step = spec.steps[i]
+    if step.next is None:
+        return [i + 1] if i + 1 < len(spec.steps) else []
+    return [index.steps[n] for n in step.next if n in index.steps]
+
+
 class LaneEmpty(Rule):
     """The five lanes of a service blueprint (Bitner et al. 2008) each show part of what
-    delivers the service. A lane empty across the whole blueprint is usually undesigned, not
-    absent: the backstage work happens whether or not it is drawn.
+    delivers the service. A lane (evidence, frontstage, backstage, support) empty across the
+    whole blueprint is usually undesigned, not absent: the backstage work happens whether or
+    not it is drawn. Reported once per empty lane. (The customer lane is SS303.)
+
+    Bad:
+    ```yaml
+    blueprint:
+      steps:
+        - {id: check-in, phase: during, customer: Checks in, evidence: [Key card],
+           frontstage: [{role: receptionist, action: Hands over the key card}],
+           support: [Property management system]}
+    ```
+
+    Good:
+    ```yaml
+    blueprint:
+      steps:
+        - {id: check-in, phase: during, customer: Checks in, evidence: [Key card],
+           frontstage: [{role: receptionist, action: Hands over the key card}],
+           backstage: [{role: housekeeper, action: Releases the inspected room}],
+           support: [Property management system]}
+    ```
     """
 
     code, name, severity = "SS308", "lane-empty", I
@@ -167,9 +332,9 @@ class LaneEmpty(Rule):
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         if not spec.steps:
             return
-        for lane in ("evidence", "frontstage", "backstage", "support"):
+        for lane in LANES:
             if not any(getattr(step, lane) for step in spec.steps):
-                yield finding(STEPS, f"the {lane} lane is empty in every step: add the "
+                yield finding(STEPS, f"the '{lane}' lane is empty in every step: add the "
                               f"{lane} {'items' if lane == 'evidence' else 'actions'} that "
                               "deliver the journey")
 
@@ -181,8 +346,29 @@ class BlueprintTooLargeOptions(BaseModel):
 
 
 class BlueprintTooLarge(Rule):
-    """A blueprint is read at a glance by stakeholders. One with more than (30) steps or (150)
-    lane items mixes scenarios: split it, one blueprint per scenario.
+    """A blueprint is read at a glance by stakeholders (Shostack; Bitner et al. 2008). One
+    with more than (30) steps or (150) lane items — evidence, customer, frontstage,
+    backstage and support entries — mixes scenarios: split it, one blueprint per scenario.
+    Both limits are options (`max_steps`, `max_lane_items`).
+
+    Bad:
+    ```yaml
+    blueprint:
+      steps: [{id: s01}, {id: s02}, {id: s03}, {id: s04}, {id: s05}, {id: s06}, {id: s07},
+              {id: s08}, {id: s09}, {id: s10}, {id: s11}, {id: s12}, {id: s13}, {id: s14},
+              {id: s15}, {id: s16}, {id: s17}, {id: s18}, {id: s19}, {id: s20}, {id: s21},
+              {id: s22}, {id: s23}, {id: s24}, {id: s25}, {id: s26}, {id: s27}, {id: s28},
+              {id: s29}, {id: s30}, {id: s31}]
+    ```
+
+    Good:
+    ```yaml
+    blueprint:
+      steps:
+        - {id: book, phase: before, customer: Books a room online}
+        - {id: check-in, phase: during, customer: Checks in at the front desk}
+        - {id: check-out, phase: after, customer: Settles the bill}
+    ```
     """
 
     code, name, severity = "SS309", "blueprint-too-large", I
@@ -193,17 +379,34 @@ class BlueprintTooLarge(Rule):
         steps = spec.steps
         items = sum(len(s.evidence) + (1 if s.customer else 0) + len(s.frontstage)
                     + len(s.backstage) + len(s.support) for s in steps)
+        too_many = []
         if len(steps) > options.max_steps:
-            yield finding(STEPS, f"the blueprint has {len(steps)} steps, more than "
-                          f"{options.max_steps}: split it, one blueprint per scenario")
-        elif items > options.max_lane_items:
-            yield finding(STEPS, f"the blueprint has {items} lane items, more than "
-                          f"{options.max_lane_items}: split it, one blueprint per scenario")
+            too_many.append(f"{len(steps)} steps (more than {options.max_steps})")
+        if items > options.max_lane_items:
+            too_many.append(f"{items} lane items (more than {options.max_lane_items})")
+        if too_many:
+            yield finding(STEPS, f"the blueprint of '{spec.metadata.id}' has "
+                          f"{' and '.join(too_many)}: split it, one blueprint per scenario")
 
 
 class NoBlueprint(Rule):
-    """Shostack: a service cannot be managed until it is drawn. A spec with no blueprint steps
-    describes an offering but not how it is delivered.
+    """Shostack (1984): a service cannot be managed until it is drawn. A spec with no
+    blueprint steps describes an offering but not how it is delivered.
+
+    Bad:
+    ```yaml
+    blueprint:
+      steps: []
+    ```
+
+    Good:
+    ```yaml
+    blueprint:
+      steps:
+        - {id: check-in, phase: during, customer: Checks in at the front desk,
+           touchpoint: check-in-desk, evidence: [Lobby, key card],
+           frontstage: [{role: receptionist, action: Hands over the key card}]}
+    ```
     """
 
     code, name, severity = "SS310", "no-blueprint", W

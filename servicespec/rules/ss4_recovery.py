@@ -15,8 +15,23 @@ STEPS = ("blueprint", "steps")
 
 
 class NoRecoveryProcess(Rule):
-    """Tax & Brown (1998): service recovery is planned, not improvised. A service with no
-    recovery process at all leaves every failure to chance.
+    """Tax & Brown (1998): service recovery is planned, not improvised; ISO 10002 asks for a
+    complaint-handling process that is visible and accessible. A service with no recovery
+    process at all leaves every failure to whoever happens to be there.
+
+    Bad:
+    ```yaml
+    recovery: []
+    ```
+
+    Good:
+    ```yaml
+    recovery:
+      - {id: room-not-ready-recovery, covers: [room-not-ready], owner: receptionist,
+         channel: front-desk-counter, response_time: 5m, actions: [apologise, fix, follow-up]}
+      - {id: wrong-charge-recovery, covers: [wrong-charge], owner: receptionist,
+         channel: guest-email, response_time: 4h, actions: [acknowledge, fix, follow-up]}
+    ```
     """
 
     code, name, severity = "SS401", "no-recovery-process", E
@@ -25,13 +40,31 @@ class NoRecoveryProcess(Rule):
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         if not spec.recovery:
             yield finding(("recovery",), f"service '{spec.metadata.id}' declares no recovery "
-                          "process: add `recovery:` for when things go wrong")
+                          "process: add one under `recovery:` for each fail point (who "
+                          "acknowledges, fixes and follows up)")
 
 
 class FailPointWithoutRecovery(Rule):
-    """Shostack marks fail points on the blueprint so that each gets a fail-safe or a
-    recovery. A fail point with neither is a known failure left to chance; a high-severity one
-    is an error.
+    """Shostack (1984) marks fail points on the blueprint so that each gets a fail-safe
+    (`prevention`, a poka-yoke) or a planned recovery. A fail point with neither is a known
+    failure left to chance; a `severity: high` one is an error. A recovery covers a fail point
+    by naming it, or by naming its step (all the step's fail points).
+
+    Bad:
+    ```yaml
+    recovery:
+      - {id: room-not-ready-recovery, covers: [room-not-ready], owner: receptionist,
+         channel: front-desk-counter, response_time: 5m, actions: [apologise, fix, follow-up]}
+    ```
+
+    Good:
+    ```yaml
+    recovery:
+      - {id: room-not-ready-recovery, covers: [room-not-ready], owner: receptionist,
+         channel: front-desk-counter, response_time: 5m, actions: [apologise, fix, follow-up]}
+      - {id: check-out-recovery, covers: [check-out], owner: receptionist,
+         channel: guest-email, response_time: 4h, actions: [acknowledge, fix, follow-up]}
+    ```
     """
 
     code, name, severity = "SS402", "fail-point-without-recovery", W
@@ -49,8 +82,38 @@ class FailPointWithoutRecovery(Rule):
 
 
 class FailPointUndetected(Rule):
-    """A failure nobody measures is found by the customer first. Each fail point needs a
-    metric that detects it (`detected_by`, or a metric that `measures` it).
+    """A failure nobody measures is found by the customer first (Shostack: fail points need
+    a way to be seen). Each fail point needs a metric that detects it: `detected_by`, or a
+    metric that `measures` it.
+
+    Bad:
+    ```yaml
+    blueprint:
+      steps:
+        - id: check-in
+          phase: during
+          customer: Arrives and checks in at the front desk
+          touchpoint: check-in-desk
+          frontstage: [{role: receptionist, action: Greets the guest and hands over the key}]
+          fail_points:
+            - {id: key-card-fails, description: The key card does not open the door}
+    ```
+
+    Good:
+    ```yaml
+    blueprint:
+      steps:
+        - id: check-in
+          phase: during
+          customer: Arrives and checks in at the front desk
+          touchpoint: check-in-desk
+          frontstage: [{role: receptionist, action: Greets the guest and hands over the key}]
+          fail_points:
+            - {id: key-card-fails, description: The key card does not open the door}
+    metrics:
+      - {id: key-card-failures, measures: key-card-fails, type: error-rate, target: "< 1%",
+         source: Front desk log}
+    ```
     """
 
     code, name, severity = "SS403", "fail-point-undetected", W
@@ -64,19 +127,57 @@ class FailPointUndetected(Rule):
                               "`detected_by:` with a metric id, or a metric that measures it")
 
 
-_ACK = {"acknowledge", "apologise", "apologize", "acknowledgement", "apology"}
-_FIX = {"fix", "resolve", "repair", "replace", "redo"}
-_FOLLOW = {"follow-up", "follow up", "followup"}
+# the format's action words, and the usual spellings of the same three acts
+_ACK = {"acknowledge", "acknowledgement", "acknowledgment", "apologise", "apologize",
+        "apology"}
+_FIX = {"fix", "resolve", "repair", "replace", "redo", "rebook"}
+_FOLLOW = {"follow-up", "followup"}
+_COMPENSATE = {"compensate", "compensation"}
 
 
-def _normalise(action: str) -> str:
-    return re.sub(r"\s+", " ", action.strip().lower())
+def _first_word(action: str) -> str:
+    """`Follow up by email` -> `follow-up`; `fix` -> `fix`: free text counts by its verb."""
+    words = re.sub(r"[^\w\s-]", " ", action.lower()).split()
+    if not words:
+        return ""
+    if words[0] == "follow" and len(words) > 1 and words[1] == "up":
+        return "follow-up"
+    return words[0]
+
+
+def action_words(rec: Recovery) -> set[str]:
+    return {_first_word(a) for a in rec.actions}
+
+
+def compensates(rec: Recovery) -> bool:
+    """A recovery compensates when it names a `compensation` or a compensate action."""
+    return bool(rec.compensation) or bool(action_words(rec) & _COMPENSATE)
 
 
 class RecoveryIncomplete(Rule):
     """Tax & Brown (1998) and ISO 10002: a good recovery acknowledges or apologises, fixes
     the problem, and follows up to check it stayed fixed. Missing any one of them is what
-    customers remember.
+    customers remember. Free-text actions count by their first word (`fix the invoice`,
+    `follow up by email`).
+
+    Bad:
+    ```yaml
+    recovery:
+      - {id: room-not-ready-recovery, covers: [room-not-ready], owner: receptionist,
+         channel: front-desk-counter, response_time: 5m, actions: [explain, compensate]}
+      - {id: wrong-charge-recovery, covers: [wrong-charge], owner: receptionist,
+         channel: guest-email, response_time: 4h, actions: [acknowledge, fix, follow-up]}
+    ```
+
+    Good:
+    ```yaml
+    recovery:
+      - {id: room-not-ready-recovery, covers: [room-not-ready], owner: receptionist,
+         channel: front-desk-counter, response_time: 5m,
+         actions: [apologise, fix by moving the guest to a ready room, follow up next day]}
+      - {id: wrong-charge-recovery, covers: [wrong-charge], owner: receptionist,
+         channel: guest-email, response_time: 4h, actions: [acknowledge, fix, follow-up]}
+    ```
     """
 
     code, name, severity = "SS404", "recovery-incomplete", W
@@ -85,26 +186,41 @@ class RecoveryIncomplete(Rule):
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for i, rec in enumerate(spec.recovery):
             missing = _missing_actions(rec)
-            if missing:
-                yield finding(("recovery", i), f"recovery '{rec.id}' has no "
-                              f"{', no '.join(missing)} among its actions: add "
-                              f"{' and '.join(missing)}")
+            if not missing:
+                continue
+            if rec.actions:
+                what = f"has no {', no '.join(missing)} among its actions"
+            else:
+                what = "lists no actions"
+            yield finding(("recovery", i, "actions"), f"recovery '{rec.id}' {what}: add "
+                          f"{' and '.join(missing)} to `actions:`")
 
 
 def _missing_actions(rec: Recovery) -> list[str]:
-    actions = {_normalise(a) for a in rec.actions}
-    missing = []
-    for label, words in (("acknowledge (or apologise)", _ACK), ("fix", _FIX),
-                         ("follow-up", _FOLLOW)):
-        if not actions & words:
-            missing.append(label)
-    return missing
+    words = action_words(rec)
+    return [label for label, vocabulary in (("acknowledge (or apologise)", _ACK),
+                                            ("fix", _FIX), ("follow-up", _FOLLOW))
+            if not words & vocabulary]
 
 
 class RecoveryWithoutTimeTarget(Rule):
-    """Timeliness is the first thing customers judge a recovery by (Tax & Brown 1998; ISO
-    10002 asks for prompt acknowledgement). Without `response_time` nobody knows what prompt
-    means.
+    """Timeliness is one of the first things customers judge a recovery by (Tax & Brown
+    1998; ISO 10002 asks for prompt acknowledgement). Without `response_time` nobody knows
+    what prompt means.
+
+    Bad:
+    ```yaml
+    recovery:
+      - {id: room-not-ready-recovery, covers: [room-not-ready], owner: receptionist,
+         channel: front-desk-counter, actions: [apologise, fix, follow-up]}
+    ```
+
+    Good:
+    ```yaml
+    recovery:
+      - {id: room-not-ready-recovery, covers: [room-not-ready], owner: receptionist,
+         channel: front-desk-counter, response_time: 5m, actions: [apologise, fix, follow-up]}
+    ```
     """
 
     code, name, severity = "SS405", "recovery-without-time-target", W
@@ -114,12 +230,40 @@ class RecoveryWithoutTimeTarget(Rule):
         for i, rec in enumerate(spec.recovery):
             if rec.response_time is None:
                 yield finding(("recovery", i), f"recovery '{rec.id}' has no `response_time`: "
-                              "say how soon the customer hears back")
+                              "say how soon the customer hears back (e.g. `response_time: 4h`)")
 
 
 class RecoveryUnreachable(Rule):
-    """A recovery needs someone who runs it and a way to reach a person: an owner, and a
-    channel that is live or escalates to a live one.
+    """A recovery needs someone who runs it and a way to reach a person (ISO 10002: complaint
+    handling is accessible; CFPB 2023: no dead ends in automated channels): an `owner`, and a
+    `channel` that is live or escalates to a live one. Without a `channel` only the owner is
+    checked.
+
+    Bad:
+    ```yaml
+    recovery:
+      - {id: room-not-ready-recovery, covers: [room-not-ready], owner: receptionist,
+         channel: front-desk-counter, response_time: 5m, actions: [apologise, fix, follow-up]}
+      - {id: wrong-charge-recovery, covers: [wrong-charge], channel: website,
+         response_time: 4h, actions: [acknowledge, fix, follow-up]}
+    channels:
+      - {id: website, name: Hotel website, kind: web}
+      - {id: front-desk-counter, name: Front desk, kind: in-person, hours: "24/7",
+         response_time: 5m, complaints: true}
+    ```
+
+    Good:
+    ```yaml
+    recovery:
+      - {id: room-not-ready-recovery, covers: [room-not-ready], owner: receptionist,
+         channel: front-desk-counter, response_time: 5m, actions: [apologise, fix, follow-up]}
+      - {id: wrong-charge-recovery, covers: [wrong-charge], owner: receptionist,
+         channel: website, response_time: 4h, actions: [acknowledge, fix, follow-up]}
+    channels:
+      - {id: website, name: Hotel website, kind: web, escalates_to: front-desk-counter}
+      - {id: front-desk-counter, name: Front desk, kind: in-person, hours: "24/7",
+         response_time: 5m, complaints: true}
+    ```
     """
 
     code, name, severity = "SS406", "recovery-unreachable", W
@@ -130,16 +274,43 @@ class RecoveryUnreachable(Rule):
             if not rec.owner:
                 yield finding(("recovery", i), f"recovery '{rec.id}' has no owner: add "
                               "`owner:` with the role that runs it")
+            # an unknown channel is SS006's to report
             if rec.channel and rec.channel in index.channels and not index.reaches_live(
                     rec.channel):
                 yield finding(("recovery", i, "channel"), f"recovery '{rec.id}' reaches the "
                               f"customer through '{rec.channel}', which is not live and "
-                              "escalates to no live channel: use a channel a person answers")
+                              "escalates to no live channel: use a channel a person answers, "
+                              "or add `escalates_to:` to one")
 
 
 class WaitWithoutStandard(Rule):
-    """Lovelock & Wirtz, Shostack: every wait needs a standard — the longest the customer may
-    be kept waiting — or it grows unnoticed. A bare `wait: 2d` sets only the expected wait.
+    """Lovelock & Wirtz; Shostack's time standards: every wait needs a standard — the
+    longest the customer may be kept waiting — or it grows unnoticed. A bare `wait: 2d` sets
+    only the expected wait.
+
+    Bad:
+    ```yaml
+    blueprint:
+      steps:
+        - id: check-in
+          phase: during
+          customer: Arrives and checks in at the front desk
+          touchpoint: check-in-desk
+          frontstage: [{role: receptionist, action: Greets the guest and hands over the key}]
+          wait: 3m
+    ```
+
+    Good:
+    ```yaml
+    blueprint:
+      steps:
+        - id: check-in
+          phase: during
+          customer: Arrives and checks in at the front desk
+          touchpoint: check-in-desk
+          frontstage: [{role: receptionist, action: Greets the guest and hands over the key}]
+          wait: {expected: 3m, max: 10m, message: Queue screen shows the expected wait}
+    ```
     """
 
     code, name, severity = "SS407", "wait-without-standard", W
@@ -149,12 +320,37 @@ class WaitWithoutStandard(Rule):
         for i, step in enumerate(spec.steps):
             if step.wait is not None and step.wait.max is None:
                 yield finding((*STEPS, i, "wait"), f"the wait at step '{step.id}' has no "
-                              "standard: add `max:`, the longest a customer may wait")
+                              "standard: add `max:`, the longest a customer may wait (e.g. "
+                              "`wait: {expected: 3m, max: 10m}`)")
 
 
 class WaitWithoutExpectation(Rule):
-    """Maister: unexplained waits feel longer than explained ones. Tell the customer how
-    long (`message`: a tracker, an SMS, a sign).
+    """Maister (1985): unexplained and uncertain waits feel longer than explained, finite
+    ones. Tell the customer how long (`message`: a queue screen, a tracker, an SMS).
+
+    Bad:
+    ```yaml
+    blueprint:
+      steps:
+        - id: check-in
+          phase: during
+          customer: Arrives and checks in at the front desk
+          touchpoint: check-in-desk
+          frontstage: [{role: receptionist, action: Greets the guest and hands over the key}]
+          wait: {expected: 3m, max: 10m}
+    ```
+
+    Good:
+    ```yaml
+    blueprint:
+      steps:
+        - id: check-in
+          phase: during
+          customer: Arrives and checks in at the front desk
+          touchpoint: check-in-desk
+          frontstage: [{role: receptionist, action: Greets the guest and hands over the key}]
+          wait: {expected: 3m, max: 10m, message: Queue screen shows the expected wait}
+    ```
     """
 
     code, name, severity = "SS408", "wait-without-expectation", I
@@ -164,11 +360,37 @@ class WaitWithoutExpectation(Rule):
         for i, step in enumerate(spec.steps):
             if step.wait is not None and not step.wait.message:
                 yield finding((*STEPS, i, "wait"), f"the wait at step '{step.id}' is not "
-                              "explained to the customer: add `message:` (a tracker, an SMS)")
+                              "explained to the customer: add `message:` (a queue screen, a "
+                              "tracker, an SMS)")
 
 
 class WaitExceedsStandard(Rule):
-    """A wait whose expected length is already past its own standard is designed to fail.
+    """A wait whose expected length is already past its own standard (`max`) is designed to
+    fail: every customer waits longer than the service promises (Shostack's time standards).
+
+    Bad:
+    ```yaml
+    blueprint:
+      steps:
+        - id: check-in
+          phase: during
+          customer: Arrives and checks in at the front desk
+          touchpoint: check-in-desk
+          frontstage: [{role: receptionist, action: Greets the guest and hands over the key}]
+          wait: {expected: 15m, max: 10m, message: Queue screen shows the expected wait}
+    ```
+
+    Good:
+    ```yaml
+    blueprint:
+      steps:
+        - id: check-in
+          phase: during
+          customer: Arrives and checks in at the front desk
+          touchpoint: check-in-desk
+          frontstage: [{role: receptionist, action: Greets the guest and hands over the key}]
+          wait: {expected: 3m, max: 10m, message: Queue screen shows the expected wait}
+    ```
     """
 
     code, name, severity = "SS409", "wait-exceeds-standard", E

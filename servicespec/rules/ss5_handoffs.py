@@ -2,38 +2,96 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator
+import re
+from typing import Any, Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..diagnostics import Severity
 from ..index import SpecIndex
-from ..model.spec import Spec, Step
+from ..model.spec import Spec
 from .base import Finding, Rule, finding
 
 W = Severity.WARNING
 STEPS = ("blueprint", "steps")
 
 
-def role_changes(steps: list[Step]) -> Iterator[tuple[int, int]]:
-    """(earlier, later) indexes of consecutive steps whose frontstage roles share none.
+def frontstage_roles(spec: Spec) -> list[set[str]]:
+    """The roles each step's frontstage actions name (system roles count)."""
+    return [{a.role for a in step.frontstage if a.role} for step in spec.steps]
 
-    Steps whose frontstage names no role are skipped; system roles count.
+
+def consecutive(spec: Spec, index: SpecIndex) -> list[tuple[int, int]]:
+    """(earlier, later) indexes of steps that follow each other in the journey.
+
+    "Follow" is the journey's order: `next` where a step sets it, else the next step in the
+    list, so alternative branches are never compared with each other. Steps whose frontstage
+    names no role are skipped: the pair is the nearest steps on either side that name one.
     """
-    previous: tuple[int, set[str]] | None = None
-    for i, step in enumerate(steps):
-        roles = {a.role for a in step.frontstage if a.role}
-        if not roles:
+    roles = frontstage_roles(spec)
+
+    def successors(i: int) -> list[int]:
+        return [index.steps[s] for s in index.next_steps(i) if s in index.steps]
+
+    pairs = []
+    for i in range(len(spec.steps)):
+        if not roles[i]:
             continue
-        if previous is not None and not previous[1] & roles:
-            yield previous[0], i
-        previous = (i, roles)
+        seen: set[int] = set()
+        todo = successors(i)
+        while todo:
+            j = todo.pop(0)
+            if j in seen:
+                continue
+            seen.add(j)
+            if roles[j]:
+                pairs.append((i, j))
+            else:
+                todo += successors(j)
+    return sorted(pairs)
+
+
+def role_changes(spec: Spec, index: SpecIndex) -> list[tuple[int, int]]:
+    """Consecutive steps (as in `consecutive`) whose frontstage roles share none."""
+    roles = frontstage_roles(spec)
+    return [(i, j) for i, j in consecutive(spec, index) if not roles[i] & roles[j]]
 
 
 class HandoffWithoutContext(Rule):
-    """Dixon et al. (2010): a transfer that loses the context makes the customer repeat
-    themselves. When the frontstage role changes, say how the case travels (`handoff.context`:
-    a shared record, a ticket).
+    """Dixon et al. (2010): transfers, and having to repeat information after one, are what
+    makes customer service effortful. When the frontstage role changes from one step to the
+    next (their frontstage actions share no role; a step whose frontstage names no role is
+    skipped; system roles count), the later step says how the case travels:
+    `handoff.context`, a shared record or a ticket.
+
+    Bad:
+    ```yaml
+    blueprint:
+      steps:
+        - id: book
+          phase: before
+          customer: Books a room online
+          frontstage: [{role: booking-engine, action: Shows live availability and prices}]
+        - id: check-in
+          phase: during
+          customer: Arrives and checks in at the front desk
+          frontstage: [{role: receptionist, action: Greets the guest and hands over the key}]
+    ```
+
+    Good:
+    ```yaml
+    blueprint:
+      steps:
+        - id: book
+          phase: before
+          customer: Books a room online
+          frontstage: [{role: booking-engine, action: Shows live availability and prices}]
+        - id: check-in
+          phase: during
+          customer: Arrives and checks in at the front desk
+          frontstage: [{role: receptionist, action: Greets the guest and hands over the key}]
+          handoff: {context: Booking record in the property management system}
+    ```
     """
 
     code, name, severity = "SS501", "handoff-without-context", W
@@ -41,13 +99,17 @@ class HandoffWithoutContext(Rule):
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         steps = spec.steps
-        for before, after in role_changes(steps):
+        earlier: dict[int, list[int]] = {}
+        for before, after in role_changes(spec, index):
+            earlier.setdefault(after, []).append(before)
+        for after, befores in sorted(earlier.items()):
             step = steps[after]
-            if not (step.handoff and step.handoff.context):
-                yield finding((*STEPS, after), f"the customer is passed from "
-                              f"'{steps[before].id}' to '{step.id}' with a new frontstage role "
-                              "and no context: add `handoff: {context: ...}` (a shared "
-                              "record, a ticket)")
+            if step.handoff and step.handoff.context:
+                continue
+            names = " or ".join(f"'{steps[b].id}'" for b in befores)
+            yield finding((*STEPS, after), f"step '{step.id}' has a new frontstage role after "
+                          f"step {names}, and no context travels with the customer: add "
+                          "`handoff: {context: ...}` (a shared record, a ticket)")
 
 
 class TooManyHandoffsOptions(BaseModel):
@@ -57,8 +119,58 @@ class TooManyHandoffsOptions(BaseModel):
 
 class TooManyHandoffs(Rule):
     """Dixon et al. (2010); the source articles: don't pass the customer around. More than
-    (2) changes of frontstage role within one phase means the customer meets a new person at
-    every turn.
+    (2) changes of frontstage role between consecutive steps of one phase (as in SS501) means
+    the customer meets a new person at every turn. Changes across a phase boundary, and steps
+    with no `phase`, do not count; on a branching journey each path is counted on its own.
+
+    Bad:
+    ```yaml
+    blueprint:
+      steps:
+        - id: check-in
+          phase: during
+          customer: Checks in at the front desk
+          frontstage: [{role: receptionist, action: Hands over the key}]
+        - id: ask-for-towels
+          phase: during
+          customer: Asks for extra towels
+          frontstage: [{role: housekeeper, action: Brings the towels}]
+          handoff: {context: Request ticket with the room number}
+        - id: ask-late-check-out
+          phase: during
+          customer: Asks for a late check-out in the app
+          frontstage: [{role: booking-engine, action: Books the late check-out}]
+          handoff: {context: Booking record}
+        - id: key-fails
+          phase: during
+          customer: Comes back to the desk with a key card that does not open the door
+          frontstage: [{role: receptionist, action: Encodes a new key card}]
+          handoff: {context: Booking record}
+    ```
+
+    Good:
+    ```yaml
+    blueprint:
+      steps:
+        - id: check-in
+          phase: during
+          customer: Checks in at the front desk
+          frontstage: [{role: receptionist, action: Hands over the key}]
+        - id: ask-for-towels
+          phase: during
+          customer: Asks for extra towels
+          frontstage: [{role: housekeeper, action: Brings the towels}]
+          handoff: {context: Request ticket with the room number}
+        - id: ask-late-check-out
+          phase: during
+          customer: Asks for a late check-out at the front desk
+          frontstage: [{role: receptionist, action: Books the late check-out}]
+          handoff: {context: Booking record}
+        - id: key-fails
+          phase: during
+          customer: Comes back to the desk with a key card that does not open the door
+          frontstage: [{role: receptionist, action: Encodes a new key card}]
+    ```
     """
 
     code, name, severity = "SS502", "too-many-handoffs", W
@@ -67,22 +179,73 @@ class TooManyHandoffs(Rule):
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         steps = spec.steps
-        counts: dict[str, int] = {}
-        for before, after in role_changes(steps):
+        roles = frontstage_roles(spec)
+        limit = options.max_handoffs
+        incoming: dict[int, list[int]] = {}
+        for before, after in consecutive(spec, index):
             phase = steps[after].phase
-            if phase is None or steps[before].phase != phase:
-                continue
-            counts[phase] = counts.get(phase, 0) + 1
-            if counts[phase] == options.max_handoffs + 1:
+            # forward pairs in one phase; a loop back does not add a new person
+            if phase is not None and steps[before].phase == phase and before < after:
+                incoming.setdefault(after, []).append(before)
+        # the most role changes on any path within the phase that ends at each step
+        most = [0] * len(steps)
+        for after in sorted(incoming):
+            crossed = False
+            for before in incoming[after]:
+                change = not roles[before] & roles[after]
+                most[after] = max(most[after], most[before] + change)
+                crossed |= change and most[before] == limit
+            if crossed:
+                step = steps[after]
                 yield finding((*STEPS, after), f"the customer is passed between frontstage "
-                              f"roles more than {options.max_handoffs} times in phase "
-                              f"'{phase}' (here at step '{steps[after].id}'): give the "
-                              "customer one owner for the phase")
+                              f"roles more than {limit} times in phase '{step.phase}' (here at "
+                              f"step '{step.id}'): give the customer one owner for the phase")
+
+
+def _item_key(item: str) -> str:
+    """`Order number`, `order_number` and `order-number` are the same item."""
+    return re.sub(r"[\s_-]+", "-", item.strip().lower())
 
 
 class CustomerRepeatsInformation(Rule):
     """Dixon et al. (2010): having to repeat information is one of the strongest drivers of
-    effort and disloyalty. Ask each item once and carry it along.
+    customer effort and disloyalty. Ask each item once and carry it along. Items are compared
+    ignoring case, spaces, hyphens and underscores; reported at every step after the first
+    that asks.
+
+    Bad:
+    ```yaml
+    blueprint:
+      steps:
+        - id: book
+          phase: before
+          customer: Books a room online
+          frontstage: [{role: booking-engine, action: Shows live availability and prices}]
+          collects: [guest-name, stay-dates, card-details]
+        - id: check-in
+          phase: during
+          customer: Arrives and checks in at the front desk
+          frontstage: [{role: receptionist, action: Greets the guest and hands over the key}]
+          handoff: {context: Booking record in the property management system}
+          collects: [guest-name, card-details]
+    ```
+
+    Good:
+    ```yaml
+    blueprint:
+      steps:
+        - id: book
+          phase: before
+          customer: Books a room online
+          frontstage: [{role: booking-engine, action: Shows live availability and prices}]
+          collects: [guest-name, stay-dates, card-details]
+        - id: check-in
+          phase: during
+          customer: Arrives and checks in at the front desk
+          frontstage: [{role: receptionist, action: Greets the guest and hands over the key}]
+          handoff: {context: Booking record in the property management system}
+          collects: [signature]
+    ```
     """
 
     code, name, severity = "SS503", "customer-repeats-information", W
@@ -92,10 +255,9 @@ class CustomerRepeatsInformation(Rule):
         asked: dict[str, str] = {}
         for i, step in enumerate(spec.steps):
             for j, item in enumerate(step.collects):
-                key = " ".join(item.lower().split())
-                if key in asked and asked[key] != step.id:
+                key = _item_key(item)
+                first = asked.setdefault(key, step.id)
+                if first != step.id:
                     yield finding((*STEPS, i, "collects", j), f"step '{step.id}' asks for "
-                                  f"'{item}' again (already asked at step '{asked[key]}'): "
-                                  "carry it along instead")
-                else:
-                    asked.setdefault(key, step.id)
+                                  f"'{item}' again (already asked at step '{first}'): ask "
+                                  "once and carry it along (a shared record)")

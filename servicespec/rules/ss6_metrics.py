@@ -17,6 +17,23 @@ class MetricKindMismatch(Rule):
     customer service by how it felt (CSAT, effort). A CSAT score on the product, or a delivery
     time on a facilitating service, measures the wrong thing. The kind that counts is the
     declared `kind`, else the default from `type`.
+
+    Bad:
+    ```yaml
+    metrics:
+      - {id: stay-csat, measures: hotel-stay-product, type: csat, target: ">= 4.5",
+         source: Post-stay survey}
+      - {id: booking-time, measures: booking, type: custom, kind: outcome, target: "<= 5m",
+         source: Web analytics}
+    ```
+
+    Good:
+    ```yaml
+    metrics:
+      - {id: room-ready-rate, measures: hotel-stay-product, type: completion-rate,
+         target: ">= 98%", source: Property management system}
+      - {id: booking-ces, measures: booking, type: ces, target: "<= 2", source: Booking survey}
+    ```
     """
 
     code, name, severity = "SS601", "metric-kind-mismatch", W
@@ -40,6 +57,22 @@ class MetricKindMismatch(Rule):
 class ProductUnmeasured(Rule):
     """If the product has no outcome metric, nobody knows whether customers get what they pay
     for — satisfaction with the service around it cannot stand in for that.
+
+    Bad:
+    ```yaml
+    metrics:
+      - {id: info-csat, measures: stay-information, type: csat, target: ">= 4.5",
+         source: Post-stay survey}
+    ```
+
+    Good:
+    ```yaml
+    metrics:
+      - {id: room-ready-rate, measures: hotel-stay-product, type: completion-rate,
+         target: ">= 98%", source: Property management system}
+      - {id: info-csat, measures: stay-information, type: csat, target: ">= 4.5",
+         source: Post-stay survey}
+    ```
     """
 
     code, name, severity = "SS602", "product-unmeasured", W
@@ -57,6 +90,29 @@ class FacilitatingUnmeasured(Rule):
     """Customer service is judged by how it is experienced. A facilitating service with no
     experience metric (CSAT, CES, first-contact resolution, response or resolution time) is
     managed blind.
+
+    Bad:
+    ```yaml
+    facilitating:
+      - {id: booking, name: Booking, type: order-taking, phases: [before], channels: [website]}
+      - {id: guest-help, name: Guest help, type: exceptions, phases: [during, after],
+         channels: [front-desk-counter]}
+    metrics:
+      - {id: help-fcr, measures: guest-help, type: first-contact-resolution,
+         target: ">= 80%", source: Complaint log}
+    ```
+
+    Good:
+    ```yaml
+    facilitating:
+      - {id: booking, name: Booking, type: order-taking, phases: [before], channels: [website]}
+      - {id: guest-help, name: Guest help, type: exceptions, phases: [during, after],
+         channels: [front-desk-counter]}
+    metrics:
+      - {id: booking-ces, measures: booking, type: ces, target: "<= 2", source: Booking survey}
+      - {id: help-fcr, measures: guest-help, type: first-contact-resolution,
+         target: ">= 80%", source: Complaint log}
+    ```
     """
 
     code, name, severity = "SS603", "facilitating-unmeasured", W
@@ -73,6 +129,26 @@ class FacilitatingUnmeasured(Rule):
 class RelationshipMetricOnly(Rule):
     """NPS and retention measure the whole relationship, product and service together. When
     they are the only measures of customer service, no one can tell which part to fix.
+
+    Bad:
+    ```yaml
+    facilitating:
+      - {id: guest-help, name: Guest help, type: exceptions, phases: [during, after],
+         channels: [front-desk-counter]}
+    metrics:
+      - {id: help-nps, measures: guest-help, type: nps, target: ">= 40", source: Survey}
+    ```
+
+    Good:
+    ```yaml
+    facilitating:
+      - {id: guest-help, name: Guest help, type: exceptions, phases: [during, after],
+         channels: [front-desk-counter]}
+    metrics:
+      - {id: help-nps, measures: guest-help, type: nps, target: ">= 40", source: Survey}
+      - {id: help-fcr, measures: guest-help, type: first-contact-resolution,
+         target: ">= 80%", source: Complaint log}
+    ```
     """
 
     code, name, severity = "SS604", "relationship-metric-only", W
@@ -88,6 +164,20 @@ class RelationshipMetricOnly(Rule):
 
 class MetricWithoutTarget(Rule):
     """A number without a target tells nobody whether to act.
+
+    Bad:
+    ```yaml
+    metrics:
+      - {id: room-ready-rate, measures: hotel-stay-product, type: completion-rate,
+         source: Property management system}
+    ```
+
+    Good:
+    ```yaml
+    metrics:
+      - {id: room-ready-rate, measures: hotel-stay-product, type: completion-rate,
+         target: ">= 98%", source: Property management system}
+    ```
     """
 
     code, name, severity = "SS605", "metric-without-target", W
@@ -103,6 +193,20 @@ class MetricWithoutTarget(Rule):
 class MetricWithoutSource(Rule):
     """A metric with no `source` cannot be reproduced or trusted: say where the data comes
     from (a survey tool, the ticketing system).
+
+    Bad:
+    ```yaml
+    metrics:
+      - {id: room-ready-rate, measures: hotel-stay-product, type: completion-rate,
+         target: ">= 98%"}
+    ```
+
+    Good:
+    ```yaml
+    metrics:
+      - {id: room-ready-rate, measures: hotel-stay-product, type: completion-rate,
+         target: ">= 98%", source: Property management system}
+    ```
     """
 
     code, name, severity = "SS606", "metric-without-source", I
@@ -119,6 +223,20 @@ class KindContradictsType(Rule):
     """A metric's type fixes its kind (CSAT is an experience measure, delivery time an
     outcome). A declared `kind` that says otherwise hides a metric from the checks that keep
     product and customer service apart.
+
+    Bad:
+    ```yaml
+    metrics:
+      - {id: info-csat, measures: stay-information, type: csat, kind: outcome,
+         target: ">= 4.5", source: Post-stay survey}
+    ```
+
+    Good:
+    ```yaml
+    metrics:
+      - {id: info-csat, measures: stay-information, type: csat, target: ">= 4.5",
+         source: Post-stay survey}
+    ```
     """
 
     code, name, severity = "SS607", "kind-contradicts-type", E

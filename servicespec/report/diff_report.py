@@ -1,0 +1,77 @@
+"""`servicespec diff` output: text for a terminal, markdown for a pull-request comment."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..diagnostics import Diagnostic
+from ..diff import ADDED, REMOVED, SpecDiff
+from . import markdown as md
+from .safe import terminal_safe
+
+_MARKS = {ADDED: "+", REMOVED: "-"}
+
+
+def _finding(diag: Diagnostic) -> str:
+    return (f"{diag.file}:{diag.line}:{diag.column}: {diag.code} {diag.severity.value}: "
+            f"{diag.message}")
+
+
+def _headline(diff: SpecDiff) -> str:
+    changes = len(diff.changes)
+    return (f"{changes} {'change' if changes == 1 else 'changes'}; findings: "
+            f"{len(diff.introduced)} introduced ({md.counts(diff.introduced)}), "
+            f"{len(diff.fixed)} fixed")
+
+
+def render_text(diffs: Sequence[SpecDiff], *, title: str = "") -> str:
+    lines: list[str] = [title] if title else []
+    if not diffs:
+        lines.append("No spec changes.")
+    for diff in diffs:
+        if lines:
+            lines.append("")
+        service = f" (service '{diff.service}')" if diff.service else ""
+        lines.append(f"{diff.old_file} -> {diff.new_file}{service}")
+        lines.append(_headline(diff))
+        if diff.problem:
+            lines.append(f"! {diff.problem}")
+        if diff.changes:
+            lines += ["", "Changes:"]
+            lines += [f"  {_MARKS.get(c.kind, '~')} {c.describe()}" for c in diff.changes]
+        elif not diff.problem:
+            lines += ["", "No service-design changes."]
+        for heading, found in (("Findings introduced", diff.introduced),
+                               ("Findings fixed", diff.fixed)):
+            if found:
+                lines += ["", f"{heading}:"] + [f"  {_finding(d)}" for d in found]
+    return "\n".join(terminal_safe(line) for line in lines) + "\n"
+
+
+def render_markdown(diffs: Sequence[SpecDiff], *, title: str = "") -> str:
+    lines = [f"## servicespec diff{': ' + md.escape(title) if title else ''}", ""]
+    if not diffs:
+        lines.append("No spec changes.")
+    for diff in diffs:
+        service = f" — service {md.escape(diff.service)}" if diff.service else ""
+        lines += [f"### {md.escape(diff.new_file if diff.new_file != '/dev/null' else diff.old_file)}"
+                  f"{service}", "", md.escape(_headline(diff)), ""]
+        if diff.problem:
+            lines += [f":warning: {md.escape(diff.problem)}", ""]
+        if diff.changes:
+            lines += md.table(["", "element", "change"],
+                              ([_MARKS.get(c.kind, "~").replace("-", "&minus;"),
+                                md.escape(c.element), md.escape(_detail(c.kind, c.details))]
+                               for c in diff.changes))
+            lines.append("")
+        for heading, found in (("Findings introduced", diff.introduced),
+                               ("Findings fixed", diff.fixed)):
+            if found:
+                lines += [f"#### {heading} ({len(found)})", ""]
+                lines += md.findings_table(found) + [""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _detail(kind: str, details: tuple[str, ...]) -> str:
+    text = "; ".join(details)
+    return f"{kind}: {text}" if text and kind != "changed" else (text or kind)

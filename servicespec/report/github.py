@@ -1,0 +1,80 @@
+"""`--format github`: GitHub Actions workflow commands, one annotation per finding.
+
+GitHub shows at most 10 error and 10 warning annotations per step (notices likewise), so each
+severity is capped there and the rest is printed as plain log lines under a summary notice.
+The markdown job summary (`markdown.lint_summary`) is written by the CLI to
+`$GITHUB_STEP_SUMMARY`; this module only builds text.
+
+Escaping follows the runner's own parser (actions/toolkit, `command.ts`): in the message `%`,
+CR and LF are percent-encoded; in properties also `:` and `,`, so that spec text can neither end
+the command early nor start another one on a new line.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..api import LintResult
+from ..diagnostics import Diagnostic, Severity
+from .safe import terminal_safe
+
+# GitHub's per-step limit for each annotation type
+MAX_PER_SEVERITY = 10
+COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(diag: Diagnostic) -> str:
+    props = [("file", diag.file), ("line", str(diag.line)), ("endLine", str(diag.end_line)),
+             ("col", str(diag.column)), ("title", f"{diag.code} {diag.name}")]
+    if diag.end_line == diag.line and diag.end_column > diag.column:
+        props.insert(4, ("endColumn", str(diag.end_column)))
+    joined = ",".join(f"{key}={escape_property(terminal_safe(value))}" for key, value in props)
+    return f"::{COMMANDS[diag.severity]} {joined}::{escape_data(terminal_safe(diag.message))}"
+
+
+def plain(diag: Diagnostic) -> str:
+    """A log line for a finding over the cap; never a workflow command."""
+    text = (f"{diag.file}:{diag.line}:{diag.column}: {diag.code} {diag.severity.value}: "
+            f"{diag.message}")
+    # the runner reads a line that starts with `::` after its leading spaces as a command
+    return "  - " + escape_data(terminal_safe(text))
+
+
+def render(result: LintResult, *, fixed: Sequence[tuple[str, str, str]] = (),
+           known: int = 0, limit: int = MAX_PER_SEVERITY) -> str:
+    shown: dict[Severity, int] = {s: 0 for s in Severity}
+    lines: list[str] = []
+    over: list[Diagnostic] = []
+    for diag in result.diagnostics:
+        if shown[diag.severity] < limit:
+            shown[diag.severity] += 1
+            lines.append(annotation(diag))
+        else:
+            over.append(diag)
+    if over:
+        lines.append(f"::notice title=servicespec::{len(over)} more "
+                     f"{'finding' if len(over) == 1 else 'findings'} not annotated (GitHub "
+                     f"shows {limit} per severity): listed below and in the job summary")
+        lines += [plain(d) for d in over]
+    if known:
+        lines.append(f"servicespec: {known} known {'finding' if known == 1 else 'findings'} "
+                     "hidden by the baseline")
+    if fixed:
+        lines.append(f"::notice title=servicespec baseline::{len(fixed)} baseline "
+                     f"{'entry is' if len(fixed) == 1 else 'entries are'} fixed: shrink the "
+                     "baseline with --write-baseline")
+        lines += ["  - " + escape_data(terminal_safe(f"fixed: {f}: {c} {m}")) for f, c, m in fixed]
+    counts = [(sum(1 for d in result.diagnostics if d.severity == s), s.value) for s in Severity]
+    parts = [f"{n} {word}{'' if n == 1 or word == 'info' else 's'}" for n, word in counts if n]
+    files = len(result.files)
+    lines.append(f"servicespec: {', '.join(parts) or 'no findings'} in {files} "
+                 f"{'file' if files == 1 else 'files'} checked")
+    return "\n".join(lines) + "\n"

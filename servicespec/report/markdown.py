@@ -1,0 +1,89 @@
+"""Markdown for GitHub: the job summary of `--format github` and `servicespec diff`.
+
+Spec text reaches these pages (element names, collected data items), and a PR comment or a
+job summary renders it: escape it so it cannot add links, images, HTML, table cells, mentions
+or issue references.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Sequence
+
+from ..api import LintResult
+from ..diagnostics import Diagnostic, Severity
+
+# Markdown punctuation that can start emphasis, code, links, headings, lists or table cells
+_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+!|~-])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;", '"': "&quot;"}
+
+# the job summary holds at most 1 MiB; a table of this many rows stays far below it
+MAX_ROWS = 200
+
+
+def escape(text: str) -> str:
+    """Spec text as literal markdown: one line, no markup, no HTML, no @mentions."""
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text.replace("\r\n", "\n"))
+    text = " ".join(text.split("\n"))
+    text = "".join(_ENTITIES.get(ch, ch) for ch in text)
+    return _PUNCTUATION.sub(r"\\\1", text)
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    """A markdown table; cells are already escaped."""
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(row) + " |" for row in rows]
+    return out
+
+
+def finding_row(diag: Diagnostic) -> list[str]:
+    return [f"{escape(diag.file)}:{diag.line}:{diag.column}", f"{diag.code}",
+            diag.severity.value, escape(diag.message)]
+
+
+def findings_table(diagnostics: Sequence[Diagnostic], limit: int = MAX_ROWS) -> list[str]:
+    lines = table(["where", "rule", "severity", "finding"],
+                  (finding_row(d) for d in diagnostics[:limit]))
+    if len(diagnostics) > limit:
+        lines += ["", f"…and {len(diagnostics) - limit} more: run `servicespec lint` to see "
+                      "them all."]
+    return lines
+
+
+def counts(diagnostics: Sequence[Diagnostic]) -> str:
+    """`2 errors, 1 warning` (or `no findings`)."""
+    parts = []
+    for severity in Severity:
+        n = sum(1 for d in diagnostics if d.severity == severity)
+        if n:
+            word = severity.value
+            parts.append(f"{n} {word}{'' if n == 1 or word == 'info' else 's'}")
+    return ", ".join(parts) or "no findings"
+
+
+def lint_summary(result: LintResult, *, fixed: Sequence[tuple[str, str, str]] = (),
+                 known: int = 0) -> str:
+    """The job summary of a lint run: counts, then a table of the findings.
+
+    `fixed` lists (file, code, message) of baseline entries fixed since; `known` counts the
+    findings a baseline hides.
+    """
+    diagnostics = result.diagnostics
+    files = len(result.files)
+    lines = ["## servicespec lint", ""]
+    icon = ":x:" if any(d.severity == Severity.ERROR for d in diagnostics) else (
+        ":warning:" if diagnostics else ":white_check_mark:")
+    lines.append(f"{icon} {counts(diagnostics)} in {files} {'file' if files == 1 else 'files'}"
+                 " checked.")
+    if known:
+        lines.append(f"{known} known {'finding' if known == 1 else 'findings'} hidden by the "
+                     "baseline.")
+    if diagnostics:
+        lines += [""] + findings_table(diagnostics)
+    if fixed:
+        lines += ["", f"### Fixed since the baseline ({len(fixed)})", ""]
+        lines += table(["file", "rule", "finding"],
+                       ([escape(f), c, escape(m)] for f, c, m in fixed[:MAX_ROWS]))
+        lines += ["", "Shrink the baseline: run `servicespec lint --write-baseline FILE`."]
+    return "\n".join(lines) + "\n"

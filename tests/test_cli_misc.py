@@ -1,0 +1,96 @@
+"""init, rules, explain, --version, python -m, and the Python API."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import servicespec
+from servicespec.cli import cli
+from servicespec.rules import ALL_RULES
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_init_writes_a_starter_that_lints_clean(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("init")
+    assert result.exit_code == 0 and Path("service.yaml").exists()
+    lint = run("lint", "service.yaml")
+    assert lint.exit_code == 0 and "All clean" in lint.output
+
+
+def test_init_never_overwrites(tmp_path: Path) -> None:
+    target = tmp_path / "mine.yaml"
+    target.write_text("precious: true\n")
+    result = run("init", str(target))
+    assert result.exit_code == 2 and "already exists" in result.output
+    assert target.read_text() == "precious: true\n"
+
+
+def test_init_into_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    result = run("init", str(tmp_path / "no" / "such" / "dir.yaml"))
+    assert result.exit_code == 2 and "cannot write" in result.output
+
+
+def test_rules_listing_text_and_json() -> None:
+    text = run("rules").output
+    assert all(code in text for code in ALL_RULES)
+    listed = json.loads(run("rules", "--format", "json").output)
+    assert [r["code"] for r in listed] == list(ALL_RULES)
+    assert set(listed[0]) == {"code", "name", "group", "severity", "summary"}
+
+
+@pytest.mark.parametrize("key", ["SS402", "ss402", "fail-point-without-recovery"])
+def test_explain_by_code_or_name(key: str) -> None:
+    result = run("explain", key)
+    assert result.exit_code == 0
+    assert result.output.startswith("SS402 fail-point-without-recovery (warning)")
+    assert "Bad:" in result.output and "Good:" in result.output
+
+
+def test_explain_shows_options() -> None:
+    assert "max_handoffs = 2" in run("explain", "SS502").output
+
+
+def test_explain_unknown_rule_is_a_usage_error() -> None:
+    result = run("explain", "SS999")
+    assert result.exit_code == 2 and "no rule 'SS999'" in result.output
+
+
+def test_version_and_module_entry_point() -> None:
+    assert servicespec.__version__ in run("--version").output
+    proc = subprocess.run([sys.executable, "-m", "servicespec", "--version"],
+                          capture_output=True, text=True, check=True)
+    assert servicespec.__version__ in proc.stdout
+
+
+def test_missing_argument_is_a_usage_error() -> None:
+    assert run("lint").exit_code == 2
+
+
+def test_api_load_and_lint(tmp_path: Path) -> None:
+    from servicespec.commands import starter_text
+
+    good = tmp_path / "good.yaml"
+    good.write_text(starter_text())
+    spec = servicespec.load(good)
+    assert spec.product.id == "hotel-stay-product"
+    assert spec.channels[1].mode == "live"  # derived from kind: phone
+    assert spec.metrics[0].kind == "outcome"  # derived from type: completion-rate
+    assert spec.steps[1].wait.max.seconds == 600
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("apiVersion: servicespec/v1\nkind: Service\n")
+    with pytest.raises(servicespec.InvalidSpecError) as info:
+        servicespec.load(bad)
+    assert info.value.diagnostics[0].code == "SS002"
+    result = servicespec.lint([tmp_path])
+    assert [Path(f.file).name for f in result.files] == ["bad.yaml", "good.yaml"]
+    assert result.fails(servicespec.Severity.ERROR)

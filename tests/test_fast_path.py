@@ -1,0 +1,61 @@
+"""The fast lint path must give exactly what the precise path gives."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from servicespec.config import Config
+from servicespec.engine import _fast, lint_loaded, lint_text
+from servicespec.loader import load_text
+
+from .conftest import FIXTURES, ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from generate import spec_text  # noqa: E402
+
+
+def corpus() -> list[Path]:
+    files = sorted(FIXTURES.rglob("*.yaml")) + sorted((ROOT / "specs").rglob("*.yaml"))
+    return files + [ROOT / "servicespec" / "templates" / "starter.yaml"]
+
+
+def both(text: str, name: str):
+    config = Config()
+    precise = lint_loaded(load_text(text, name), config).diagnostics
+    return lint_text(text, name, config).diagnostics, precise
+
+
+@pytest.mark.parametrize("path", corpus(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_fast_and_precise_agree_on_the_corpus(path: Path) -> None:
+    fast, precise = both(path.read_text(encoding="utf-8"), path.name)
+    assert fast == precise
+
+
+def test_fast_and_precise_agree_on_generated_specs() -> None:
+    import random
+
+    rng = random.Random(7)
+    used_fast = 0
+    for n in range(40):
+        text = spec_text(n, 12, rng, gappy=n % 2 == 0)
+        fast, precise = both(text, f"s{n}.yaml")
+        assert fast == precise
+        used_fast += _fast(text, f"s{n}.yaml", Config()) is not None
+    assert used_fast == 40  # these are plain specs: all of them take the fast path
+
+
+def test_one_or_two_processes_give_identical_results(tmp_path: Path) -> None:
+    import random
+
+    from servicespec.api import lint
+
+    rng = random.Random(3)
+    for n in range(70):
+        (tmp_path / f"s{n:02d}.yaml").write_text(spec_text(n, 6, rng, gappy=n % 3 == 0))
+    one = lint([tmp_path], jobs=1)
+    two = lint([tmp_path], jobs=2)
+    assert one.diagnostics and one.diagnostics == two.diagnostics
+    assert [f.file for f in one.files] == [f.file for f in two.files]
