@@ -19,6 +19,7 @@ from pathlib import Path, PurePath
 from .api import LintResult
 from .engine import FileResult
 from .fsutil import write_atomic
+from .report.encode import dumps
 
 VERSION = 1
 
@@ -125,7 +126,7 @@ def write_baseline(path: str | os.PathLike[str], result: LintResult) -> int:
                    "listed here. Regenerate with --write-baseline.",
         "findings": [e.to_dict() for e in all_entries],
     }
-    write_atomic(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    write_atomic(path, dumps(document))
     return len(all_entries)
 
 

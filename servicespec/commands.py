@@ -108,7 +108,7 @@ def _append_step_summary(result: LintResult, comparison: "Comparison | None") ->
 def run_diff(paths: Sequence[str], *, base: str | None, fmt: str, output: str | None,
              fail_on: str | None, config_path: str | None) -> int:
     """`servicespec diff`: two files, or the working tree against a git revision."""
-    from .api import SPEC_SUFFIXES
+    from .api import SPEC_SUFFIXES, lint_file
     from .diff import GitError, compare, diff_against_revision
     from .engine import FileResult
     from .report.diff_report import render_markdown, render_text

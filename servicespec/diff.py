@@ -82,8 +82,25 @@ def compare(old: FileResult | None, new: FileResult | None) -> SpecDiff:
         result.problem = (f"{' and '.join(broken)} did not load (see the findings): elements "
                           "are not compared")
         return result
+    if old_spec is None or new_spec is None:  # a whole file added or deleted: one line
+        spec = new_spec or old_spec
+        if spec is not None:
+            kind = ADDED if new_spec else REMOVED
+            result.changes = [Change(kind, f"service '{spec.metadata.id}'",
+                                     (f"{'new' if new_spec else 'deleted'} spec: "
+                                      f"{_inventory(spec)}",))]
+        return result
     result.changes = list(element_changes(old_spec, new_spec))
     return result
+
+
+def _inventory(spec: Spec) -> str:
+    counts = [(len(spec.steps), "step"), (len(spec.facilitating), "facilitating service"),
+              (len(spec.channels), "channel"), (len(spec.metrics), "metric"),
+              (len(spec.recovery), "recovery process")]
+    return ", ".join(f"{n} {word}{'es' if word.endswith('ss') and n != 1 else ''}"
+                     f"{'s' if n != 1 and not word.endswith('ss') else ''}"
+                     for n, word in counts)
 
 
 def element_changes(old: Spec | None, new: Spec | None) -> Iterator[Change]:

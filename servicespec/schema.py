@@ -42,10 +42,19 @@ def _shorthands(schema: dict[str, Any]) -> None:
         step[lane]["anyOf"][0]["items"] = {"anyOf": [items, {"type": "string"}]}
 
 
+def _custom_metric_kind(schema: dict[str, Any]) -> None:
+    """A `custom` metric must say its kind: no default can be derived from its type."""
+    schema["$defs"]["Metric"]["if"] = {"properties": {"type": {"const": "custom"}},
+                                       "required": ["type"]}
+    schema["$defs"]["Metric"]["then"] = {"required": ["kind"],
+                                         "properties": {"kind": {"type": "string"}}}
+
+
 def build_schema() -> dict[str, Any]:
     schema = Spec.model_json_schema(by_alias=True, mode="validation")
     _allow_null(schema)
     _shorthands(schema)
+    _custom_metric_kind(schema)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,

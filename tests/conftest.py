@@ -51,3 +51,12 @@ def lint_path():
     def run(path, config: Config | None = None):
         return lint_file(str(path), config or Config())
     return run
+
+
+# `pytest --hypothesis-profile=long` for deep fuzzing runs (docs/robustness.md)
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile("default", deadline=None)
+settings.register_profile("long", max_examples=2000, deadline=None,
+                          suppress_health_check=list(HealthCheck))
+settings.load_profile("default")

@@ -57,7 +57,8 @@ class SpecModel(BaseModel):
     model_config = ConfigDict(
         frozen=True,
         extra="forbid",
-        coerce_numbers_to_str=True,
+        # strict: `billed: "yes"` or `name: 12` are errors, as the JSON Schema says
+        strict=True,
         populate_by_name=True,
         json_schema_extra={"patternProperties": {"^x-": {}}},
     )

@@ -6,7 +6,6 @@ messages quote the user's own words.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -14,12 +13,17 @@ from typing import Annotated, Any
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-_SHORT = re.compile(r"\s*(\d{1,9}(?:\.\d{1,6})?)\s*([smhdw])\s*\Z")
+# One pattern serves the parser and the JSON Schema, so both accept exactly the same text
+# (ASCII digits and spaces only: JSON Schema regexes are ECMA-262, Python's are wider).
+_NUM = r"[0-9]{1,9}(?:\.[0-9]{1,6})?"
+_INT = r"[0-9]{1,9}"
+_TIME = (rf"T(?:{_INT}H(?:{_INT}M)?(?:{_NUM}S)?|{_INT}M(?:{_NUM}S)?|{_NUM}S)")
 # ISO 8601 without years or months: a month has no fixed length
-_ISO = re.compile(r"P(?!\Z)(?:(\d{1,9})W)?(?:(\d{1,9})D)?"
-                  r"(?:T(?=\d)(?:(\d{1,9})H)?(?:(\d{1,9})M)?(?:(\d{1,9}(?:\.\d{1,6})?)S)?)?\Z")
-DURATION_PATTERN = (r"^\s*\d+(\.\d+)?\s*[smhdw]\s*$|"
-                    r"^P(?!$)(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
+_ISO = rf"P(?:{_INT}W(?:{_INT}D)?(?:{_TIME})?|{_INT}D(?:{_TIME})?|{_TIME})"
+DURATION_PATTERN = rf"^(?:[ ]*{_NUM}[ ]*[smhdw][ ]*|{_ISO})$"
+_DURATION = re.compile(DURATION_PATTERN)
+_ISO_PARTS = re.compile(r"([0-9.]+)([WDHMS])")
+_ISO_SECONDS = {"W": 604800, "D": 86400, "H": 3600, "S": 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,16 +48,21 @@ def parse_duration(value: Any) -> Duration:
             raise ValueError(f"duration {value!r} has no unit: write e.g. '{value}m' or "
                              f"'{value}h' (s, m, h, d, w)")
         raise ValueError("a duration is text such as '30s', '15m', '4h', '2d', '1w' or 'PT4H'")
-    match = _SHORT.match(value)
-    if match:
-        return Duration(float(match[1]) * _UNIT_SECONDS[match[2]], value)
-    match = _ISO.match(value.strip())
-    if match:
-        weeks, days, hours, minutes, secs = (float(g) if g else 0.0 for g in match.groups())
-        total = weeks * 604800 + days * 86400 + hours * 3600 + minutes * 60 + secs
+    if not _DURATION.match(value):
+        raise ValueError(f"'{value}' is not a duration: write e.g. '30s', '15m', '4h', '2d', "
+                         "'1w' or ISO 8601 'PT4H' (no years or months)")
+    if value.startswith("P"):
+        total, in_time = 0.0, False
+        for part in re.split(r"(T)", value[1:]):
+            if part == "T":
+                in_time = True
+                continue
+            for number, unit in _ISO_PARTS.findall(part):
+                # M is minutes after T; months are not accepted (the pattern has no M before T)
+                total += float(number) * (60 if unit == "M" and in_time else _ISO_SECONDS[unit])
         return Duration(total, value)
-    raise ValueError(f"'{value}' is not a duration: write e.g. '30s', '15m', '4h', '2d', '1w' "
-                     "or ISO 8601 'PT4H' (no years or months)")
+    stripped = value.strip(" ")
+    return Duration(float(stripped[:-1]) * _UNIT_SECONDS[stripped[-1]], value)
 
 
 DurationField = Annotated[
@@ -65,10 +74,9 @@ DurationField = Annotated[
 ]
 
 OPERATORS = ("<=", ">=", "==", "<", ">")
-_TARGET = re.compile(r"\s*(<=|>=|==|<|>)\s*([-+]?\d{1,15}(?:\.\d{1,9})?)\s*"
-                     r"(%|[smhdw]|[A-Za-z][A-Za-z /]{0,30})?\s*\Z")
-TARGET_PATTERN = (r"^\s*(<=|>=|==|<|>)\s*[-+]?\d+(\.\d+)?\s*(%|[smhdw]|[A-Za-z][A-Za-z /]*)?"
-                  r"\s*$")
+TARGET_PATTERN = (r"^[ ]*(<=|>=|==|<|>)[ ]*([-+]?[0-9]{1,15}(?:\.[0-9]{1,9})?)[ ]*"
+                  r"(%|[A-Za-z][A-Za-z /]{0,30})?[ ]*$")
+_TARGET = re.compile(TARGET_PATTERN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,10 +108,7 @@ def parse_target(value: Any) -> Target:
     if not match:
         raise ValueError(f"'{value}' is not a target: write OP NUMBER[UNIT] with OP one of "
                          "< <= > >= ==, e.g. '>= 4.5', '< 1%', '<= 2d'")
-    number = float(match[2])
-    if not math.isfinite(number):
-        raise ValueError(f"'{value}' is not a finite number")
-    return Target(match[1], number, (match[3] or "").strip(), value)
+    return Target(match[1], float(match[2]), (match[3] or "").strip(" "), value)
 
 
 TargetField = Annotated[

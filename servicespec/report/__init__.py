@@ -33,15 +33,14 @@ def _text(result: LintResult, *, color: bool = False,
 
 def _json(result: LintResult, *, color: bool = False,
           baseline: "Comparison | None" = None) -> str:
-    import json
-
+    from .encode import dumps
     from .json_report import document
 
     doc = document(result)
     if baseline is not None:  # only with --baseline: the version 1 shape is otherwise unchanged
         doc["baseline"] = {"known": baseline.known,
                            "fixed": [e.to_dict() for e in baseline.fixed]}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return dumps(doc)
 
 
 def _sarif(result: LintResult, *, color: bool = False,

@@ -19,9 +19,11 @@ def _finding(diag: Diagnostic) -> str:
 
 def _headline(diff: SpecDiff) -> str:
     changes = len(diff.changes)
-    return (f"{changes} {'change' if changes == 1 else 'changes'}; findings: "
-            f"{len(diff.introduced)} introduced ({md.counts(diff.introduced)}), "
-            f"{len(diff.fixed)} fixed")
+    introduced = (f"{len(diff.introduced)} introduced ({md.counts(diff.introduced)})"
+                  if diff.introduced else "none introduced")
+    fixed = f"{len(diff.fixed)} fixed" if diff.fixed else "none fixed"
+    return (f"{changes or 'no'} {'change' if changes == 1 else 'changes'}; findings: "
+            f"{introduced}, {fixed}")
 
 
 def render_text(diffs: Sequence[SpecDiff], *, title: str = "") -> str:
@@ -59,9 +61,8 @@ def render_markdown(diffs: Sequence[SpecDiff], *, title: str = "") -> str:
         if diff.problem:
             lines += [f":warning: {md.escape(diff.problem)}", ""]
         if diff.changes:
-            lines += md.table(["", "element", "change"],
-                              ([_MARKS.get(c.kind, "~").replace("-", "&minus;"),
-                                md.escape(c.element), md.escape(_detail(c.kind, c.details))]
+            lines += md.table(["change", "element", "details"],
+                              ([c.kind, md.escape(c.element), md.escape("; ".join(c.details))]
                                for c in diff.changes))
             lines.append("")
         for heading, found in (("Findings introduced", diff.introduced),
@@ -70,8 +71,3 @@ def render_markdown(diffs: Sequence[SpecDiff], *, title: str = "") -> str:
                 lines += [f"#### {heading} ({len(found)})", ""]
                 lines += md.findings_table(found) + [""]
     return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def _detail(kind: str, details: tuple[str, ...]) -> str:
-    text = "; ".join(details)
-    return f"{kind}: {text}" if text and kind != "changed" else (text or kind)

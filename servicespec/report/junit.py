@@ -14,12 +14,14 @@ from itertools import groupby
 from ..api import LintResult
 from ..diagnostics import Diagnostic
 
-# characters XML 1.0 cannot carry at all, even escaped: shown as \xNN instead
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# characters XML 1.0 cannot carry at all, even escaped, and C1 controls (which a terminal may
+# act on when the report is printed): shown as \xNN instead
+_NOT_XML = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
 def xml_text(text: str) -> str:
-    return _NOT_XML.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
+    # a lone CR would move a terminal's cursor back over the line when the report is printed
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m[0]):02x}", text.replace("\r\n", "\n"))
 
 
 def _line(diag: Diagnostic) -> str:

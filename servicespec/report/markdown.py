@@ -13,10 +13,12 @@ from typing import Iterable, Sequence
 from ..api import LintResult
 from ..diagnostics import Diagnostic, Severity
 
-# Markdown punctuation that can start emphasis, code, links, headings, lists or table cells
-_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+!|~-])")
+# Markdown that works mid-line: emphasis, code, links and images, table cells, strikethrough,
+# issue references (`#12`); the text is never at the start of a line, so lists and headings
+# cannot begin
+_PUNCTUATION = re.compile(r"([\\`*_\[\]|~#])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;", '"': "&quot;"}
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;"}
 
 # the job summary holds at most 1 MiB; a table of this many rows stays far below it
 MAX_ROWS = 200
@@ -26,8 +28,8 @@ def escape(text: str) -> str:
     """Spec text as literal markdown: one line, no markup, no HTML, no @mentions."""
     text = _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text.replace("\r\n", "\n"))
     text = " ".join(text.split("\n"))
-    text = "".join(_ENTITIES.get(ch, ch) for ch in text)
-    return _PUNCTUATION.sub(r"\\\1", text)
+    text = _PUNCTUATION.sub(r"\\\1", text)
+    return "".join(_ENTITIES.get(ch, ch) for ch in text)
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:

@@ -7,7 +7,6 @@ servicespec installed. Columns are Unicode code points, as the loader counts the
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import PurePath
 from typing import Any
@@ -17,6 +16,7 @@ from .. import __version__
 from ..api import LintResult
 from ..diagnostics import Diagnostic, Severity
 from ..rules import ALL_RULES, GROUPS
+from .encode import dumps
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 # where `docs/rules.md` is published; each rule has an anchor named by its lower-case code
@@ -41,19 +41,17 @@ def rule_descriptor(code: str, fallback_name: str = "") -> dict[str, Any]:
     why = _paragraphs(docs.why) or rule.summary
     help_text = why
     help_md = why
-    if docs.bad:
-        help_text += "\n\nBad:\n" + docs.bad
-        help_md += "\n\nBad:\n\n```yaml\n" + docs.bad + "```"
-    if docs.good:
-        help_text += "\n\nGood:\n" + docs.good
-        help_md += "\n\nGood:\n\n```yaml\n" + docs.good + "```"
+    for heading, example in (("Bad", docs.bad.strip("\n")), ("Good", docs.good.strip("\n"))):
+        if example:
+            help_text += f"\n\n{heading}:\n{example}"
+            help_md += f"\n\n{heading}:\n\n```yaml\n{example}\n```"
     help_md += f"\n\n`servicespec explain {rule.code}` prints this text."
     return {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": why},
-        "help": {"text": help_text.rstrip("\n"), "markdown": help_md.rstrip("\n")},
+        "help": {"text": help_text, "markdown": help_md},
         "helpUri": f"{RULES_DOC_URL}#{rule.code.lower()}",
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {"tags": [rule.group, GROUPS.get(rule.group, "")],
@@ -118,4 +116,4 @@ def document(result: LintResult, *, baselined: bool = False) -> dict[str, Any]:
 
 
 def render(result: LintResult, *, baselined: bool = False) -> str:
-    return json.dumps(document(result, baselined=baselined), indent=2, ensure_ascii=False) + "\n"
+    return dumps(document(result, baselined=baselined))

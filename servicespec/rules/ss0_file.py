@@ -187,10 +187,10 @@ _REFERENCE_KINDS = {
     "metric": ("metric",), "serves": ("product", "facilitating"),
     "covers": ("fail-point", "step"),
 }
-# where to add a missing element of each kind
-_SECTION_OF = {"role": "roles", "channel": "channels", "touchpoint": "touchpoints",
-               "metric": "metrics", "facilitating": "facilitating", "fail-point":
-               "a step's fail_points", "step": "blueprint: steps", "product": "product"}
+# where a missing element of each reference field would be added
+_ADD_UNDER = {"role": "`roles:`", "channel": "`channels:`", "touchpoint": "`touchpoints:`",
+              "metric": "`metrics:`", "serves": "`facilitating:` (or name the product's id)",
+              "covers": "a step's `fail_points:` (or name a step)"}
 
 
 class UnresolvedReference(Rule):
@@ -243,8 +243,7 @@ class UnresolvedReference(Rule):
                 yield finding(path, f"{owner} refers to '{value}', which is a "
                                     f"{_word(actual[0])}, not a {wanted}: {todo}")
                 return
-            todo = hint[2:] if hint else f"fix the id or add it under " \
-                                         f"{_SECTION_OF[kinds[0]]}"
+            todo = hint[2:] if hint else f"fix the id, or add it under {_ADD_UNDER[target]}"
             yield finding(path, f"{owner} refers to {wanted} '{value}', which does not "
                                 f"exist: {todo}")
 

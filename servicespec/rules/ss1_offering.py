@@ -202,8 +202,9 @@ class InvisibleComponentUnowned(Rule):
 
 
 class FacilitatingWithoutChannel(Rule):
-    """A facilitating service that lists no channel cannot be reached by customers: it
-    exists on paper only (GOV.UK Service Standard: a joined-up service across channels).
+    """Customer service is support the customer can reach before, during and after purchase
+    (the source articles). A facilitating service that lists no channel cannot be reached:
+    it exists on paper only.
 
     Bad:
     ```yaml

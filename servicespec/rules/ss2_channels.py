@@ -186,7 +186,8 @@ class ChannelServiceLevelMissing(Rule):
 class ColdHandover(Rule):
     """Dixon et al. (2010): repeating information and being transferred are the biggest
     drivers of customer effort. A cold handover — of a channel that escalates, or of a step's
-    `handoff` — makes the customer start over.
+    `handoff` — makes the customer start over. A `handoff` with a `context` and no
+    `handover` is warm (the default); a channel that does not say is not judged.
 
     Bad:
     ```yaml

@@ -16,6 +16,10 @@ E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 PHASES = ("before", "during", "after")
 STEPS = ("blueprint", "steps")
 LANES = ("evidence", "frontstage", "backstage", "support")
+_LANE_WHAT = {"evidence": "the evidence the customer sees",
+              "frontstage": "the visible actions of staff or systems",
+              "backstage": "the invisible actions behind them",
+              "support": "the support processes and systems"}
 
 
 class JourneyPhaseMissing(Rule):
@@ -130,9 +134,9 @@ class StepWithoutCustomerAction(Rule):
 
 
 class UnansweredCustomerAction(Rule):
-    """When the customer acts at a touchpoint, something in the organisation must respond
-    (Bitner et al. 2008: every customer action crosses the line of interaction to a
-    frontstage, backstage or support action). A step with none is a request nobody handles.
+    """In a service blueprint (Bitner et al. 2008), a customer action that crosses the line
+    of interaction at a touchpoint is met by the organisation: a frontstage, backstage or
+    support action. A step with none is a request nobody handles.
 
     Bad:
     ```yaml
@@ -334,9 +338,8 @@ class LaneEmpty(Rule):
             return
         for lane in LANES:
             if not any(getattr(step, lane) for step in spec.steps):
-                yield finding(STEPS, f"the '{lane}' lane is empty in every step: add the "
-                              f"{lane} {'items' if lane == 'evidence' else 'actions'} that "
-                              "deliver the journey")
+                yield finding(STEPS, f"the '{lane}' lane is empty in every step: add "
+                              f"{_LANE_WHAT[lane]} to the steps where they happen")
 
 
 class BlueprintTooLargeOptions(BaseModel):
@@ -346,8 +349,8 @@ class BlueprintTooLargeOptions(BaseModel):
 
 
 class BlueprintTooLarge(Rule):
-    """A blueprint is read at a glance by stakeholders (Shostack; Bitner et al. 2008). One
-    with more than (30) steps or (150) lane items — evidence, customer, frontstage,
+    """A blueprint is read at a glance by everyone who delivers the service. One with more
+    than (30) steps or (150) lane items — evidence, customer, frontstage,
     backstage and support entries — mixes scenarios: split it, one blueprint per scenario.
     Both limits are options (`max_steps`, `max_lane_items`).
 
@@ -390,8 +393,8 @@ class BlueprintTooLarge(Rule):
 
 
 class NoBlueprint(Rule):
-    """Shostack (1984): a service cannot be managed until it is drawn. A spec with no
-    blueprint steps describes an offering but not how it is delivered.
+    """Shostack (1984): a service is designed and controlled through its blueprint. A spec
+    with no blueprint steps describes an offering but not how it is delivered.
 
     Bad:
     ```yaml

@@ -13,10 +13,13 @@ E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
 class MetricKindMismatch(Rule):
-    """The product is judged by its outcomes (did the customer get what they paid for?),
-    customer service by how it felt (CSAT, effort). A CSAT score on the product, or a delivery
-    time on a facilitating service, measures the wrong thing. The kind that counts is the
-    declared `kind`, else the default from `type`.
+    """The source articles keep the two apart: the product is judged by its outcomes (did
+    the customer get what they paid for?), customer service by how it felt (CSAT, effort:
+    Dixon et al. 2010). A CSAT score on the product, or a delivery time on a facilitating
+    service, measures the wrong thing. The kind that counts is the declared `kind`, else the
+    default from `type` (csat, ces, first-contact-resolution, first-response-time,
+    resolution-time: experience; delivery-time, error-rate, completion-rate, consistency,
+    availability: outcome).
 
     Bad:
     ```yaml
@@ -55,8 +58,9 @@ class MetricKindMismatch(Rule):
 
 
 class ProductUnmeasured(Rule):
-    """If the product has no outcome metric, nobody knows whether customers get what they pay
-    for — satisfaction with the service around it cannot stand in for that.
+    """The source articles: the core product is measured by outcome metrics. If the product
+    has no outcome metric (`measures:` the product's id), nobody knows whether customers get
+    what they pay for — satisfaction with the service around it cannot stand in for that.
 
     Bad:
     ```yaml
@@ -87,9 +91,9 @@ class ProductUnmeasured(Rule):
 
 
 class FacilitatingUnmeasured(Rule):
-    """Customer service is judged by how it is experienced. A facilitating service with no
-    experience metric (CSAT, CES, first-contact resolution, response or resolution time) is
-    managed blind.
+    """The source articles: customer service is judged by how it is experienced. A
+    facilitating service with no experience metric (CSAT, CES, first-contact resolution,
+    response or resolution time; Dixon et al. 2010 on effort) is managed blind.
 
     Bad:
     ```yaml
@@ -127,8 +131,9 @@ class FacilitatingUnmeasured(Rule):
 
 
 class RelationshipMetricOnly(Rule):
-    """NPS and retention measure the whole relationship, product and service together. When
-    they are the only measures of customer service, no one can tell which part to fix.
+    """NPS and retention measure the whole relationship, product and service together (the
+    source articles keep product and customer service metrics apart). When they are the only
+    measures on the facilitating services, no one can tell which part to fix.
 
     Bad:
     ```yaml
@@ -163,7 +168,9 @@ class RelationshipMetricOnly(Rule):
 
 
 class MetricWithoutTarget(Rule):
-    """A number without a target tells nobody whether to act.
+    """A number without a target tells nobody whether to act: Shostack's standards and
+    Lovelock & Wirtz's service standards are targets the operation is held to. Write it as
+    `OP NUMBER[UNIT]`, e.g. `">= 4.5"`, `"< 1%"`, `"<= 2d"`.
 
     Bad:
     ```yaml
@@ -192,7 +199,7 @@ class MetricWithoutTarget(Rule):
 
 class MetricWithoutSource(Rule):
     """A metric with no `source` cannot be reproduced or trusted: say where the data comes
-    from (a survey tool, the ticketing system).
+    from (a survey tool, the ticketing system, the property management system).
 
     Bad:
     ```yaml
@@ -220,9 +227,10 @@ class MetricWithoutSource(Rule):
 
 
 class KindContradictsType(Rule):
-    """A metric's type fixes its kind (CSAT is an experience measure, delivery time an
-    outcome). A declared `kind` that says otherwise hides a metric from the checks that keep
-    product and customer service apart.
+    """A metric's type fixes its kind (spec-format: CSAT is an experience measure, delivery
+    time an outcome, NPS a relationship measure). A declared `kind` that says otherwise hides
+    a metric from the checks that keep product and customer service apart. Only `custom`
+    metrics choose their kind.
 
     Bad:
     ```yaml
@@ -246,6 +254,8 @@ class KindContradictsType(Rule):
         for i, metric in enumerate(spec.metrics):
             expected = METRIC_KIND_BY_TYPE.get(metric.type)
             if expected and metric.kind != expected:
+                article = "an" if expected[0] in "aeiou" else "a"
                 yield finding(("metrics", i, "kind"), f"metric '{metric.id}' is of type "
-                              f"'{metric.type}', an {expected} measure, but declares kind "
-                              f"'{metric.kind}': drop `kind` or fix the type")
+                              f"'{metric.type}', {article} {expected} measure, but declares "
+                              f"kind '{metric.kind}': drop `kind`, or fix the type (`custom` "
+                              "for a measure of your own)")

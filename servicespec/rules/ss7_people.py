@@ -8,6 +8,7 @@ from ..diagnostics import Severity
 from ..index import SpecIndex
 from ..model.spec import Spec
 from .base import Finding, Rule, finding
+from .ss4_recovery import compensates
 
 I = Severity.INFO
 
@@ -15,7 +16,27 @@ I = Severity.INFO
 class FrontstageWithoutInterpersonalSkills(Rule):
     """The source articles: technical competence delivers the product; empathy,
     communication and conflict resolution deliver customer service. A person who faces
-    customers needs both.
+    customers — a human role in a step's frontstage lane, declared `stage: frontstage`, or
+    named in a facilitating service's `roles` — needs both. System roles are not asked.
+
+    Bad:
+    ```yaml
+    roles:
+      - {id: receptionist, stage: frontstage, authority: refund up to one night,
+         skills: {technical: [property management system]}}
+      - {id: housekeeper, stage: backstage, skills: {technical: [room preparation]}}
+      - {id: booking-engine, stage: support, kind: system}
+    ```
+
+    Good:
+    ```yaml
+    roles:
+      - {id: receptionist, stage: frontstage, authority: refund up to one night,
+         skills: {technical: [property management system],
+                  interpersonal: [warm welcome, calm complaint handling]}}
+      - {id: housekeeper, stage: backstage, skills: {technical: [room preparation]}}
+      - {id: booking-engine, stage: support, kind: system}
+    ```
     """
 
     code, name, severity = "SS701", "frontstage-without-interpersonal-skills", I
@@ -29,13 +50,36 @@ class FrontstageWithoutInterpersonalSkills(Rule):
                 continue
             if role.id in facing or role.stage == "frontstage":
                 yield finding(("roles", i), f"role '{role.id}' faces customers but lists no "
-                              "interpersonal skill: add `skills: interpersonal:` (empathy, "
-                              "communication, conflict resolution)")
+                              "interpersonal skill: add them under `skills: {interpersonal: "
+                              "[...]}` (empathy, communication, conflict resolution)")
 
 
 class UnownedAction(Rule):
-    """An action nobody owns is an action nobody does. Name the role on frontstage and
-    backstage actions.
+    """An action nobody owns is an action nobody does; a blueprint shows who acts in each
+    lane (Bitner, Ostrom & Morgan 2008). Name the role on frontstage and backstage actions:
+    `{role: ..., action: ...}` rather than plain text.
+
+    Bad:
+    ```yaml
+    blueprint:
+      steps:
+        - id: check-in
+          phase: during
+          customer: Arrives and checks in at the front desk
+          frontstage: [Greets the guest and hands over the key]
+          backstage: [{role: housekeeper, action: Confirms the room is ready}]
+    ```
+
+    Good:
+    ```yaml
+    blueprint:
+      steps:
+        - id: check-in
+          phase: during
+          customer: Arrives and checks in at the front desk
+          frontstage: [{role: receptionist, action: Greets the guest and hands over the key}]
+          backstage: [{role: housekeeper, action: Confirms the room is ready}]
+    ```
     """
 
     code, name, severity = "SS702", "unowned-action", I
@@ -53,7 +97,26 @@ class UnownedAction(Rule):
 
 class RecoveryOwnerWithoutAuthority(Rule):
     """Empowerment: staff who must ask permission to compensate make the customer wait twice
-    (Tax & Brown 1998). The owner of a compensating recovery needs stated `authority`.
+    (Tax & Brown 1998). The owner of a recovery that compensates (`compensation:`, or a
+    `compensate` action) needs stated `authority`: what the role may grant without asking.
+
+    Bad:
+    ```yaml
+    roles:
+      - {id: receptionist, stage: frontstage,
+         skills: {interpersonal: [warm welcome, calm complaint handling]}}
+      - {id: housekeeper, stage: backstage, skills: {interpersonal: [discreet guest contact]}}
+      - {id: booking-engine, stage: support, kind: system}
+    ```
+
+    Good:
+    ```yaml
+    roles:
+      - {id: receptionist, stage: frontstage, authority: refund or discount up to one night,
+         skills: {interpersonal: [warm welcome, calm complaint handling]}}
+      - {id: housekeeper, stage: backstage, skills: {interpersonal: [discreet guest contact]}}
+      - {id: booking-engine, stage: support, kind: system}
+    ```
     """
 
     code, name, severity = "SS703", "recovery-owner-without-authority", I
@@ -61,17 +124,35 @@ class RecoveryOwnerWithoutAuthority(Rule):
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for i, rec in enumerate(spec.recovery):
-            compensates = bool(rec.compensation) or any(
-                a.strip().lower() == "compensate" for a in rec.actions)
             role = index.roles.get(rec.owner or "")
-            if compensates and role is not None and not role.authority:
+            if compensates(rec) and role is not None and not role.authority:
                 yield finding(("recovery", i, "owner"), f"recovery '{rec.id}' compensates but "
                               f"its owner '{role.id}' has no `authority`: say what the role may "
                               "grant without asking")
 
 
 class UnusedRole(Rule):
-    """A role nothing references is either doing undrawn work or no longer needed.
+    """A role that no step, facilitating service, recovery or product component references
+    is either doing work the blueprint does not show, or no longer needed.
+
+    Bad:
+    ```yaml
+    roles:
+      - {id: receptionist, stage: frontstage, authority: refund up to one night,
+         skills: {interpersonal: [warm welcome, calm complaint handling]}}
+      - {id: housekeeper, stage: backstage, skills: {interpersonal: [discreet guest contact]}}
+      - {id: booking-engine, stage: support, kind: system}
+      - {id: concierge, stage: frontstage, skills: {interpersonal: [local knowledge]}}
+    ```
+
+    Good:
+    ```yaml
+    roles:
+      - {id: receptionist, stage: frontstage, authority: refund up to one night,
+         skills: {interpersonal: [warm welcome, calm complaint handling]}}
+      - {id: housekeeper, stage: backstage, skills: {interpersonal: [discreet guest contact]}}
+      - {id: booking-engine, stage: support, kind: system}
+    ```
     """
 
     code, name, severity = "SS704", "unused-role", I
@@ -85,5 +166,5 @@ class UnusedRole(Rule):
         for i, role in enumerate(spec.roles):
             if role.id not in used:
                 yield finding(("roles", i), f"role '{role.id}' is not referenced by any "
-                              "step, facilitating service, recovery or component: use it or "
-                              "remove it")
+                              "step, facilitating service, recovery or product component: "
+                              "put it in the blueprint where it acts, or remove it")

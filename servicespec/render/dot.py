@@ -1,0 +1,198 @@
+"""A drawing board in points (y down) and its DOT text, positioned for Graphviz's `nop2`.
+
+Views place every node and route every edge themselves, so columns and lanes line up exactly
+and the output is the same on every machine; Graphviz only draws (and routes the few edges a
+view leaves without a path). The DOT is written in drawing order (backgrounds first), with
+fixed number formatting and no timestamps: the same spec gives byte-identical text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Union
+
+from .text import FONT
+
+Point = tuple[float, float]
+ARROW = 7.0  # arrowhead length in points at arrowsize 0.7
+
+
+class Html(str):
+    """An HTML-like label, already escaped: written between `<` and `>`."""
+
+
+Value = Union[str, float, int, bool, Html]
+
+
+def num(value: float) -> str:
+    """Numbers with at most two decimals and no trailing zeros: stable text."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def quote(text: str) -> str:
+    """A DOT string. Only our own ids and constants pass here, never spec text."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _value(value: Value) -> str:
+    if isinstance(value, Html):
+        return f"<{value}>"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return num(float(value))
+    return quote(value)
+
+
+def _attrs(attrs: dict[str, Value]) -> str:
+    return ", ".join(f"{key}={_value(val)}" for key, val in attrs.items())
+
+
+@dataclass
+class Node:
+    name: str
+    attrs: dict[str, Value]
+
+
+@dataclass
+class Edge:
+    tail: str
+    head: str
+    attrs: dict[str, Value]
+
+
+@dataclass
+class Board:
+    """Nodes and edges with absolute positions; (0, 0) is the top left, y grows downwards."""
+
+    name: str
+    graph_attrs: dict[str, Value] = field(default_factory=dict)
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+    width: float = 0.0
+    height: float = 0.0
+    _names: set[str] = field(default_factory=set)
+
+    def _unique(self, name: str) -> str:
+        base, n = name, 1
+        while name in self._names:
+            n += 1
+            name = f"{base}~{n}"
+        self._names.add(name)
+        return name
+
+    def _grow(self, x: float, y: float) -> None:
+        self.width = max(self.width, x)
+        self.height = max(self.height, y)
+
+    def box(self, name: str, x: float, y: float, w: float, h: float, label: Html | str = "",
+            **attrs: Value) -> str:
+        """A node filling the rectangle whose top left corner is (x, y)."""
+        name = self._unique(name)
+        self._grow(x + w, y + h)
+        base: dict[str, Value] = {"pos": f"{num(x + w / 2)},{num(-(y + h / 2))}",
+                                  "width": round(w / 72, 4), "height": round(h / 72, 4),
+                                  "fixedsize": True, "label": label}
+        self.nodes.append(Node(name, {**base, **attrs}))
+        return name
+
+    def point(self, name: str, at: Point) -> str:
+        """An invisible anchor for lines that start or end in the open."""
+        return self.box(name, at[0], at[1], 0.01, 0.01, shape="point", style="invis")
+
+    def path(self, tail: str, head: str, points: list[Point], *, arrow: bool = True,
+             round_corners: float = 6.0, **attrs: Value) -> None:
+        """An edge along `points` (a polyline with rounded corners), arrowhead at the end."""
+        pts = _dedupe(points)
+        if len(pts) < 2:
+            return
+        spec = ""
+        if arrow:
+            tip = pts[-1]
+            pts[-1] = _towards(pts[-1], pts[-2], ARROW)
+            spec = f"e,{num(tip[0])},{num(-tip[1])} "
+        controls = _bezier(pts, round_corners)
+        spec += " ".join(f"{num(x)},{num(-y)}" for x, y in controls)
+        base: dict[str, Value] = {"pos": spec, "dir": "forward" if arrow else "none"}
+        self.edges.append(Edge(tail, head, {**base, **attrs}))
+        for x, y in points:
+            self._grow(x, y)
+
+    def link(self, tail: str, head: str, **attrs: Value) -> None:
+        """An edge that Graphviz routes itself (splines around the nodes)."""
+        self.edges.append(Edge(tail, head, attrs))
+
+    def to_dot(self, margin: float = 12.0) -> str:
+        # y was stored negated; shift so the picture sits in positive coordinates
+        lines = [f"digraph {quote(self.name)} {{"]
+        graph = {"bb": f"0,0,{num(self.width)},{num(self.height)}", **self.graph_attrs}
+        lines.append(f"  graph [{_attrs(graph)}];")
+        lines.append(f"  node [fontname={quote(FONT)}, fontsize=10, margin=0];")
+        lines.append(f"  edge [fontname={quote(FONT)}, fontsize=9, arrowsize=0.7];")
+        for node in self.nodes:
+            attrs = dict(node.attrs)
+            attrs["pos"] = _shift(str(attrs["pos"]), self.height)
+            lines.append(f"  {quote(node.name)} [{_attrs(attrs)}];")
+        for edge in self.edges:
+            attrs = dict(edge.attrs)
+            if "pos" in attrs:
+                attrs["pos"] = _shift(str(attrs["pos"]), self.height)
+            lines.append(f"  {quote(edge.tail)} -> {quote(edge.head)} [{_attrs(attrs)}];")
+        lines.append("}")
+        body = "\n".join(lines) + "\n"
+        digest = hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+        # the digest travels into the SVG as a comment: a stale rendered file is detectable
+        return body.replace("  graph [", f"  graph [comment={quote('servicespec ' + digest)}, ",
+                            1)
+
+
+def _shift(pos: str, height: float) -> str:
+    out = []
+    for part in pos.split(" "):
+        prefix = ""
+        if part.startswith("e,"):
+            prefix, part = "e,", part[2:]
+        x, y = part.split(",")
+        out.append(f"{prefix}{x},{num(float(y) + height)}")
+    return " ".join(out)
+
+
+def _dedupe(points: list[Point]) -> list[Point]:
+    out: list[Point] = []
+    for p in points:
+        if not out or abs(out[-1][0] - p[0]) > 0.01 or abs(out[-1][1] - p[1]) > 0.01:
+            out.append(p)
+    return out
+
+
+def _towards(a: Point, b: Point, distance: float) -> Point:
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    length = (dx * dx + dy * dy) ** 0.5
+    if length <= distance or length == 0:
+        return ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+    return (a[0] + dx / length * distance, a[1] + dy / length * distance)
+
+
+def _bezier(points: list[Point], radius: float) -> list[Point]:
+    """Cubic Bézier control points of a polyline whose inner corners are rounded."""
+    out: list[Point] = [points[0]]
+    start = points[0]
+    for i in range(1, len(points)):
+        corner = points[i]
+        if i < len(points) - 1:
+            before = _towards(corner, start, radius)
+            after = _towards(corner, points[i + 1], radius)
+        else:
+            before = after = corner
+        out += _segment(start, before)
+        if before != after:
+            out += [corner, corner, after]
+        start = after
+    return out
+
+
+def _segment(a: Point, b: Point) -> list[Point]:
+    return [(a[0] + (b[0] - a[0]) / 3, a[1] + (b[1] - a[1]) / 3),
+            (a[0] + 2 * (b[0] - a[0]) / 3, a[1] + 2 * (b[1] - a[1]) / 3), b]

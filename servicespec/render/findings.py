@@ -1,0 +1,172 @@
+"""Lint findings placed on the picture: which drawn element each finding concerns.
+
+Findings arrive as data (`Diagnostic`s); their `element` id path, such as
+`blueprint.steps[check-in].fail_points[room-not-ready]`, is turned into anchor keys in order of
+preference. A view draws a finding's badge on the first key it has drawn; what it cannot place
+goes into the "about the whole service" panel, so no finding is ever dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from ..diagnostics import Diagnostic, Severity
+from ..model.spec import Spec
+
+SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+_PART = re.compile(r"([^.\[\]]+)|\[([^\]]*)\]")
+
+
+def parse_element(element: str) -> list[str]:
+    """`a.b[c].d` → `["a", "b", "[c]", "d"]`."""
+    out = []
+    for match in _PART.finditer(element):
+        out.append(match[1] if match[1] is not None else f"[{match[2]}]")
+    return out
+
+
+def _item(parts: list[str], i: int, names: Sequence[str]) -> str | None:
+    """The id of the list item at parts[i] (`[id]` or `[3]`), resolved against `names`."""
+    if i >= len(parts) or not parts[i].startswith("["):
+        return None
+    key = parts[i][1:-1]
+    if key.isdigit() and key not in names:
+        index = int(key)
+        return names[index] if index < len(names) else None
+    return key
+
+
+class Anchors:
+    """The ids of a spec, to turn element paths (and references) into anchor keys."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.step_ids = [s.id for s in spec.steps]
+        self.fail_point_step = {fp.id: s.id for s in spec.steps for fp in s.fail_points}
+        self.touchpoint_ids = {t.id for t in spec.touchpoints}
+        self.facilitating_ids = {f.id for f in spec.facilitating}
+        self.channel_ids = {c.id for c in spec.channels}
+        self.metric_measures = {m.id: m.measures for m in spec.metrics}
+        self.recovery_covers = {r.id: list(r.covers) for r in spec.recovery}
+        self.product_id = spec.product.id
+
+    def of_id(self, ident: str | None) -> list[str]:
+        """Anchor keys of whatever `ident` names (a step, fail point, touchpoint…)."""
+        if not ident:
+            return []
+        if ident in self.fail_point_step:
+            return [f"fp:{self.fail_point_step[ident]}:{ident}", f"step:{self.fail_point_step[ident]}"]
+        if ident in self.step_ids:
+            return [f"step:{ident}"]
+        if ident in self.touchpoint_ids:
+            return [f"touchpoint:{ident}"]
+        if ident in self.facilitating_ids:
+            return [f"facilitating:{ident}"]
+        if ident in self.channel_ids:
+            return [f"channel:{ident}"]
+        if ident == self.product_id:
+            return ["product"]
+        return []
+
+    def keys(self, element: str) -> list[str]:
+        parts = parse_element(element)
+        if not parts:
+            return []
+        head = parts[0]
+        if head == "blueprint" and len(parts) >= 3 and parts[1] == "steps":
+            return self._step_keys(parts)
+        if head == "product":
+            return ["product"]
+        sections = {"facilitating": [f.id for f in self.spec.facilitating],
+                    "channels": [c.id for c in self.spec.channels],
+                    "roles": [r.id for r in self.spec.roles],
+                    "touchpoints": [t.id for t in self.spec.touchpoints],
+                    "metrics": [m.id for m in self.spec.metrics],
+                    "recovery": [r.id for r in self.spec.recovery]}
+        if head not in sections:
+            return []
+        ident = _item(parts, 1, sections[head])
+        if ident is None:
+            return []
+        kind = {"facilitating": "facilitating", "channels": "channel", "roles": "role",
+                "touchpoints": "touchpoint", "metrics": "metric",
+                "recovery": "recovery"}[head]
+        keys = [f"{kind}:{ident}"]
+        if head == "metrics":
+            keys += self.of_id(self.metric_measures.get(ident))
+        if head == "recovery":
+            for covered in self.recovery_covers.get(ident, []):
+                keys += self.of_id(covered)
+        return keys
+
+    def _step_keys(self, parts: list[str]) -> list[str]:
+        step = _item(parts, 2, self.step_ids)
+        if step is None:
+            return []
+        keys: list[str] = []
+        field = parts[3] if len(parts) > 3 else None
+        if field == "fail_points":
+            fp = _item(parts, 4, [f.id for s in self.spec.steps if s.id == step
+                                  for f in s.fail_points])
+            if fp:
+                keys.append(f"fp:{step}:{fp}")
+        elif field in ("frontstage", "backstage", "support"):
+            index = parts[4][1:-1] if len(parts) > 4 else ""
+            if index.isdigit():
+                keys.append(f"action:{step}:{field}:{index}")
+            keys.append(f"lane:{step}:{field}")
+        elif field in ("customer", "collects", "next", "decision"):
+            keys.append(f"customer:{step}")
+        elif field == "evidence":
+            keys.append(f"evidence:{step}")
+        elif field == "wait":
+            keys.append(f"wait:{step}")
+        elif field == "touchpoint":
+            keys.append(f"tp:{step}")
+        return keys + [f"step:{step}"]
+
+
+@dataclass(frozen=True)
+class Badge:
+    code: str
+    severity: Severity
+    message: str
+    element: str
+
+
+@dataclass
+class Placement:
+    """Badges by anchor key, and the findings no drawn element could take."""
+
+    badges: dict[str, list[Badge]]
+    general: list[Badge]
+
+    def at(self, key: str) -> list[Badge]:
+        return self.badges.get(key, [])
+
+
+def place(spec: Spec, findings: Iterable[Diagnostic], drawn: set[str] | None = None,
+          alias: dict[str, str] | None = None) -> Placement:
+    """Each finding on the first of its anchor keys that the view draws (`drawn`).
+
+    `alias` maps keys a view draws elsewhere (a touchpoint drawn at a step's pill) to the key of
+    that place. Findings are ordered by severity, then code, then element: stable badges.
+    """
+    anchors = Anchors(spec)
+    alias = alias or {}
+    badges: dict[str, list[Badge]] = {}
+    general: list[Badge] = []
+    ordered = sorted(findings, key=lambda d: (SEVERITY_ORDER.get(d.severity, 3), d.code,
+                                              d.element, d.message))
+    for d in ordered:
+        badge = Badge(d.code, d.severity, d.message, d.element)
+        for key in anchors.keys(d.element):
+            key = alias.get(key, key)
+            if drawn is None or key in drawn:
+                badges.setdefault(key, []).append(badge)
+                break
+        else:
+            general.append(badge)
+    return Placement(badges, general)

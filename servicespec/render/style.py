@@ -1,0 +1,159 @@
+"""The look of the pictures: colours, sizes and the few shapes every view shares.
+
+Colours: soft fills with a darker border and text in the same hue, so the lanes read apart at
+a glance and in greyscale print; red is kept for fail points and errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from ..diagnostics import Severity
+from .dot import Board, Html
+from .findings import Badge
+from .text import html, line_height, text_width, wrap
+
+INK = "#1F2933"
+MUTED = "#52606D"
+FAINT = "#9AA5B1"
+RULE = "#CBD2D9"
+FAIL = "#C62828"
+WAIT = "#B26A00"
+
+
+@dataclass(frozen=True)
+class Lane:
+    key: str
+    title: str
+    subtitle: str
+    fill: str  # the item boxes
+    border: str
+    tint: str  # the lane's background stripe
+
+
+# The five lanes in the canonical order of the field (Bitner, Ostrom & Morgan 2008).
+LANES = (
+    Lane("evidence", "Physical evidence", "what the customer sees and keeps",
+         "#F4F5F7", "#7B8794", "#FBFBFC"),
+    Lane("customer", "Customer actions", "what the customer does",
+         "#DCEBFE", "#1E5BB8", "#F3F8FF"),
+    Lane("frontstage", "Frontstage", "visible actions of staff and systems",
+         "#DDF4E4", "#1F7A3F", "#F4FBF6"),
+    Lane("backstage", "Backstage", "invisible actions behind the scenes",
+         "#FDEFCF", "#9A5B00", "#FFFAF0"),
+    Lane("support", "Support processes", "systems and teams that enable the work",
+         "#ECE6FB", "#5B3FA8", "#F8F6FE"),
+)
+LANE = {lane.key: lane for lane in LANES}
+
+PHASES = {
+    "before": ("Before", "pre-purchase", "#E3EEFC", "#1E4E8C"),
+    "during": ("During", "service encounter", "#E2F3E7", "#1F6B3A"),
+    "after": ("After", "post-encounter", "#FCEBD9", "#8A4B08"),
+    None: ("Unphased", "no phase given", "#EEF0F2", "#52606D"),
+}
+
+# Channel modes drawn differently: a person (solid), the customer alone (dashed), a machine
+# (dotted), in every view.
+MODE_STYLE = {"live": "solid", "self-service": "dashed", "automated": "dotted"}
+
+SEVERITY_COLOURS = {Severity.ERROR: ("#C62828", "#FFFFFF"),
+                    Severity.WARNING: ("#F0A202", "#1F2933"),
+                    Severity.INFO: ("#2F6FB5", "#FFFFFF")}
+BADGE_H = 14.0
+BADGE_SIZE = 8.0
+
+
+def font(text: str, size: float, colour: str = INK, bold: bool = False,
+         italic: bool = False) -> str:
+    """One escaped run of text in an HTML label."""
+    body = html(text)
+    if bold:
+        body = f"<B>{body}</B>"
+    if italic:
+        body = f"<I>{body}</I>"
+    return f'<FONT POINT-SIZE="{size:g}" COLOR="{colour}">{body}</FONT>'
+
+
+@dataclass
+class Text:
+    """Wrapped lines in one style, ready to be measured and joined into a label."""
+
+    lines: list[str]
+    size: float
+    colour: str = INK
+    bold: bool = False
+    italic: bool = False
+
+    @classmethod
+    def of(cls, text: str, width: float, size: float, colour: str = INK, bold: bool = False,
+           italic: bool = False, max_lines: int | None = None) -> "Text":
+        kw = {"max_lines": max_lines} if max_lines else {}
+        return cls(wrap(text, width, size, bold, **kw), size, colour, bold, italic)
+
+    @property
+    def height(self) -> float:
+        return len(self.lines) * line_height(self.size)
+
+    @property
+    def width(self) -> float:
+        return max((text_width(line, self.size, self.bold) for line in self.lines), default=0)
+
+    def html(self, align: str = "") -> str:
+        br = f'<BR ALIGN="{align}"/>' if align else "<BR/>"
+        body = br.join(font(line, self.size, self.colour, self.bold, self.italic)
+                       for line in self.lines)
+        return body + (br if align else "")
+
+
+def label(parts: Sequence[Text], align: str = "") -> Html:
+    return Html("".join(p.html(align) if align else p.html() + "<BR/>"
+                        for p in parts).removesuffix("<BR/>"))
+
+
+def height_of(parts: Sequence[Text]) -> float:
+    return sum(p.height for p in parts)
+
+
+def badge_width(badge: Badge) -> float:
+    return text_width(badge.code, BADGE_SIZE, bold=True) + 8
+
+
+def badges_width(badges: Sequence[Badge]) -> float:
+    return sum(badge_width(b) + 3 for b in badges) - (3 if badges else 0)
+
+
+def draw_badges(board: Board, name: str, badges: Sequence[Badge], right: float,
+                cy: float) -> float:
+    """A row of finding badges ending at `right`, centred on `cy`; returns its left edge."""
+    x = right
+    for i, badge in enumerate(reversed(badges)):
+        w = badge_width(badge)
+        x -= w
+        fill, ink = SEVERITY_COLOURS.get(badge.severity, ("#52606D", "#FFFFFF"))
+        board.box(f"{name}:badge:{len(badges) - 1 - i}", x, cy - BADGE_H / 2, w, BADGE_H,
+                  Html(font(badge.code, BADGE_SIZE, ink, bold=True)), shape="box",
+                  style="rounded,filled", fillcolor=fill, color=fill, penwidth=0.5,
+                  tooltip=f"{badge.code} ({badge.severity.value})",
+                  **{"class": f"finding severity-{badge.severity.value}"},
+                  id=f"{name}:badge:{len(badges) - 1 - i}".replace(":", "-"))
+        x -= 3
+    return x + 3
+
+
+def marker(board: Board, name: str, letter: str, colour: str, x: float, cy: float,
+           klass: str, ident: str, size: float = 15.0) -> None:
+    """A field marker: a letter in a filled circle (F for a fail point, W for a wait)."""
+    board.box(name, x, cy - size / 2, size, size, Html(font(letter, 8.5, "#FFFFFF", True)),
+              shape="circle", style="filled", fillcolor=colour, color=colour,
+              **{"class": klass}, id=ident)
+
+
+def plain(board: Board, name: str, x: float, y: float, parts: Sequence[Text],
+          align: str = "", w: float | None = None, **attrs: object) -> float:
+    """Text without a frame; (x, y) is its top left corner. Returns its height."""
+    width = w if w is not None else max((p.width for p in parts), default=0) + 2
+    h = height_of(parts)
+    board.box(name, x, y, width, h, label(parts, align), shape="plaintext", **attrs)
+    return h

@@ -1,0 +1,125 @@
+"""Spec text on its way into the picture: cleaned, escaped, measured and wrapped.
+
+Everything a spec author wrote reaches Graphviz only through `html()`, inside HTML-like labels,
+so quotes, `<`, `>`, `&`, braces, backslashes and `</svg><script>` stay text: Graphviz writes
+them back out XML-escaped. Sizes are estimated here, not by Graphviz, so the layout (and the
+DOT) is the same on every machine whatever fonts it has.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+FONT = "Helvetica,Arial,sans-serif"
+
+# Control characters are not valid in SVG (XML 1.0); lone surrogates cannot be encoded; the
+# non-characters U+FFFE/U+FFFF are not XML either.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_SPACES = re.compile(r"[ \t\u00a0\u2028\u2029]+")
+
+# Advance widths (in em) of printable ASCII in DejaVu Sans, the widest of the usual fallbacks
+# of Helvetica, measured through Graphviz (pango). Narrower fonts only leave more room.
+_ASCII = (" !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`"
+          "abcdefghijklmnopqrstuvwxyz{|}~")
+_REGULAR = (
+    .315, .398, .458, .833, .637, .945, .780, .278, .390, .390, .502, .833, .315, .360,
+    .315, .338, .637, .637, .637, .637, .637, .637, .637, .637, .637, .637, .338, .338,
+    .833, .833, .833, .532, .998, .712, .682, .698, .765, .630, .578, .772, .750, .292,
+    .292, .652, .555, .863, .743, .787, .600, .787, .690, .630, .593, .728, .682, .990,
+    .682, .608, .682, .390, .337, .390, .833, .502, .502, .615, .630, .547, .630, .614,
+    .345, .630, .630, .278, .278, .578, .278, .975, .630, .606, .630, .630, .397, .517,
+    .390, .630, .593, .818, .593, .593, .525, .637, .338, .637, .833)
+_BOLD = (
+    .345, .458, .517, .833, .698, .998, .870, .307, .458, .458, .525, .833, .383, .412,
+    .383, .367, .698, .698, .698, .698, .698, .698, .698, .698, .698, .698, .398, .398,
+    .833, .833, .833, .578, .998, .772, .757, .735, .825, .682, .682, .818, .833, .367,
+    .367, .772, .637, .990, .833, .848, .728, .848, .765, .676, .704, .810, .772, 1.103,
+    .772, .720, .720, .458, .367, .458, .833, .502, .502, .675, .713, .593, .713, .675,
+    .405, .713, .713, .345, .345, .660, .345, 1.042, .713, .682, .713, .713, .495, .593,
+    .480, .713, .652, .922, .645, .652, .578, .713, .367, .713, .833)
+_WIDTHS = {False: dict(zip(_ASCII, _REGULAR)), True: dict(zip(_ASCII, _BOLD))}
+SAFETY = 1.06  # hinting and kerning differ a little between renderers
+LINE_HEIGHT = 1.25  # of the font size, for one line of text
+MAX_LINES = 14  # per text item: a longer text is cut with an ellipsis, never overflows
+
+
+def clean(value: object) -> str:
+    """Printable text: line breaks kept as `\\n`, other controls and broken characters gone."""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = _UNSAFE.sub("", text)
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n")).strip()
+
+
+def html(text: str) -> str:
+    """Escaped for a Graphviz HTML-like label (and so for the SVG it becomes)."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("'", "&#39;"))
+
+
+@lru_cache(maxsize=4096)
+def _char_width(char: str, bold: bool) -> float:
+    known = _WIDTHS[bold].get(char)
+    if known is not None:
+        return known
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0.0
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return 1.0
+    if unicodedata.category(char) == "So":  # symbols and emoji: assume a full square
+        return 1.0
+    return 0.9 if bold else 0.82  # accented letters and the rest: a wide letter
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """The width of one line of `text` in points at `size` points."""
+    return sum(_char_width(c, bold) for c in text) * size * SAFETY
+
+
+def _split_word(word: str, width: float, size: float, bold: bool) -> list[str]:
+    """A word too long for a line, cut into pieces that fit (no hyphen: ids and URLs)."""
+    pieces, current, used = [], "", 0.0
+    for char in word:
+        w = _char_width(char, bold) * size * SAFETY
+        if current and used + w > width:
+            pieces.append(current)
+            current, used = "", 0.0
+        current += char
+        used += w
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def wrap(text: str, width: float, size: float, bold: bool = False,
+         max_lines: int = MAX_LINES) -> list[str]:
+    """`text` broken into lines no wider than `width` points; at most `max_lines` lines."""
+    lines: list[str] = []
+    for paragraph in clean(text).split("\n"):
+        current = ""
+        for word in paragraph.split(" "):
+            if not word:
+                continue
+            candidate = f"{current} {word}" if current else word
+            if text_width(candidate, size, bold) <= width:
+                current = candidate
+                continue
+            if current:
+                lines.append(current)
+            pieces = _split_word(word, width, size, bold)
+            lines.extend(pieces[:-1])
+            current = pieces[-1]
+        lines.append(current)
+    while lines and not lines[-1]:
+        lines.pop()
+    if len(lines) > max_lines:
+        last = lines[max_lines - 1]
+        while last and text_width(last + " …", size, bold) > width:
+            last = last[:-1]
+        lines = lines[:max_lines - 1] + [last.rstrip() + " …"]
+    return lines or [""]
+
+
+def line_height(size: float) -> float:
+    return size * LINE_HEIGHT

@@ -1,0 +1,19 @@
+"""JSON text that is safe to print: json.dumps escapes C0 controls; this escapes C1 too.
+
+With `ensure_ascii=False` (readable non-ASCII names), characters U+007F–U+009F would pass
+through raw, and some terminals act on them (U+009B is a one-byte CSI). They only occur inside
+JSON strings, where `\\u009b` means the same character.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+_C1 = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
+def dumps(value: Any) -> str:
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    return _C1.sub(lambda m: f"\\u{ord(m[0]):04x}", text) + "\n"
