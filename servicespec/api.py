@@ -12,7 +12,7 @@ from typing import Any, Iterable, Iterator, Sequence
 from .config import Config, find_config
 from .diagnostics import Diagnostic, Severity
 from .engine import FileResult, lint_loaded, lint_text
-from .loader import Loaded, decode, read_text
+from .loader import Loaded, decode, read_file, read_text
 from .model.spec import Spec
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
@@ -138,8 +138,13 @@ def _lint_for_pool(file: str, config: Config | None, overrides: dict[str, Any],
 
 
 def load(path: str | os.PathLike[str]) -> Spec:
-    """The model of one spec file; raises InvalidSpecError when it has file-level errors."""
-    result = lint_file(str(path), Config(select=["SS0"]))
+    """The model of one spec file; raises InvalidSpecError when it has file-level errors.
+
+    Always the precise loader: the model is built from exactly what YAML 1.2 says.
+    """
+    config = Config(select=["SS0"])
+    loaded = read_file(str(path), config.limits_value())
+    result = lint_loaded(loaded, config)
     errors = [d for d in result.diagnostics if d.severity == Severity.ERROR]
     if result.spec is None or errors:
         raise InvalidSpecError(errors or result.diagnostics)

@@ -350,9 +350,9 @@ class BlueprintTooLargeOptions(BaseModel):
 
 class BlueprintTooLarge(Rule):
     """A blueprint is read at a glance by everyone who delivers the service. One with more
-    than (30) steps or (150) lane items — evidence, customer, frontstage,
-    backstage and support entries — mixes scenarios: split it, one blueprint per scenario.
-    Both limits are options (`max_steps`, `max_lane_items`).
+    than (30) steps or (150) lane items — evidence, customer, frontstage, backstage and
+    support entries — mixes scenarios: split it, one blueprint per scenario. Both limits
+    are options (`max_steps`, `max_lane_items`).
 
     Bad:
     ```yaml
