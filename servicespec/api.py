@@ -70,7 +70,7 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
 def config_for(file: str, config: Config | None) -> Config:
     if config is not None:
         return config
-    folder = Path.cwd() if file == "-" else Path(file).resolve().parent
+    folder = Path.cwd() if file == "-" else Path(os.path.abspath(file)).parent
     return find_config(folder).config
 
 

@@ -34,6 +34,7 @@ def cli() -> None:
     servicespec lint specs/               check specs for design gaps
     servicespec render spec.yaml -o x.svg draw the service blueprint
     servicespec explain SS402             why a rule exists, with examples
+    servicespec diff --base main specs/   what a change does to the service
     """
 
 

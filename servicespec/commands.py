@@ -150,7 +150,7 @@ def run_diff(paths: Sequence[str], *, base: str | None, fmt: str, output: str | 
 
 
 def _folder(file: str) -> Path:
-    return Path.cwd() if file == "-" else Path(file).resolve().parent
+    return Path.cwd() if file == "-" else Path(os.path.abspath(file)).parent
 
 
 def starter_text() -> str:

@@ -69,9 +69,13 @@ def lint_text(text: str, file: str, config: Config) -> FileResult:
                                                               config.limits_value()), config)
 
 
-# Anchors need the precise loader's alias accounting; suppression comments need its lines.
-_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s]")
-_FAST_MAX_CHARS = 1_000_000
+# anchors need the precise loader's alias accounting, and tags its refusal
+_ANCHOR_OR_TAG = re.compile(r"(?:^|[\s\[{,:-])[&!][^\s]")
+# Small enough that no file under it can hold more nodes than the precise loader allows.
+_FAST_MAX_CHARS = 512_000
+# Characters libyaml refuses (YAML 1.2's printable set) and yaml_rs lets through.
+_NOT_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f"
+                            "\ud800-\udfff\ufffe\uffff]")
 
 
 def _fast(text: str, file: str, config: Config) -> FileResult | None:
@@ -82,7 +86,8 @@ def _fast(text: str, file: str, config: Config) -> FileResult | None:
     both paths give identical output.
     """
     if yaml_rs is None or len(text) > _FAST_MAX_CHARS or "servicespec:" in text or (
-            "&" in text and _ANCHOR.search(text)):
+            ("&" in text or "!" in text) and _ANCHOR_OR_TAG.search(text)) or \
+            _NOT_PRINTABLE.search(text):
         return None
     try:
         data = yaml_rs.loads(text, parse_datetime=False)
@@ -90,6 +95,9 @@ def _fast(text: str, file: str, config: Config) -> FileResult | None:
         return None
     if not isinstance(data, dict) or data.get("apiVersion") != API_VERSION or \
             data.get("kind") != KIND:
+        return None
+    # the model bounds the depth of everything but `x-` values, which it drops unread
+    if "x-" in text and _deeper_than(data, config.limits.max_depth):
         return None
     try:
         spec = Spec.from_data(data)
@@ -101,6 +109,17 @@ def _fast(text: str, file: str, config: Config) -> FileResult | None:
     loaded = Loaded(file, text, data, ComposedSourceMap(text))
     diagnostics = sorted(_positioned(loaded, found), key=lambda d: d.sort_key)
     return FileResult(file, diagnostics, spec)
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack += [(c, depth + 1) for c in children if isinstance(c, (dict, list))]
+    return False
 
 
 def lint_loaded(loaded: Loaded, config: Config) -> FileResult:

@@ -164,8 +164,8 @@ def test_markdown_escapes_spec_text() -> None:
 # --- --base REF: the working tree against a git revision -----------------------------------
 
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
-                           text=True).stdout
+    return subprocess.run(["git", "-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null",
+                           *args], cwd=repo, check=True, capture_output=True, text=True).stdout
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from servicespec.config import Config
 from servicespec.engine import _fast, lint_loaded, lint_text
-from servicespec.loader import load_text
+from servicespec.loader import decode, load_text
 
 from .conftest import FIXTURES, ROOT
 
@@ -19,6 +19,7 @@ from generate import spec_text  # noqa: E402
 
 def corpus() -> list[Path]:
     files = sorted(FIXTURES.rglob("*.yaml")) + sorted((ROOT / "specs").rglob("*.yaml"))
+    files += sorted((ROOT / "tests" / "corpus").glob("*.yaml"))
     return files + [ROOT / "servicespec" / "templates" / "starter.yaml"]
 
 
@@ -30,7 +31,10 @@ def both(text: str, name: str):
 
 @pytest.mark.parametrize("path", corpus(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_fast_and_precise_agree_on_the_corpus(path: Path) -> None:
-    fast, precise = both(path.read_text(encoding="utf-8"), path.name)
+    text = decode(path.read_bytes(), path.name)
+    if not isinstance(text, str):
+        pytest.skip("not decodable: never reaches either path")
+    fast, precise = both(text, path.name)
     assert fast == precise
 
 

@@ -71,6 +71,7 @@ class Board:
     graph_attrs: dict[str, Value] = field(default_factory=dict)
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
+    clusters: list[Node] = field(default_factory=list)
     width: float = 0.0
     height: float = 0.0
     _names: set[str] = field(default_factory=set)
@@ -97,6 +98,14 @@ class Board:
                                   "fixedsize": True, "label": label}
         self.nodes.append(Node(name, {**base, **attrs}))
         return name
+
+    def background(self, name: str, x: float, y: float, w: float, h: float,
+                   **attrs: Value) -> None:
+        """A filled rectangle drawn under every edge and node (a Graphviz cluster)."""
+        self._grow(x + w, y + h)
+        bb = f"{num(x)},{num(-(y + h))},{num(x + w)},{num(-y)}"
+        self.clusters.append(Node(self._unique(f"cluster_{name}"),
+                                  {"bb": bb, "label": "", **attrs}))
 
     def point(self, name: str, at: Point) -> str:
         """An invisible anchor for lines that start or end in the open."""
@@ -131,6 +140,18 @@ class Board:
         lines.append(f"  graph [{_attrs(graph)}];")
         lines.append(f"  node [fontname={quote(FONT)}, fontsize=10, margin=0];")
         lines.append(f"  edge [fontname={quote(FONT)}, fontsize=9, arrowsize=0.7];")
+        for cluster in self.clusters:
+            attrs = dict(cluster.attrs)
+            x0, y0, x1, y1 = str(attrs["bb"]).split(",")
+            attrs["bb"] = (f"{x0},{num(float(y0) + self.height)},{x1},"
+                           f"{num(float(y1) + self.height)}")
+            # an anchor inside: Graphviz draws no empty cluster
+            cx, cy = (float(x0) + float(x1)) / 2, (float(y0) + float(y1)) / 2 + self.height
+            lines.append(f"  subgraph {quote(cluster.name)} {{")
+            lines.append(f"    graph [{_attrs(attrs)}];")
+            lines.append(f"    {quote(cluster.name + ':anchor')} [shape=point, style=invis, "
+                         f"width=0.01, pos=\"{num(cx)},{num(cy)}\"];")
+            lines.append("  }")
         for node in self.nodes:
             attrs = dict(node.attrs)
             attrs["pos"] = _shift(str(attrs["pos"]), self.height)

@@ -154,6 +154,6 @@ def plain(board: Board, name: str, x: float, y: float, parts: Sequence[Text],
           align: str = "", w: float | None = None, **attrs: object) -> float:
     """Text without a frame; (x, y) is its top left corner. Returns its height."""
     width = w if w is not None else max((p.width for p in parts), default=0) + 2
-    h = height_of(parts)
+    h = height_of(parts) + 2
     board.box(name, x, y, width, h, label(parts, align), shape="plaintext", **attrs)
     return h

@@ -40,7 +40,7 @@ _BOLD = (
     .405, .713, .713, .345, .345, .660, .345, 1.042, .713, .682, .713, .713, .495, .593,
     .480, .713, .652, .922, .645, .652, .578, .713, .367, .713, .833)
 _WIDTHS = {False: dict(zip(_ASCII, _REGULAR)), True: dict(zip(_ASCII, _BOLD))}
-SAFETY = 1.06  # hinting and kerning differ a little between renderers
+SAFETY = 1.02  # hinting and kerning differ a little between renderers
 LINE_HEIGHT = 1.25  # of the font size, for one line of text
 MAX_LINES = 14  # per text item: a longer text is cut with an ellipsis, never overflows
 

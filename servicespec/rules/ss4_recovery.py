@@ -189,11 +189,17 @@ class RecoveryIncomplete(Rule):
             if not missing:
                 continue
             if rec.actions:
-                what = f"has no {', no '.join(missing)} among its actions"
+                what = f"has no {_listed(missing, 'no ')} among its actions"
             else:
                 what = "lists no actions"
             yield finding(("recovery", i, "actions"), f"recovery '{rec.id}' {what}: add "
-                          f"{' and '.join(missing)} to `actions:`")
+                          f"{_listed(missing)} to `actions:`")
+
+
+def _listed(words: list[str], prefix: str = "") -> str:
+    """`a`, `a and b`, `a, b and c` (each word after the first with `prefix`)."""
+    words = [words[0], *(prefix + w for w in words[1:])]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def _missing_actions(rec: Recovery) -> list[str]:

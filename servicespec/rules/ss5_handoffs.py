@@ -99,6 +99,7 @@ class HandoffWithoutContext(Rule):
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         steps = spec.steps
+        roles = frontstage_roles(spec)
         earlier: dict[int, list[int]] = {}
         for before, after in role_changes(spec, index):
             earlier.setdefault(after, []).append(before)
@@ -107,9 +108,10 @@ class HandoffWithoutContext(Rule):
             if step.handoff and step.handoff.context:
                 continue
             names = " or ".join(f"'{steps[b].id}'" for b in befores)
-            yield finding((*STEPS, after), f"step '{step.id}' has a new frontstage role after "
-                          f"step {names}, and no context travels with the customer: add "
-                          "`handoff: {context: ...}` (a shared record, a ticket)")
+            new = ", ".join(f"'{r}'" for r in sorted(roles[after]))
+            yield finding((*STEPS, after), f"step '{step.id}' passes the customer to {new} "
+                          f"after step {names} with no context: add `handoff: {{context: "
+                          "...}` (a shared record, a ticket) so they need not start over")
 
 
 class TooManyHandoffsOptions(BaseModel):

@@ -127,8 +127,8 @@ class RecoveryOwnerWithoutAuthority(Rule):
             role = index.roles.get(rec.owner or "")
             if compensates(rec) and role is not None and not role.authority:
                 yield finding(("recovery", i, "owner"), f"recovery '{rec.id}' compensates but "
-                              f"its owner '{role.id}' has no `authority`: say what the role may "
-                              "grant without asking")
+                              f"its owner '{role.id}' has no `authority`: add what the role may "
+                              "grant without asking (e.g. `authority: refund up to one night`)")
 
 
 class UnusedRole(Rule):

@@ -1,0 +1,95 @@
+"""Spec (+ findings) → layout → DOT → Graphviz: the pictures stakeholders read.
+
+    render_spec(spec, view, findings) -> DOT text (deterministic)
+    render_bytes(dot, fmt) -> the drawing in svg, png, pdf (or the DOT itself)
+    write_render(spec, path, ...) -> writes one file atomically
+
+Findings come in as data (`Diagnostic`s); this package never runs the linter.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from typing import Callable, Iterable
+
+from ..diagnostics import Diagnostic
+from ..fsutil import write_atomic
+from ..model.spec import Spec
+from .dot import Board
+
+VIEWS = ("blueprint", "journey", "offering")
+FORMATS = ("svg", "png", "pdf", "dot")
+GRAPH_DEFAULTS = {"bgcolor": "#FFFFFF", "outputorder": "edgesfirst", "splines": "true",
+                  "pad": "0.2"}
+
+
+class RenderError(ValueError):
+    """A picture that cannot be made: an unknown view or format, or Graphviz failed."""
+
+
+def _view(name: str) -> Callable[[Spec, Iterable[Diagnostic]], Board]:
+    import importlib
+
+    module = importlib.import_module(f".{name}", __name__)
+    return getattr(module, f"render_{name}")  # type: ignore[no-any-return]
+
+
+def render_spec(spec: Spec, view: str = "blueprint",
+                findings: Iterable[Diagnostic] = ()) -> str:
+    """The DOT text of one view of `spec`, with `findings` drawn as badges."""
+    if view not in VIEWS:
+        raise RenderError(f"unknown view '{view}': use one of {', '.join(VIEWS)}")
+    board = _view(view)(spec, list(findings))
+    board.graph_attrs = {**GRAPH_DEFAULTS, **board.graph_attrs}
+    return board.to_dot()
+
+
+def render_bytes(dot: str, fmt: str) -> bytes:
+    """Graphviz draws the positioned DOT (`nop2`: positions are kept as they are)."""
+    if fmt not in FORMATS:
+        raise RenderError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
+    if fmt == "dot":
+        return dot.encode("utf-8")
+    import pygraphviz
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        try:
+            graph = pygraphviz.AGraph(string=dot)
+            data = graph.draw(format=fmt, prog="nop2")
+        except (ValueError, TypeError, OSError) as exc:  # Graphviz's own errors
+            raise RenderError(f"Graphviz could not draw the picture: {exc}") from exc
+    if not data:
+        raise RenderError("Graphviz produced no output")
+    return bytes(data)
+
+
+def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> str:
+    """The format named by `fmt`, else by the file's extension."""
+    ext = os.path.splitext(str(path))[1].lower().lstrip(".")
+    if fmt:
+        fmt = fmt.lower()
+        if fmt not in FORMATS:
+            raise RenderError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
+        if ext in FORMATS and ext != fmt:
+            raise RenderError(f"--format {fmt} does not match the extension of {path}: "
+                              f"name the file .{fmt} or leave --format out")
+        return fmt
+    if ext not in FORMATS:
+        raise RenderError(f"cannot tell the format of {path} from its extension: use "
+                          f"{', '.join('.' + f for f in FORMATS)} or --format")
+    return ext
+
+
+def write_render(spec: Spec, path: str | os.PathLike[str], *, fmt: str | None = None,
+                 view: str = "blueprint", findings: Iterable[Diagnostic] = ()) -> str:
+    """Render one view of `spec` into `path` (atomically); returns the format written."""
+    fmt = format_for(path, fmt)
+    data = render_bytes(render_spec(spec, view, findings), fmt)
+    write_atomic(path, data)
+    return fmt
+
+
+__all__ = ["VIEWS", "FORMATS", "RenderError", "render_spec", "render_bytes", "write_render",
+           "format_for"]

@@ -1,0 +1,175 @@
+"""The journey view: the customer lane alone, with its touchpoints, channels and metrics.
+
+A customer journey map (the customer's side of the blueprint): what the customer does in
+each step, where they meet the organisation (touchpoint), through what (channel: live,
+self-service or automated), and which metrics watch that moment.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..diagnostics import Diagnostic
+from ..model.spec import Metric, Spec, Step
+from .dot import Board
+from .findings import Badge, place
+from .grid import (COL_W, MARGIN, MIN_LANE, PAD, Frame, customer_band, header_band,
+                   lane_background, lane_label, phase_band, phase_dividers, stack, stack_height,
+                   title_band)
+from .legend import finding_items, findings_panel, legend
+from .style import LANE, MODE_STYLE, MUTED, Text
+
+Item = tuple[str, list[Text], list[Badge]]
+KIND_COLOURS = {"outcome": ("#DDF4E4", "#1F7A3F"), "experience": ("#DCEBFE", "#1E5BB8"),
+                "relationship": ("#ECE6FB", "#5B3FA8"), None: ("#F4F5F7", "#7B8794")}
+ROWS = (  # key, title, subtitle, background tint, label fill, label ink
+    ("touchpoint", "Touchpoint", "where the customer meets the service", "#FBFBFC", "#F4F5F7",
+     "#3E4C59"),
+    ("channel", "Channel", "how the contact happens: a person, self-service or a machine",
+     "#F7FAFC", "#E8EEF4", "#334E68"),
+    ("metrics", "Metrics", "what is measured at this moment, against which target",
+     "#FBFBFC", "#F4F5F7", "#3E4C59"),
+)
+
+
+def _step_metrics(spec: Spec, step: Step) -> list[tuple[Metric, str]]:
+    """Metrics attached to a step: on it, its fail points, touchpoint, channel, or service."""
+    names = {step.id: "this step"}
+    names.update({fp.id: f"fail point {fp.id}" for fp in step.fail_points})
+    tp = next((t for t in spec.touchpoints if t.id == step.touchpoint), None)
+    if tp is not None:
+        names[tp.id] = f"touchpoint {tp.name or tp.id}"
+        if tp.channel:
+            channel = next((c for c in spec.channels if c.id == tp.channel), None)
+            names.setdefault(tp.channel, f"channel {channel.name or channel.id}"
+                             if channel else f"channel {tp.channel}")
+        if tp.serves:
+            served = next((f for f in spec.facilitating if f.id == tp.serves), None)
+            if served is not None:
+                names.setdefault(tp.serves, served.name or served.id)
+            elif tp.serves == spec.product.id:
+                names.setdefault(tp.serves, f"core product {spec.product.name}")
+    return [(m, names[m.measures]) for m in spec.metrics if m.measures in names]
+
+
+def drawn_keys(spec: Spec) -> tuple[set[str], dict[str, str]]:
+    drawn: set[str] = set()
+    alias: dict[str, str] = {}
+    touchpoints = {t.id: t for t in spec.touchpoints}
+    for step in spec.steps:
+        drawn.add(f"step:{step.id}")
+        if step.customer:
+            drawn.add(f"customer:{step.id}")
+        if step.wait is not None:
+            drawn.add(f"wait:{step.id}")
+        drawn.update(f"fp:{step.id}:{fp.id}" for fp in step.fail_points)
+        if step.touchpoint:
+            drawn.add(f"tp:{step.id}")
+            alias.setdefault(f"touchpoint:{step.touchpoint}", f"tp:{step.id}")
+            tp = touchpoints.get(step.touchpoint)
+            if tp is not None and tp.channel:
+                drawn.add(f"chan:{step.id}")
+                alias.setdefault(f"channel:{tp.channel}", f"chan:{step.id}")
+        for metric, _ in _step_metrics(spec, step):
+            alias.setdefault(f"metric:{metric.id}", f"metric:{step.id}:{metric.id}")
+    return drawn | set(alias.values()), alias
+
+
+def _cells(f: Frame, i: int) -> dict[str, list[Item]]:
+    step, spec = f.steps[i], f.spec
+    width = COL_W - 16
+    cells: dict[str, list[Item]] = {"touchpoint": [], "channel": [], "metrics": []}
+    tp = next((t for t in spec.touchpoints if t.id == step.touchpoint), None)
+    if step.touchpoint:
+        text = [Text.of(tp.name or tp.id if tp else step.touchpoint, width, 9.5, "#1F2933",
+                        bold=True, max_lines=3)]
+        if tp is not None and tp.evidence:
+            text.append(Text.of("sees: " + ", ".join(tp.evidence), width, 8, MUTED,
+                                italic=True, max_lines=4))
+        cells["touchpoint"].append(("touchpoint", text, f.badges(f"tp:{step.id}")))
+    if tp is not None and tp.channel:
+        channel = next((c for c in spec.channels if c.id == tp.channel), None)
+        if channel is None:
+            text = [Text.of(tp.channel, width, 9.5, MUTED, italic=True)]
+            klass = "channel"
+        else:
+            text = [Text.of(channel.name or channel.id, width, 9.5, "#1F2933", bold=True),
+                    Text.of(f"{channel.kind} · {channel.mode}", width, 8, MUTED)]
+            if channel.hours:
+                text.append(Text.of(f"open {channel.hours}", width, 8, MUTED, max_lines=2))
+            if channel.escalates_to:
+                to = next((c.name or c.id for c in spec.channels
+                           if c.id == channel.escalates_to), channel.escalates_to)
+                text.append(Text.of(f"→ a person via {to}"
+                                    + (f" ({channel.handover})" if channel.handover else ""),
+                                    width, 8, MUTED, max_lines=2))
+            klass = f"channel mode-{channel.mode}"
+        cells["channel"].append((klass, text, f.badges(f"chan:{step.id}")))
+    for metric, on in _step_metrics(spec, step):
+        text = [Text.of(metric.name or metric.id, width, 9, "#1F2933", bold=True,
+                        max_lines=3)]
+        target = f" {metric.target}" if metric.target else " (no target)"
+        text.append(Text.of(f"{metric.type}{target}", width, 8, MUTED, max_lines=2))
+        if on != "this step":
+            text.append(Text.of(f"on {on}", width, 7.5, MUTED, italic=True, max_lines=2))
+        key = f"metric:{step.id}:{metric.id}"
+        cells["metrics"].append((f"metric kind-{metric.kind}", text, f.badges(key)))
+    return cells
+
+
+def render_journey(spec: Spec, findings: Iterable[Diagnostic] = ()) -> Board:
+    drawn, alias = drawn_keys(spec)
+    placement = place(spec, findings, drawn, alias)
+    board = Board(spec.metadata.id, {"id": "journey", "class": "servicespec journey"})
+    f = Frame(spec, board, placement, list(spec.steps))
+    y = MARGIN
+    y += title_band(board, spec, y, f.width - 2 * MARGIN, "customer journey")
+    y += phase_band(f, y)
+    y += header_band(f, y)
+    grid_top = y
+    lane = LANE["customer"]
+    h, _ = customer_band(f, y, PAD, lane.fill, lane.border)
+    h = max(h, MIN_LANE)
+    lane_background(f, "customer", y, h, lane.tint)
+    lane_label(f, "customer", lane.title, lane.subtitle, y, h, lane.border, lane.fill)
+    y += h
+    cells = [_cells(f, i) for i in range(len(f.steps))]
+    for key, title, subtitle, tint, label_fill, ink in ROWS:
+        items = [c[key] for c in cells]
+        h = max(MIN_LANE, 2 * PAD + max((stack_height(c) for c in items), default=0.0))
+        lane_background(f, key, y, h, tint)
+        lane_label(f, key, title, subtitle, y, h, ink, label_fill)
+        for i, cell in enumerate(items):
+            for n, item in enumerate(cell):
+                fill, border, style = "#FFFFFF", "#3E4C59", "rounded,filled"
+                if key == "channel":
+                    mode = item[0].removeprefix("channel mode-")
+                    style += "," + MODE_STYLE.get(mode, "solid")
+                if key == "metrics":
+                    kind = item[0].removeprefix("metric kind-")
+                    fill, border = KIND_COLOURS.get(kind, KIND_COLOURS[None])
+                stack(f, i, f"{key}:{f.steps[i].id}:{n}", [item], y + PAD + sum(
+                    _h(c) for c in cell[:n]), fill, border, style=style)
+        y += h
+    phase_dividers(f, grid_top - 4, y)
+    y += 14
+    width = f.width - 2 * MARGIN
+    y += findings_panel(board, MARGIN, y, width, placement.general)
+    if placement.general:
+        y += 10
+    items = [("flow", "journey order"), ("decision", "decision: the journey branches"),
+             ("F", "fail point (id, severity)"), ("W", "wait: expected, maximum"),
+             ("mode:live", "live channel: a person answers"),
+             ("mode:self-service", "self-service channel"),
+             ("mode:automated", "automated channel: a bot or IVR"),
+             ("swatch:#DDF4E4/#1F7A3F", "outcome metric"),
+             ("swatch:#DCEBFE/#1E5BB8", "experience metric"),
+             ("swatch:#ECE6FB/#5B3FA8", "relationship metric")]
+    y += legend(board, MARGIN, y, width, items + finding_items(bool(
+        placement.badges or placement.general)))
+    board.width, board.height = f.width, y + MARGIN
+    return board
+
+
+def _h(item: Item) -> float:
+    return stack_height([item]) + 6

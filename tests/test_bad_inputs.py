@@ -1,0 +1,129 @@
+"""The bad-input corpus: one file per attack or accident, each with its exact diagnostic.
+
+Each case runs the real CLI in a child process with a memory cap and a generous timeout, so
+a hang or a blow-up fails the test instead of stalling CI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from servicespec.commands import starter_text
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+TIMEOUT_S = 30
+MEMORY_CAP = 1024 * 1024 * 1024  # 1 GiB of address space
+
+
+def _cap_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+
+def lint(*args: str, cwd: Path | None = None) -> tuple[int, list[dict]]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "servicespec", "lint", "--format", "json", *args],
+        capture_output=True, text=True, timeout=TIMEOUT_S, preexec_fn=_cap_memory, cwd=cwd,
+        env={**os.environ, "NO_COLOR": "1"})
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "Traceback" not in proc.stderr
+    return proc.returncode, json.loads(proc.stdout)["findings"]
+
+
+def found(findings: list[dict]) -> list[tuple[str, int, int]]:
+    return [(f["code"], f["line"], f["column"]) for f in findings]
+
+
+CASES = [
+    # file, expected (code, line, column) list, words in the first message
+    ("billion-laughs.yaml", [("SS009", 6, 10)], "alias bomb"),
+    ("python-object-apply.yaml", [("SS002", 5, 9), ("SS002", 5, 9)],
+     "'!!python/object/apply:os.system' is not supported"),
+    ("other-tags.yaml", [("SS002", 13, 10), ("SS002", 15, 9)], "'!Product' is not supported"),
+    ("merge-keys.yaml", [("SS002", 7, 5), ("SS002", 7, 5)], "merge keys (<<)"),
+    ("nan-target.yaml", [("SS002", 6, 52)], "needs an operator"),
+    ("infinite-target.yaml", [("SS002", 6, 52)], "is not a target"),
+    ("huge-integer.yaml", [("SS002", 6, 52)], "is not a target"),
+    ("invalid-utf8.yaml", [("SS001", 4, 20)], "invalid UTF-8 (byte 0xe9)"),
+    ("nul-byte.yaml", [("SS001", 4, 18)], "U+0000"),
+    ("tabs.yaml", [("SS001", 5, 1)], "indent with spaces"),
+    ("multi-document.yaml", [("SS001", 163, 1)], "several YAML documents"),
+    ("top-level-list.yaml", [("SS002", 1, 1)], "the file is a list"),
+    ("empty.yaml", [("SS002", 1, 1)], "the file is empty"),
+    ("unicode-lookalike-id.yaml", [("SS305", 74, 5), ("SS006", 96, 7)], ""),
+    ("utf16-bom.yaml", [], ""),
+    ("date-as-text.yaml", [], ""),
+]
+
+
+@pytest.mark.parametrize("name,expected,words", CASES, ids=[c[0] for c in CASES])
+def test_corpus_file(name: str, expected: list, words: str) -> None:
+    code, findings = lint(str(CORPUS / name))
+    assert found(findings) == expected
+    assert code == (1 if any(f["severity"] == "error" for f in findings) else 0)
+    if words:
+        assert words in findings[0]["message"]
+
+
+def test_lookalike_reference_gets_did_you_mean() -> None:
+    _, findings = lint(str(CORPUS / "unicode-lookalike-id.yaml"))
+    assert "did you mean 'check-in-desk'" in findings[1]["message"]
+
+
+def test_python_tag_runs_nothing(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    spec = tmp_path / "evil.yaml"
+    spec.write_text((CORPUS / "python-object-apply.yaml").read_text().replace(
+        "/tmp/pwned", str(marker)))
+    lint(str(spec))
+    assert not marker.exists()
+
+
+def test_fifty_megabyte_spec(tmp_path: Path) -> None:
+    big = tmp_path / "huge.yaml"
+    with open(big, "w", encoding="utf-8") as fh:
+        fh.write(starter_text())
+        line = "# " + "x" * 1000 + "\n"
+        for _ in range(50 * 1024):
+            fh.write(line)
+    assert found(lint(str(big))[1]) == [("SS009", 1, 1)]
+
+
+def test_one_megabyte_single_line(tmp_path: Path) -> None:
+    spec = tmp_path / "long-line.yaml"
+    spec.write_text(starter_text().replace(
+        "  description: An overnight stay", "  description: " + "word " * 200_000 + "An", 1))
+    assert lint(str(spec))[1] == []
+
+
+def test_ten_thousand_deep_nesting(tmp_path: Path) -> None:
+    spec = tmp_path / "deep.yaml"
+    spec.write_text(starter_text() + "x-deep: " + "[" * 10_000 + "]" * 10_000 + "\n")
+    [(code, line, _)] = found(lint(str(spec))[1])
+    assert (code, line) == ("SS009", starter_text().count("\n") + 1)
+
+
+def test_quadratic_blowup_through_aliases(tmp_path: Path) -> None:
+    # one long string aliased many times: shared, never copied, and capped all the same
+    spec = tmp_path / "quadratic.yaml"
+    spec.write_text(starter_text() + "x-a: &a " + "y" * 100_000 + "\nx-b: ["
+                    + ", ".join(["*a"] * 20_000) + "]\n")
+    assert [f["code"] for f in lint(str(spec))[1]] == ["SS009"]
+
+
+def test_directory_with_symlink_loop_unreadable_file_and_fifo(tmp_path: Path) -> None:
+    folder = tmp_path / "specs"
+    folder.mkdir()
+    (folder / "hotel.yaml").write_text(starter_text())
+    os.symlink(folder, folder / "loop")
+    os.symlink(folder / "dangling.yaml", folder / "dangling.yaml")
+    os.mkfifo(folder / "pipe.yaml")
+    _, findings = lint(str(folder))
+    by_file = {Path(f["file"]).name: f["code"] for f in findings}
+    assert by_file == {"dangling.yaml": "SS010", "pipe.yaml": "SS010"}
