@@ -64,7 +64,8 @@ def run_lint(paths: Sequence[str], *, formats: Sequence[str], outputs: Sequence[
     shown = comparison.result if comparison else result
     for i, fmt in enumerate(formats):
         target = outputs[i] if i < len(outputs) else None
-        text = REPORTERS[fmt](shown, color=color and target is None, baseline=comparison)
+        text = REPORTERS[fmt](shown, color=color and target is None, baseline=comparison,
+                              stdin_name=(stdin_filename or "<stdin>") if "-" in files else None)
         if target:
             try:
                 write_atomic(target, text)

@@ -251,7 +251,7 @@ def _show(value: Any) -> str:
     if isinstance(value, (Duration, Target)):
         return f"'{value.text}'"
     if isinstance(value, list):
-        return _quoted(value)
+        return _quoted(value) or "[]"
     if isinstance(value, bool):
         return "true" if value else "false"
     return f"'{value}'"

@@ -80,6 +80,10 @@ def test_standard_input_with_a_display_name(clean_spec: Path) -> None:
     assert files == {"specs/hotel.yaml"}
     plain = run("lint", "-", input=clean_spec.read_text(encoding="utf-8"))
     assert plain.exit_code == 0
+    # a file on disk under the display name holds other text: no source lines shown from it
+    shown = run("lint", "-", "--stdin-filename", str(clean_spec), input=text)
+    assert shown.exit_code == 1 and f"{clean_spec}:130:11: SS402 error" in shown.output
+    assert " | " not in shown.output
 
 
 def test_github_format_writes_the_job_summary(tmp_path: Path) -> None:

@@ -17,7 +17,9 @@ class _Dumper(yaml.SafeDumper):
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     node = dumper.represent_scalar("tag:yaml.org,2002:str", value)
-    if resolve_plain(value) != value or not isinstance(resolve_plain(value), str):
+    # line breaks such as NEL and U+2028 are only safe as escapes in a double-quoted scalar
+    if resolve_plain(value) != value or not isinstance(resolve_plain(value), str) or \
+            not value.replace("\n", "").isprintable():
         node.style = '"'
     return node
 

@@ -213,7 +213,7 @@ def customer_band(f: Frame, y: float, bottom_pad: float, box_fill: str,
                   box_border: str) -> tuple[float, CustomerRow]:
     """The customer's actions with the journey's arrows, decisions, fail points and waits."""
     jumps = _jumps(f)
-    tracks = _assign_tracks(jumps)
+    tracks = assign_tracks(jumps)
     track_h = (max(tracks.values()) + 1) * TRACK + 4 if tracks else 0.0
     texts, box_h = [], 36.0
     for step in f.steps:
@@ -309,7 +309,7 @@ def _jumps(f: Frame) -> list[Jump]:
     return out
 
 
-def _assign_tracks(jumps: Sequence[Jump]) -> dict[Jump, int]:
+def assign_tracks(jumps: Sequence[Jump]) -> dict[Jump, int]:
     """Interval colouring: short jumps run nearest to the boxes, none share a stretch."""
     tracks: dict[Jump, int] = {}
     used: list[list[tuple[float, float]]] = []

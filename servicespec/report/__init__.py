@@ -1,7 +1,8 @@
 """Reporters: pure functions from findings to text, picked by name. Only the CLI prints.
 
 Each reporter takes the lint result (with a baseline, the new findings only), `color` (for a
-terminal) and `baseline` (a `baseline.Comparison` or None, for the known and fixed counts).
+terminal), `baseline` (a `baseline.Comparison` or None, for the known and fixed counts) and
+`stdin_name` (the name standard input was linted under, if it was).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ if TYPE_CHECKING:
 
 class Reporter(Protocol):
     def __call__(self, result: LintResult, *, color: bool = False,
-                 baseline: "Comparison | None" = None) -> str: ...
+                 baseline: "Comparison | None" = None, stdin_name: str | None = None
+                 ) -> str: ...
 
 
 def _fixed(baseline: "Comparison | None") -> list[tuple[str, str, str]]:
@@ -24,15 +26,16 @@ def _fixed(baseline: "Comparison | None") -> list[tuple[str, str, str]]:
 
 
 def _text(result: LintResult, *, color: bool = False,
-          baseline: "Comparison | None" = None) -> str:
+          baseline: "Comparison | None" = None, stdin_name: str | None = None) -> str:
     from .text import render
 
     return render(result, color=color, known=baseline.known if baseline else 0,
-                  fixed=_fixed(baseline))
+                  fixed=_fixed(baseline), stdin_name=stdin_name)
 
 
 def _json(result: LintResult, *, color: bool = False,
-          baseline: "Comparison | None" = None) -> str:
+          baseline: "Comparison | None" = None, stdin_name: str | None = None
+          ) -> str:
     from .encode import dumps
     from .json_report import document
 
@@ -44,21 +47,24 @@ def _json(result: LintResult, *, color: bool = False,
 
 
 def _sarif(result: LintResult, *, color: bool = False,
-           baseline: "Comparison | None" = None) -> str:
+           baseline: "Comparison | None" = None, stdin_name: str | None = None
+           ) -> str:
     from .sarif import render
 
     return render(result, baselined=baseline is not None)
 
 
 def _github(result: LintResult, *, color: bool = False,
-            baseline: "Comparison | None" = None) -> str:
+            baseline: "Comparison | None" = None, stdin_name: str | None = None
+            ) -> str:
     from .github import render
 
     return render(result, known=baseline.known if baseline else 0, fixed=_fixed(baseline))
 
 
 def _junit(result: LintResult, *, color: bool = False,
-           baseline: "Comparison | None" = None) -> str:
+           baseline: "Comparison | None" = None, stdin_name: str | None = None
+           ) -> str:
     from .junit import render
 
     return render(result)

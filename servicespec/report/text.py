@@ -16,11 +16,14 @@ def _paint(text: str, code: str, color: bool) -> str:
 
 
 def render(result: LintResult, *, color: bool = False, source: bool = True,
-           known: int = 0, fixed: Sequence[tuple[str, str, str]] = ()) -> str:
+           known: int = 0, fixed: Sequence[tuple[str, str, str]] = (),
+           stdin_name: str | None = None) -> str:
     """Findings grouped by file (a blank line between files), then the summary.
 
     `known` and `fixed` describe a baseline: findings it hides, and its entries
-    (file, code, message) that no longer occur.
+    (file, code, message) that no longer occur. Source lines are read from the files; not for
+    `stdin_name`, the name standard input was linted under (a file of that name on disk may
+    hold other text).
     """
     lines: list[str] = []
     for file_result in result.files:
@@ -31,7 +34,7 @@ def render(result: LintResult, *, color: bool = False, source: bool = True,
         texts: list[str] | None = None
         for diag in file_result.diagnostics:
             lines.append(_headline(diag, color))
-            if source:
+            if source and file_result.file != stdin_name:
                 if texts is None:
                     texts = _read_lines(diag.file)
                 lines += _snippet(diag, texts)

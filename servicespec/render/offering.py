@@ -1,0 +1,285 @@
+"""The offering view: Lovelock's Flower of Service, and the channels with their escalations.
+
+The core product at the centre; the eight petals around it clockwise from the top, facilitating
+petals (information, order-taking, billing, payment) and enhancing petals (consultation,
+hospitality, safekeeping, exceptions) told apart by colour, each holding its facilitating
+services with their channels as chips drawn by mode (solid: a person answers; dashed:
+self-service; dotted: a machine). Below, every channel in a row ordered so that escalation
+arrows — where a customer is handed to a person — run left to right.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Iterable
+
+from ..diagnostics import Diagnostic
+from ..model.spec import FACILITATING_PETALS, PETALS, Channel, Facilitating, Spec
+from .dot import Board, Html
+from .findings import Badge, Placement, place
+from .grid import MARGIN, Jump, assign_tracks, title_band
+from .legend import finding_items, findings_panel, legend
+from .style import (BADGE_H, FAINT, INK, MUTED, Text, draw_badges, font, height_of, label,
+                    plain)
+from .text import html, text_width
+
+PETAL_W = 214.0
+SERVICE_W = PETAL_W - 16
+CHANNEL_W = 150.0
+CHANNEL_GAP = 34.0
+RING_GAP = 22.0
+TRACK = 11.0
+PETAL_COLOURS = {True: ("#DDF3F0", "#0F6B63"), False: ("#FBE4EE", "#8E1F4F")}
+ESCALATION = "#C2410C"
+CORE = ("#FFF4D6", "#8A5A00")
+CHIP_STYLE = {"live": "rounded", "self-service": "dashed", "automated": "dotted"}
+CHIP_SIZE = 7.5
+MODE_ORDER = {"self-service": 0, "automated": 1, "live": 2}
+
+
+@dataclass
+class Rect:
+    x: float  # centre
+    y: float
+    w: float
+    h: float
+
+    def overlaps(self, other: "Rect", gap: float) -> bool:
+        return (abs(self.x - other.x) * 2 < self.w + other.w + 2 * gap
+                and abs(self.y - other.y) * 2 < self.h + other.h + 2 * gap)
+
+
+def _core_text(spec: Spec) -> tuple[list[Text], float]:
+    p = spec.product
+    parts = [Text(["CORE SERVICE PRODUCT"], 7.5, CORE[1], bold=True),
+             Text.of(p.name, 150, 13, INK, bold=True, max_lines=3)]
+    if p.need:
+        parts.append(Text.of(p.need, 160, 8.5, MUTED, italic=True, max_lines=4))
+    if p.revenue:
+        parts.append(Text.of(f"earns: {p.revenue}", 160, 8, CORE[1], max_lines=2))
+    w = max(t.width for t in parts)
+    return parts, max(math.hypot(w, height_of(parts)) + 20, 150.0)
+
+
+def _chip_rows(spec: Spec, fac: Facilitating) -> list[list[tuple[str, str]]]:
+    """The service's channels as (name, mode) chips, in rows that fit the service box."""
+    by_id = {c.id: c for c in spec.channels}
+    rows: list[list[tuple[str, str]]] = []
+    used = SERVICE_W
+    for cid in dict.fromkeys(fac.channels):
+        channel = by_id.get(cid)
+        name = Text.of(channel.name or channel.id if channel else cid, SERVICE_W - 30,
+                       CHIP_SIZE, max_lines=1).lines[0]
+        w = text_width(name, CHIP_SIZE) + 12
+        if used + w > SERVICE_W - 16:
+            rows.append([])
+            used = 0.0
+        rows[-1].append((name, channel.mode if channel else "unknown"))
+        used += w
+    return rows
+
+
+class Service:
+    """A facilitating service's box: name, phases and channel chips (an HTML table)."""
+
+    def __init__(self, spec: Spec, fac: Facilitating, badges: list[Badge]) -> None:
+        self.fac, self.badges = fac, badges
+        self.name = Text.of(fac.name or fac.id, SERVICE_W - 16, 9, INK, bold=True, max_lines=3)
+        facts = " · ".join(fac.phases) if fac.phases else "no phase given"
+        self.facts = Text.of(facts + ("  ·  billed" if fac.billed else ""), SERVICE_W - 16,
+                             7.5, MUTED)
+        self.chips = _chip_rows(spec, fac)
+        self.height = (self.name.height + self.facts.height + 18 * len(self.chips) + 16
+                       + (BADGE_H if badges else 0))
+
+    def label(self) -> Html:
+        rows = [f"<TR><TD>{self.name.html()}</TD></TR>", f"<TR><TD>{self.facts.html()}</TD></TR>"]
+        for chips in self.chips:
+            cells = "".join(
+                f'<TD BORDER="1" STYLE="{CHIP_STYLE.get(mode, "solid")}" COLOR="#3E4C59">'
+                f"{font(name, CHIP_SIZE, INK)}</TD>" for name, mode in chips)
+            rows.append('<TR><TD><TABLE BORDER="0" CELLSPACING="3" CELLPADDING="2"><TR>'
+                        f"{cells}</TR></TABLE></TD></TR>")
+        return Html('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
+                    + "".join(rows) + "</TABLE>")
+
+
+def _ring(rects: list[Rect], angles: list[float], base: float, fixed: list[Rect]) -> None:
+    """Place the rects on the smallest ellipse (from `base`) where nothing overlaps."""
+    radius = base
+    for _ in range(200):
+        for r, a in zip(rects, angles):
+            r.x, r.y = radius * 1.3 * math.cos(a), radius * math.sin(a)
+        if not any(a.overlaps(b, RING_GAP / 2) for n, a in enumerate(rects)
+                   for b in rects[n + 1:]) and not any(a.overlaps(b, RING_GAP)
+                                                       for a in rects for b in fixed):
+            return
+        radius *= 1.04
+
+
+def render_offering(spec: Spec, findings: Iterable[Diagnostic] = ()) -> Board:
+    drawn = ({"product"} | {f"facilitating:{f.id}" for f in spec.facilitating}
+             | {f"channel:{c.id}" for c in spec.channels})
+    placement = place(spec, findings, drawn)
+    board = Board(spec.metadata.id, {"id": "offering", "class": "servicespec offering"})
+    core_parts, diameter = _core_text(spec)
+    core = Rect(0, 0, diameter, diameter)
+    services = {p: [Service(spec, f, placement.at(f"facilitating:{f.id}"))
+                    for f in spec.facilitating if f.type == p] for p in PETALS}
+    heads = {p: [Text([p.replace("-", " ").upper()], 9,
+                      PETAL_COLOURS[p in FACILITATING_PETALS][1], bold=True),
+                 Text(["facilitating petal" if p in FACILITATING_PETALS else "enhancing petal"],
+                      7.5, MUTED, italic=True)] for p in PETALS}
+    petals = [Rect(0, 0, PETAL_W, height_of(heads[p]) + 18
+                   + sum(s.height + 6 for s in services[p]) + (0 if services[p] else 16))
+              for p in PETALS]
+    _ring(petals, [-math.pi / 2 + k * math.pi / 4 for k in range(8)], diameter / 2 + 60,
+          [core])
+    order = _channel_order(spec)
+    row_w = len(order) * (CHANNEL_W + CHANNEL_GAP) - CHANNEL_GAP if order else 0.0
+    flower = [core, *petals]
+    min_x = min(r.x - r.w / 2 for r in flower)
+    max_x = max(r.x + r.w / 2 for r in flower)
+    width = max(max_x - min_x, row_w, 760.0)
+    y = MARGIN
+    y += title_band(board, spec, y, width, "service offering") + 10
+    dx = MARGIN + (width - (max_x - min_x)) / 2 - min_x
+    dy = y - min(r.y - r.h / 2 for r in flower)
+    for r in flower:
+        r.x, r.y = r.x + dx, r.y + dy
+    board.box("product", core.x - core.w / 2, core.y - core.h / 2, core.w, core.h,
+              label(core_parts), shape="circle", style="filled", fillcolor=CORE[0],
+              color=CORE[1], penwidth=2, id="product", **{"class": "core-product"})
+    if placement.at("product"):
+        draw_badges(board, "product", placement.at("product"), core.x + core.w * 0.35,
+                    core.y - core.h * 0.35)
+    for petal, rect in zip(PETALS, petals):
+        _draw_petal(board, petal, rect, heads[petal], services[petal])
+    y = max(r.y + r.h / 2 for r in flower) + 26
+    y += _channel_row(board, spec, order, placement, MARGIN + (width - row_w) / 2, y)
+    y += 16
+    y += findings_panel(board, MARGIN, y, width, placement.general)
+    if placement.general:
+        y += 10
+    items = [("swatch:#DDF3F0/#0F6B63", "facilitating petal: needed to deliver the core"),
+             ("swatch:#FBE4EE/#8E1F4F", "enhancing petal: adds value"),
+             ("mode:live", "live channel: a person answers"),
+             ("mode:self-service", "self-service channel"),
+             ("mode:automated", "automated channel: a bot or IVR"),
+             ("escalation", "escalates to a person (dashed: cold hand-over)")]
+    y += legend(board, MARGIN, y, width, items + finding_items(bool(
+        placement.badges or placement.general)))
+    board.width, board.height = width + 2 * MARGIN, y + MARGIN
+    return board
+
+
+def _draw_petal(board: Board, petal: str, rect: Rect, head: list[Text],
+                services: list[Service]) -> None:
+    fill, ink = PETAL_COLOURS[petal in FACILITATING_PETALS]
+    x0, y0 = rect.x - rect.w / 2, rect.y - rect.h / 2
+    board.background(f"petal:{petal}", x0, y0, rect.w, rect.h,
+                     style="rounded,filled" if services else "rounded,filled,dashed",
+                     fillcolor=fill if services else "#FAFAFA",
+                     color=ink if services else FAINT, penwidth=1.4, id=f"petal-{petal}",
+                     **{"class": f"petal petal-{petal}"})
+    y = y0 + 7
+    y += plain(board, f"petal:{petal}:head", x0 + 8, y, head, w=rect.w - 16) + 4
+    if not services:
+        plain(board, f"petal:{petal}:empty", x0 + 8, y,
+              [Text(["no service here yet"], 8, FAINT, italic=True)], w=rect.w - 16)
+    for service in services:
+        fac = service.fac
+        board.box(f"facilitating:{fac.id}", x0 + 8, y, SERVICE_W, service.height,
+                  service.label(), shape="box", style="rounded,filled", fillcolor="#FFFFFF",
+                  color=ink, id=f"facilitating-{fac.id}", **{"class": "facilitating"})
+        if service.badges:
+            draw_badges(board, f"facilitating:{fac.id}", service.badges,
+                        x0 + 8 + SERVICE_W - 6, y)
+        y += service.height + 6
+
+
+def _channel_order(spec: Spec) -> list[Channel]:
+    """Channels ordered so that escalations run left to right: by depth, then mode."""
+    by_id = {c.id: c for c in spec.channels}
+    depth = {c.id: 0 for c in spec.channels}
+    for _ in range(len(spec.channels)):  # longest escalation chain, safe against loops
+        changed = False
+        for c in spec.channels:
+            to = c.escalates_to
+            if to in by_id and to != c.id and depth[to] < depth[c.id] + 1 \
+                    and depth[c.id] + 1 < len(spec.channels):
+                depth[to] = depth[c.id] + 1
+                changed = True
+        if not changed:
+            break
+    position = {c.id: n for n, c in enumerate(spec.channels)}
+    return sorted(spec.channels, key=lambda c: (depth[c.id], MODE_ORDER.get(c.mode, 3),
+                                                position[c.id]))
+
+
+def _channel_text(channel: Channel) -> list[Text]:
+    width = CHANNEL_W - 16
+    parts = [Text.of(channel.name or channel.id, width, 9, INK, bold=True, max_lines=3),
+             Text.of(f"{channel.kind} · {channel.mode}", width, 7.5, MUTED)]
+    if channel.hours:
+        parts.append(Text.of(f"open {channel.hours}", width, 7.5, MUTED, max_lines=2))
+    if channel.response_time:
+        parts.append(Text.of(f"answers within {channel.response_time}", width, 7.5, MUTED))
+    if channel.complaints:
+        parts.append(Text(["takes complaints"], 7.5, ESCALATION, italic=True))
+    return parts
+
+
+def _channel_row(board: Board, spec: Spec, order: list[Channel], placement: Placement,
+                 x: float, y: float) -> float:
+    if not order:
+        return 0.0
+    title = [Text(["CHANNELS AND ESCALATION"], 9, INK, bold=True),
+             Text(["where customers reach the service, and where they are handed to a "
+                   "person"], 8, MUTED, italic=True)]
+    y0 = y
+    y += plain(board, "channels:title", x, y, title, align="LEFT") + 6
+    index = {c.id: n for n, c in enumerate(order)}
+    left = {c.id: x + n * (CHANNEL_W + CHANNEL_GAP) for n, c in enumerate(order)}
+    jumps, outs, ins = [], {}, {}
+    for c in order:
+        to = c.escalates_to
+        if to in index and to != c.id and index[to] != index[c.id] + 1:
+            k_out, k_in = outs.get(c.id, 0), ins.get(to, 0)
+            outs[c.id], ins[to] = k_out + 1, k_in + 1
+            jumps.append(Jump(index[c.id], index[to], left[c.id] + CHANNEL_W - 20 - 8 * k_out,
+                              left[to] + 20 + 8 * k_in))
+    tracks = assign_tracks(jumps)
+    top = y + (max(tracks.values()) + 1) * TRACK + 6 if tracks else y
+    texts = [_channel_text(c) for c in order]
+    h = max(height_of(t) for t in texts) + 14
+    for c, text in zip(order, texts):
+        style = "rounded,filled" + ("" if c.mode == "live" else "," + CHIP_STYLE[c.mode])
+        board.box(f"channel:{c.id}", left[c.id], top, CHANNEL_W, h, label(text), shape="box",
+                  style=style,
+                  fillcolor="#FFFFFF", color="#3E4C59", penwidth=1.5, id=f"channel-{c.id}",
+                  **{"class": f"channel mode-{c.mode}"})
+        if placement.at(f"channel:{c.id}"):
+            draw_badges(board, f"channel:{c.id}", placement.at(f"channel:{c.id}"),
+                        left[c.id] + CHANNEL_W - 6, top + h)
+    for c in order:
+        to = c.escalates_to
+        if to not in index or to == c.id:
+            continue
+        attrs = {"color": ESCALATION, "penwidth": 1.8, "id": f"escalates-{c.id}-{to}",
+                 "class": f"escalation handover-{c.handover or 'unspecified'}"}
+        if c.handover == "cold":
+            attrs["style"] = "dashed"
+        if index[to] == index[c.id] + 1:
+            points = [(left[c.id] + CHANNEL_W, top + h / 2), (left[to], top + h / 2)]
+        else:
+            jump = next(j for j in jumps if j.source == index[c.id])
+            ty = top - 6 - tracks[jump] * TRACK
+            points = [(jump.x0, top), (jump.x0, ty), (jump.x1, ty), (jump.x1, top)]
+        board.path(f"channel:{c.id}", f"channel:{to}", points, **attrs)
+    badges = any(placement.at(f"channel:{c.id}") for c in order)
+    return top + h + (BADGE_H / 2 if badges else 0) - y0
+
+
+__all__ = ["render_offering", "html"]
