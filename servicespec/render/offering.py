@@ -35,6 +35,7 @@ ESCALATION = "#C2410C"
 CORE = ("#FFF4D6", "#8A5A00")
 CHIP_STYLE = {"live": "rounded", "self-service": "dashed", "automated": "dotted"}
 CHIP_SIZE = 7.5
+CHIP_ROW_H = 22
 MODE_ORDER = {"self-service": 0, "automated": 1, "live": 2}
 
 
@@ -71,13 +72,18 @@ def _chip_rows(spec: Spec, fac: Facilitating) -> list[list[tuple[str, str]]]:
         channel = by_id.get(cid)
         name = Text.of(channel.name or channel.id if channel else cid, SERVICE_W - 30,
                        CHIP_SIZE, max_lines=1).lines[0]
-        w = text_width(name, CHIP_SIZE) + 12
+        w = _chip_w(name)
         if used + w > SERVICE_W - 16:
             rows.append([])
             used = 0.0
         rows[-1].append((name, channel.mode if channel else "unknown"))
         used += w
     return rows
+
+
+def _chip_w(name: str) -> float:
+    """A chip's width: its text, 2 pt padding and 1 pt border each side, 3 pt spacing."""
+    return text_width(name, CHIP_SIZE) + 9
 
 
 class Service:
@@ -90,7 +96,7 @@ class Service:
         self.facts = Text.of(facts + ("  ·  billed" if fac.billed else ""), SERVICE_W - 16,
                              7.5, MUTED)
         self.chips = _chip_rows(spec, fac)
-        self.height = (self.name.height + self.facts.height + 18 * len(self.chips) + 16
+        self.height = (self.name.height + self.facts.height + CHIP_ROW_H * len(self.chips) + 16
                        + (BADGE_H if badges else 0))
 
     def label(self) -> Html:
@@ -99,7 +105,10 @@ class Service:
             cells = "".join(
                 f'<TD BORDER="1" STYLE="{CHIP_STYLE.get(mode, "solid")}" COLOR="#3E4C59">'
                 f"{font(name, CHIP_SIZE, INK)}</TD>" for name, mode in chips)
-            rows.append('<TR><TD><TABLE BORDER="0" CELLSPACING="3" CELLPADDING="2"><TR>'
+            # a fixed size keeps Graphviz from stretching the chips to the box's width
+            width = math.ceil(sum(_chip_w(name) for name, _ in chips) + 5)
+            rows.append('<TR><TD><TABLE BORDER="0" CELLSPACING="3" CELLPADDING="2" '
+                        f'FIXEDSIZE="TRUE" WIDTH="{width}" HEIGHT="{CHIP_ROW_H}"><TR>'
                         f"{cells}</TR></TABLE></TD></TR>")
         return Html('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
                     + "".join(rows) + "</TABLE>")
@@ -214,8 +223,11 @@ def _channel_order(spec: Spec) -> list[Channel]:
         if not changed:
             break
     position = {c.id: n for n, c in enumerate(spec.channels)}
-    return sorted(spec.channels, key=lambda c: (depth[c.id], MODE_ORDER.get(c.mode, 3),
-                                                position[c.id]))
+    linked = {c.id for c in spec.channels if c.escalates_to in by_id} | {
+        c.escalates_to for c in spec.channels if c.escalates_to in by_id}
+    # channels with no escalation at all go last, so the chains stay short and together
+    return sorted(spec.channels, key=lambda c: (c.id not in linked, depth[c.id],
+                                                MODE_ORDER.get(c.mode, 3), position[c.id]))
 
 
 def _channel_text(channel: Channel) -> list[Text]:

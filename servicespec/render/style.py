@@ -6,6 +6,7 @@ a glance and in greyscale print; red is kept for fail points and errors.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -153,7 +154,12 @@ def marker(board: Board, name: str, letter: str, colour: str, x: float, cy: floa
 def plain(board: Board, name: str, x: float, y: float, parts: Sequence[Text],
           align: str = "", w: float | None = None, **attrs: object) -> float:
     """Text without a frame; (x, y) is its top left corner. Returns its height."""
-    width = w if w is not None else max((p.width for p in parts), default=0) + 2
-    h = height_of(parts) + 2
-    board.box(name, x, y, width, h, label(parts, align), shape="plaintext", **attrs)
+    width = math.ceil(w if w is not None else max((p.width for p in parts), default=0) + 2)
+    h = math.ceil(height_of(parts) + 2)
+    text = label(parts)
+    if align == "LEFT":  # a table as wide as the node: lines start at its left edge
+        text = Html(f'<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0" FIXEDSIZE="TRUE" '
+                    f'WIDTH="{width}" HEIGHT="{h}"><TR><TD ALIGN="LEFT" BALIGN="LEFT">'
+                    f"{text}</TD></TR></TABLE>")
+    board.box(name, x, y, width, h, text, shape="plaintext", **attrs)
     return h

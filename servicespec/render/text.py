@@ -8,6 +8,7 @@ DOT) is the same on every machine whatever fonts it has.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from functools import lru_cache
@@ -40,7 +41,9 @@ _BOLD = (
     .405, .713, .713, .345, .345, .660, .345, 1.042, .713, .682, .713, .713, .495, .593,
     .480, .713, .652, .922, .645, .652, .578, .713, .367, .713, .833)
 _WIDTHS = {False: dict(zip(_ASCII, _REGULAR)), True: dict(zip(_ASCII, _BOLD))}
-SAFETY = 1.02  # hinting and kerning differ a little between renderers
+# Renderers hint glyph advances to whole device pixels (0.75 pt at 96 dpi); rounding each
+# advance up to the pixel grid gives an upper bound of what pango measures at every size.
+PIXEL = 0.75
 LINE_HEIGHT = 1.25  # of the font size, for one line of text
 MAX_LINES = 14  # per text item: a longer text is cut with an ellipsis, never overflows
 
@@ -72,16 +75,22 @@ def _char_width(char: str, bold: bool) -> float:
     return 0.9 if bold else 0.82  # accented letters and the rest: a wide letter
 
 
+@lru_cache(maxsize=8192)
+def _advance(char: str, size: float, bold: bool) -> float:
+    em = _char_width(char, bold)
+    return math.ceil(em * size / PIXEL - 0.05) * PIXEL if em else 0.0
+
+
 def text_width(text: str, size: float, bold: bool = False) -> float:
-    """The width of one line of `text` in points at `size` points."""
-    return sum(_char_width(c, bold) for c in text) * size * SAFETY
+    """The width of one line of `text` in points at `size` points (an upper bound)."""
+    return sum(_advance(c, size, bold) for c in text)
 
 
 def _split_word(word: str, width: float, size: float, bold: bool) -> list[str]:
     """A word too long for a line, cut into pieces that fit (no hyphen: ids and URLs)."""
     pieces, current, used = [], "", 0.0
     for char in word:
-        w = _char_width(char, bold) * size * SAFETY
+        w = _advance(char, size, bold)
         if current and used + w > width:
             pieces.append(current)
             current, used = "", 0.0

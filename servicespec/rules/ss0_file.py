@@ -193,6 +193,33 @@ _ADD_UNDER = {"role": "`roles:`", "channel": "`channels:`", "touchpoint": "`touc
               "covers": "a step's `fail_points:` (or name a step)"}
 
 
+class _Hints:
+    """Did-you-mean suggestions, bounded: a file full of broken references to thousands of
+    ids must not make the linter crawl (each suggestion compares against every candidate).
+    """
+
+    BUDGET = 200  # suggestions computed per file; later references get none
+
+    def __init__(self, index: SpecIndex) -> None:
+        self.index = index
+        self.choices: dict[str, list[str]] = {}
+        self.done: dict[tuple[str, str], str] = {}
+
+    def get(self, value: str, target: str) -> str:
+        key = (value, target)
+        if key not in self.done:
+            if len(self.done) >= self.BUDGET:
+                return ""
+            if target not in self.choices:
+                kinds = _REFERENCE_KINDS.get(target)
+                self.choices[target] = sorted(
+                    i for i, places in self.index.ids.items()
+                    if kinds is None or any(p.kind in kinds for p in places))
+            hint = did_you_mean(value, self.choices[target])
+            self.done[key] = hint[2:] if hint else ""  # "did you mean 'x'?"
+        return self.done[key]
+
+
 class UnresolvedReference(Rule):
     """A reference must name an element of the right kind: a facilitating service's channels
     are channels, a recovery `covers` fail points or steps, a touchpoint `serves` the product
@@ -227,6 +254,8 @@ class UnresolvedReference(Rule):
     summary = "a reference names no element of the right kind"
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
+        hints = _Hints(index)
+
         def ref(path: tuple[Any, ...], value: str | None, target: str, owner: str) -> Any:
             if value is None:
                 return
@@ -236,16 +265,14 @@ class UnresolvedReference(Rule):
             if any(kind in kinds for kind in actual):
                 return
             wanted = " or ".join(_word(k) for k in kinds)
-            choices = [i for k in kinds for i in index.ids_of(k)]
-            hint = did_you_mean(value, choices)
-            todo = hint[2:] if hint else f"name a {wanted}"
+            hint = hints.get(value, target)
             if actual:
                 yield finding(path, f"{owner} refers to '{value}', which is a "
-                                    f"{_word(actual[0])}, not a {wanted}: {todo}")
+                                    f"{_word(actual[0])}, not a {wanted}: "
+                                    f"{hint or f'name a {wanted}'}")
                 return
-            todo = hint[2:] if hint else f"fix the id, or add it under {_ADD_UNDER[target]}"
             yield finding(path, f"{owner} refers to {wanted} '{value}', which does not "
-                                f"exist: {todo}")
+                                f"exist: {hint or f'fix the id, or add it under {_ADD_UNDER[target]}'}")
 
         for i, comp in enumerate(spec.product.components):
             yield from ref(("product", "components", i, "owner"), comp.owner, "role",
@@ -278,9 +305,8 @@ class UnresolvedReference(Rule):
                                "metric", f"fail point '{fp.id}'")
         for i, metric in enumerate(spec.metrics):
             if metric.measures is not None and metric.measures not in index.ids:
-                hint = did_you_mean(metric.measures, index.ids)
-                todo = hint[2:] if hint else "name the product, a facilitating service, a " \
-                                             "touchpoint, a step or a fail point"
+                todo = hints.get(metric.measures, "measures") or "name the product, a " \
+                    "facilitating service, a touchpoint, a step or a fail point"
                 yield finding(("metrics", i, "measures"),
                               f"metric '{metric.id}' measures '{metric.measures}', which does "
                               f"not exist: {todo}")
