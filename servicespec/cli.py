@@ -129,6 +129,28 @@ def explain(rule: str) -> None:
     click.echo(text, nl=False)
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", required=True,
+              help="The file to write (format from its extension), a folder (for several "
+              "specs), or `-` for standard output.")
+@click.option("--format", "fmt", type=click.Choice(["svg", "png", "pdf", "dot"],
+              case_sensitive=False), help="Output format (default: the file's extension; "
+              "svg for a folder).")
+@click.option("--view", type=click.Choice(["blueprint", "journey", "offering"]),
+              default="blueprint", show_default=True, help="blueprint: steps across the five "
+              "lanes; journey: the customer's path with touchpoints, channels and metrics; "
+              "offering: the Flower of Service and its channels.")
+@click.option("--findings", is_flag=True, help="Lint the specs and draw the findings as "
+              "badges on the elements they concern.")
+def render(paths: tuple[str, ...], output: str, fmt: str | None, view: str,
+           findings: bool) -> None:
+    """Draw specs as service blueprints (svg, png, pdf or dot) with Graphviz."""
+    from .render.command import run_render
+
+    sys.exit(run_render(paths, output=output, fmt=fmt, view=view, findings=findings))
+
+
 def main() -> None:
     try:
         cli(standalone_mode=True)

@@ -191,7 +191,9 @@ def find_suppressions(text: str) -> list[Suppression]:
             codes = [c.strip().upper() for c in match[1].split(",") if c.strip()]
             column = line.index("#", match.start()) + 1
             standalone = not line[: column - 1].strip()
-            out.append(Suppression(number, standalone, codes, match[2], column, set()))
+            # a reason is words, not another comment (`ignore[SS606] # TODO` gives none)
+            reason = match[2] if not match[2].startswith("#") else ""
+            out.append(Suppression(number, standalone, codes, reason, column, set()))
     return out
 
 

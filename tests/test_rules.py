@@ -1,8 +1,8 @@
 """Every rule against its fixtures and its documented examples.
 
 Fixtures live in tests/fixtures/rules/<CODE>/: `bad-*.yaml` mark each expected finding with
-`# expect: CODE` on the line where it must start, and the test compares the exact set of
-(line, code) of that rule; `good-*.yaml` must raise nothing from it.
+`# expect: CODE` on the line where it must start (`# expect: CODE, CODE` for two findings on
+one line), and the test compares the exact list of (line, code) of that rule; `good-*.yaml` must raise nothing from it.
 """
 
 from __future__ import annotations
@@ -27,13 +27,14 @@ def fixture_cases(kind: str) -> list[tuple[str, Path]]:
     return sorted((path.parent.name, path) for path in RULE_FIXTURES.glob(f"SS*/{kind}-*.y*ml"))
 
 
-def expected(text: str, code: str) -> set[tuple[int, str]]:
-    out = set()
+def expected(text: str, code: str) -> list[tuple[int, str]]:
+    """(line, code) for each marker; a code named twice on a line expects two findings."""
+    out = []
     for number, line in enumerate(text.splitlines(), start=1):
         match = _EXPECT.search(line)
-        if match and code in [c.strip() for c in match[1].split(",")]:
-            out.add((number, code))
-    return out
+        if match:
+            out += [(number, code) for c in match[1].split(",") if c.strip() == code]
+    return sorted(out)
 
 
 @pytest.mark.parametrize("code,path", fixture_cases("bad"), ids=lambda v: getattr(v, "name", v))
@@ -42,7 +43,7 @@ def test_bad_fixture(code: str, path: Path) -> None:
     want = expected(text, code)
     assert want, f"{path} marks no `# expect: {code}`"
     result = lint_text(text, path.name)
-    got = {(d.line, d.code) for d in result.diagnostics if d.code == code}
+    got = sorted((d.line, d.code) for d in result.diagnostics if d.code == code)
     assert got == want
 
 

@@ -61,6 +61,7 @@ class SpecModel(BaseModel):
         strict=True,
         populate_by_name=True,
         json_schema_extra={"patternProperties": {"^x-": {}}},
+        defer_build=True,
     )
 
 

@@ -93,12 +93,14 @@ _TYPE_WORDS = {
 def _to_diagnostic(loaded: Loaded, err: Any) -> Diagnostic:
     loc: Path = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
     kind = err["type"]
-    where = format_path(loc[:-1]) if len(loc) > 1 else "the top level"
-    field = loc[-1] if loc else "(document)"
+    # the field is the last key with any list indexes after it: `phases[0]`, `metrics[5]`
+    named = max((i for i, part in enumerate(loc) if isinstance(part, str)), default=0)
+    where = format_path(loc[:named]) if named else "the top level"
+    field = format_path(loc[named:]) if loc else "(document)"
     source = loaded.source
     got = err.get("input")
     if kind == "extra_forbidden":
-        model = _model_at(loc[:-1])
+        model = _model_at(loc[:named])
         known = _fields(model) if model else {}
         hint = did_you_mean(str(field), known)
         return file_diagnostic(loaded.file, "SS003",

@@ -10,7 +10,9 @@ Findings come in as data (`Diagnostic`s); this package never runs the linter.
 from __future__ import annotations
 
 import os
+import re
 import warnings
+import zlib
 from typing import Callable, Iterable
 
 from ..diagnostics import Diagnostic
@@ -62,7 +64,30 @@ def render_bytes(dot: str, fmt: str) -> bytes:
             raise RenderError(f"Graphviz could not draw the picture: {exc}") from exc
     if not data:
         raise RenderError("Graphviz produced no output")
-    return bytes(data)
+    data = bytes(data)
+    digest = digest_of(dot)
+    if fmt == "png" and digest:
+        data = _png_comment(data, digest)
+    return data
+
+
+_DIGEST = re.compile(r'comment="(servicespec [0-9a-f]{16})"')
+
+
+def digest_of(dot: str) -> str | None:
+    """The digest the DOT carries (`servicespec 0123abcd…`); SVG and PNG carry it too."""
+    match = _DIGEST.search(dot)
+    return match[1] if match else None
+
+
+def _png_comment(png: bytes, text: str) -> bytes:
+    """The PNG with a `Comment` text chunk after its header (Graphviz writes none)."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        return png
+    end = 8 + 8 + int.from_bytes(png[8:12], "big") + 4
+    body = b"tEXt" + b"Comment\x00" + text.encode("latin-1")
+    chunk = (len(body) - 4).to_bytes(4, "big") + body + zlib.crc32(body).to_bytes(4, "big")
+    return png[:end] + chunk + png[end:]
 
 
 def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> str:
@@ -92,4 +117,4 @@ def write_render(spec: Spec, path: str | os.PathLike[str], *, fmt: str | None = 
 
 
 __all__ = ["VIEWS", "FORMATS", "RenderError", "render_spec", "render_bytes", "write_render",
-           "format_for"]
+           "format_for", "digest_of"]

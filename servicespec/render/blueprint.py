@@ -18,7 +18,8 @@ from .grid import (COL_W, GUTTER, MARGIN, MIN_LANE, PAD, CustomerRow, Frame, cus
                    header_band, lane_background, lane_label, phase_band, phase_dividers,
                    rule_line, stack, stack_height, title_band)
 from .legend import finding_items, findings_panel, legend
-from .style import LANE, MODE_STYLE, MUTED, Text, badges_width, draw_badges, height_of, label
+from .style import (BADGE_H, LANE, MODE_STYLE, MUTED, Text, badges_width, draw_badges,
+                    height_of, label)
 
 Item = tuple[str, list[Text], list[Badge]]
 LINE_INK = "#3E4C59"
@@ -97,7 +98,7 @@ def _pill(f: Frame, i: int) -> tuple[list[Text], str, list[Badge]] | None:
     if not step.touchpoint:
         return None
     badges = f.badges(f"tp:{step.id}")
-    width = COL_W - 24 - (badges_width(badges) + 4 if badges else 0)
+    width = COL_W - 24
     tp = next((t for t in f.spec.touchpoints if t.id == step.touchpoint), None)
     if tp is None:
         return [Text.of(step.touchpoint, width, 8.5, MUTED, italic=True)], "dashed", badges
@@ -126,7 +127,7 @@ def render_blueprint(spec: Spec, findings: Iterable[Diagnostic] = ()) -> Board:
     items = {lane: [lane_items(f, i, lane) for i in range(len(f.steps))]
              for lane in ("evidence", "frontstage", "backstage", "support")}
     pills = [_pill(f, i) for i in range(len(f.steps))]
-    pill_h = max((height_of(p[0]) + 8 for p in pills if p), default=0.0)
+    pill_h = max((_pill_h(p) for p in pills if p), default=0.0)
     near_line = pill_h / 2 + 8 if pill_h else PAD
 
     def content_lane(key: str, top_pad: float) -> tuple[float, list[list[tuple[str, float,
@@ -192,16 +193,18 @@ def _draw_pills(f: Frame, pills: list, line: float) -> None:
             continue
         text, style, badges = pill
         step = f.steps[i]
-        h = height_of(text) + 8
-        w = max(t.width for t in text) + 18
+        h = _pill_h(pill)
+        w = max(max(t.width for t in text) + 18, badges_width(badges) + 24)
         x = f.centre(i) - w / 2
-        if badges:
-            x = min(x, f.left(i) + COL_W - 8 - badges_width(badges) - 4 - w)
         f.board.box(f"tp:{step.id}", x, line - h / 2, w, h, label(text), shape="box",
                     style=f"rounded,filled,{style}", fillcolor="#FFFFFF", color=LINE_INK,
                     penwidth=1.2, id=f"touchpoint-{step.id}", **{"class": "touchpoint"})
-        if badges:
-            draw_badges(f.board, f"tp:{step.id}", badges, f.left(i) + COL_W - 8, line)
+        if badges:  # on the pill's top edge, like every badge on a box
+            draw_badges(f.board, f"tp:{step.id}", badges, x + w - 8, line - h / 2)
+
+
+def _pill_h(pill: tuple[list[Text], str, list[Badge]]) -> float:
+    return height_of(pill[0]) + 8 + (BADGE_H if pill[2] else 0)
 
 
 def _draw_links(f: Frame, row: CustomerRow,

@@ -9,6 +9,7 @@ fixed number formatting and no timestamps: the same spec gives byte-identical te
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -22,7 +23,12 @@ class Html(str):
     """An HTML-like label, already escaped: written between `<` and `>`."""
 
 
-Value = Union[str, float, int, bool, Html]
+class Inches(float):
+    """A size in inches, written with four decimals (two would shrink a node below its
+    label)."""
+
+
+Value = Union[str, float, int, bool, Html]  # Inches is a float
 
 
 def num(value: float) -> str:
@@ -41,6 +47,8 @@ def _value(value: Value) -> str:
         return f"<{value}>"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, Inches):
+        return f"{float(value):.4f}".rstrip("0").rstrip(".")
     if isinstance(value, (int, float)):
         return num(float(value))
     return quote(value)
@@ -94,7 +102,7 @@ class Board:
         name = self._unique(name)
         self._grow(x + w, y + h)
         base: dict[str, Value] = {"pos": f"{num(x + w / 2)},{num(-(y + h / 2))}",
-                                  "width": round(w / 72, 4), "height": round(h / 72, 4),
+                                  "width": _inches(w), "height": _inches(h),
                                   "fixedsize": True, "label": label}
         self.nodes.append(Node(name, {**base, **attrs}))
         return name
@@ -167,6 +175,11 @@ class Board:
         # the digest travels into the SVG as a comment: a stale rendered file is detectable
         return body.replace("  graph [", f"  graph [comment={quote('servicespec ' + digest)}, ",
                             1)
+
+
+def _inches(points: float) -> Inches:
+    """Points to inches, rounded up: a node is never smaller than what was measured."""
+    return Inches(math.ceil(points / 72 * 10000 - 1e-6) / 10000)
 
 
 def _shift(pos: str, height: float) -> str:

@@ -178,17 +178,50 @@ class CustomerRow:
     link_x: dict[int, float]
 
 
-def _marker_rows(f: Frame, step: Step) -> list[tuple[str, list[Text], list[Badge], str]]:
-    """(kind, text, badges, id) of each fail point and the wait, in the order drawn."""
+@dataclass
+class MarkerRow:
+    """A fail point (F) or the wait (W) under a customer action, with its text and badges."""
+
+    kind: str
+    text: list[Text]
+    badges: list[Badge]
+    ident: str
+    badges_below: bool = False
+
+    @property
+    def text_height(self) -> float:
+        return height_of(self.text) + 2
+
+    @property
+    def height(self) -> float:
+        return max(17.0, self.text_height) + (BADGE_H + 3 if self.badges_below else 0)
+
+
+def _marker_row(kind: str, parts: list[tuple[str, float, str, bool, bool, int]],
+                badges: list[Badge], ident: str) -> MarkerRow:
+    """Badges go beside a one-line text when they fit, else on a line of their own."""
     width = COL_W - 48
+    beside = width - (badges_width(badges) + 6 if badges else 0)
+    first = Text.of(parts[0][0], beside, parts[0][1], parts[0][2], parts[0][3], parts[0][4],
+                    max_lines=parts[0][5])
+    below = bool(badges) and len(first.lines) > 1
+    if below:
+        first = Text.of(parts[0][0], width, parts[0][1], parts[0][2], parts[0][3],
+                        parts[0][4], max_lines=parts[0][5])
+    rest = [Text.of(t, width, size, colour, bold, italic, max_lines=n)
+            for t, size, colour, bold, italic, n in parts[1:]]
+    return MarkerRow(kind, [first, *rest], badges, ident, below or (bool(badges) and bool(
+        rest)))
+
+
+def _marker_rows(f: Frame, step: Step) -> list[MarkerRow]:
+    """The fail points and the wait of a step, in the order drawn."""
     rows = []
     for fp in step.fail_points:
-        badges = f.badges(f"fp:{step.id}:{fp.id}")
-        avail = width - (badges_width(badges) + 4 if badges else 0)
-        text = [Text.of(fp.id, avail, 8.5, FAIL, bold=True, max_lines=3)]
+        parts = [(fp.id, 8.5, FAIL, True, False, 3)]
         if fp.severity:
-            text.append(Text([f"{fp.severity} severity"], 7.5, MUTED))
-        rows.append(("F", text, badges, fp.id))
+            parts.append((f"{fp.severity} severity", 7.5, MUTED, False, False, 1))
+        rows.append(_marker_row("F", parts, f.badges(f"fp:{step.id}:{fp.id}"), fp.id))
     if step.wait is not None:
         w = step.wait
         words = []
@@ -196,17 +229,11 @@ def _marker_rows(f: Frame, step: Step) -> list[tuple[str, list[Text], list[Badge
             words.append(f"{w.expected} expected")
         if w.max is not None:
             words.append(f"max {w.max}")
-        badges = f.badges(f"wait:{step.id}")
-        avail = width - (badges_width(badges) + 4 if badges else 0)
-        text = [Text.of(" · ".join(words) or "wait", avail, 8.5, WAIT, bold=True)]
+        parts = [(" · ".join(words) or "wait", 8.5, WAIT, True, False, 2)]
         if w.message:
-            text.append(Text.of(w.message, avail, 7.5, MUTED, italic=True, max_lines=2))
-        rows.append(("W", text, badges, "wait"))
+            parts.append((w.message, 7.5, MUTED, False, True, 2))
+        rows.append(_marker_row("W", parts, f.badges(f"wait:{step.id}"), "wait"))
     return rows
-
-
-def _row_height(text: list[Text]) -> float:
-    return max(17.0, height_of(text) + 2)
 
 
 def customer_band(f: Frame, y: float, bottom_pad: float, box_fill: str,
@@ -221,8 +248,8 @@ def customer_band(f: Frame, y: float, bottom_pad: float, box_fill: str,
         t = Text.of(step.customer or "", COL_W - 16, 10, INK)
         texts.append(t)
         box_h = max(box_h, t.height + 2 * PAD + (BADGE_H if badges else 0))
-    marker_h = max((sum(_row_height(r[1]) + 2 for r in _marker_rows(f, s))
-                    for s in f.steps), default=0.0)
+    marker_h = max((sum(r.height + 2 for r in _marker_rows(f, s)) for s in f.steps),
+                   default=0.0)
     top = y + PAD + track_h
     flow_y = top + box_h / 2
     row = CustomerRow({}, top + box_h, {})
@@ -265,19 +292,21 @@ def _left(f: Frame, i: int) -> float:
 
 
 def _draw_markers(f: Frame, step: Step, x: float, y: float) -> None:
-    for kind, text, badges, ident in _marker_rows(f, step):
-        h = _row_height(text)
-        cy = y + 8.5
-        is_fail = kind == "F"
-        key = f"fp:{step.id}:{ident}" if is_fail else f"wait:{step.id}"
-        html_id = f"fail-point-{step.id}-{ident}" if is_fail else f"wait-{step.id}"
-        marker(f.board, key, kind, FAIL if is_fail else WAIT, x + 2, cy,
+    for row in _marker_rows(f, step):
+        is_fail = row.kind == "F"
+        key = f"fp:{step.id}:{row.ident}" if is_fail else f"wait:{step.id}"
+        html_id = f"fail-point-{step.id}-{row.ident}" if is_fail else f"wait-{step.id}"
+        marker(f.board, key, row.kind, FAIL if is_fail else WAIT, x + 2, y + 8.5,
                "fail-point" if is_fail else "wait", html_id)
-        plain(f.board, f"{key}:text", x + 21, y + (h - height_of(text)) / 2 - 0.5, text,
-              align="LEFT", id=f"{html_id}-label", **{"class": "marker-label"})
-        if badges:
-            draw_badges(f.board, key, badges, x + COL_W - 24, cy)
-        y += h + 2
+        plain(f.board, f"{key}:text", x + 21, y + max(0.0, (17 - row.text_height) / 2),
+              row.text, align="LEFT", id=f"{html_id}-label", **{"class": "marker-label"})
+        if row.badges and row.badges_below:
+            top = y + max(17.0, row.text_height) + 1
+            draw_badges(f.board, key, row.badges, x + 21 + badges_width(row.badges),
+                        top + BADGE_H / 2)
+        elif row.badges:
+            draw_badges(f.board, key, row.badges, x + COL_W - 24, y + 8.5)
+        y += row.height + 2
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,8 @@ def findings_panel(board: Board, x: float, y: float, width: float,
     """Findings about the service as a whole (or about something this view does not draw)."""
     if not badges:
         return 0.0
-    head = [Text(["Findings about the service as a whole"], 10, INK, bold=True)]
+    head = [Text(["Findings about the service as a whole, or about what this view does "
+                  "not show"], 10, INK, bold=True)]
     cursor = y + 8
     cursor += plain(board, "general:title", x + 10, cursor, head, align="LEFT") + 4
     for n, badge in enumerate(badges):

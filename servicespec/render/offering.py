@@ -35,7 +35,7 @@ ESCALATION = "#C2410C"
 CORE = ("#FFF4D6", "#8A5A00")
 CHIP_STYLE = {"live": "rounded", "self-service": "dashed", "automated": "dotted"}
 CHIP_SIZE = 7.5
-CHIP_ROW_H = 22
+CHIP_ROW_H = 26
 MODE_ORDER = {"self-service": 0, "automated": 1, "live": 2}
 
 
@@ -82,8 +82,8 @@ def _chip_rows(spec: Spec, fac: Facilitating) -> list[list[tuple[str, str]]]:
 
 
 def _chip_w(name: str) -> float:
-    """A chip's width: its text, 2 pt padding and 1 pt border each side, 3 pt spacing."""
-    return text_width(name, CHIP_SIZE) + 9
+    """A chip's width: its text, 2 pt padding and 1 pt border each side, 5 pt spacing."""
+    return text_width(name, CHIP_SIZE) + 11
 
 
 class Service:
@@ -106,8 +106,8 @@ class Service:
                 f'<TD BORDER="1" STYLE="{CHIP_STYLE.get(mode, "solid")}" COLOR="#3E4C59">'
                 f"{font(name, CHIP_SIZE, INK)}</TD>" for name, mode in chips)
             # a fixed size keeps Graphviz from stretching the chips to the box's width
-            width = math.ceil(sum(_chip_w(name) for name, _ in chips) + 5)
-            rows.append('<TR><TD><TABLE BORDER="0" CELLSPACING="3" CELLPADDING="2" '
+            width = math.ceil(sum(_chip_w(name) for name, _ in chips) + 7)
+            rows.append('<TR><TD><TABLE BORDER="0" CELLSPACING="5" CELLPADDING="2" '
                         f'FIXEDSIZE="TRUE" WIDTH="{width}" HEIGHT="{CHIP_ROW_H}"><TR>'
                         f"{cells}</TR></TABLE></TD></TR>")
         return Html('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'

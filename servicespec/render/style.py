@@ -101,16 +101,14 @@ class Text:
     def width(self) -> float:
         return max((text_width(line, self.size, self.bold) for line in self.lines), default=0)
 
-    def html(self, align: str = "") -> str:
-        br = f'<BR ALIGN="{align}"/>' if align else "<BR/>"
-        body = br.join(font(line, self.size, self.colour, self.bold, self.italic)
-                       for line in self.lines)
-        return body + (br if align else "")
+    def html(self) -> str:
+        return "<BR/>".join(font(line, self.size, self.colour, self.bold, self.italic)
+                            for line in self.lines)
 
 
-def label(parts: Sequence[Text], align: str = "") -> Html:
-    return Html("".join(p.html(align) if align else p.html() + "<BR/>"
-                        for p in parts).removesuffix("<BR/>"))
+def label(parts: Sequence[Text]) -> Html:
+    """Text parts one under another, each line centred (or aligned by a surrounding cell)."""
+    return Html("<BR/>".join(p.html() for p in parts))
 
 
 def height_of(parts: Sequence[Text]) -> float:

@@ -61,18 +61,25 @@ def html(text: str) -> str:
             .replace('"', "&quot;").replace("'", "&#39;"))
 
 
+# Common typography beyond ASCII (the wider of regular and bold).
+_OTHER = {"…": 1.0, "—": 1.0, "–": .51, "·": .39, "‘": .39, "’": .39, "“": .66, "”": .66,
+          "•": .64, "→": .84, "◆": .77, "▪": .68, "€": .70, "£": .70, "×": .84, "≥": .84,
+          "≤": .84, "✓": .84, "°": .51}
+
+
 @lru_cache(maxsize=4096)
 def _char_width(char: str, bold: bool) -> float:
-    known = _WIDTHS[bold].get(char)
+    known = _WIDTHS[bold].get(char, _OTHER.get(char))
     if known is not None:
         return known
     if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
         return 0.0
-    if unicodedata.east_asian_width(char) in ("W", "F"):
-        return 1.0
-    if unicodedata.category(char) == "So":  # symbols and emoji: assume a full square
-        return 1.0
-    return 0.9 if bold else 0.82  # accented letters and the rest: a wide letter
+    base = unicodedata.normalize("NFD", char)[0]
+    if base != char and base in _WIDTHS[bold]:  # é, ü, Å: the letter's width, a little more
+        return _WIDTHS[bold][base] + 0.02
+    if unicodedata.east_asian_width(char) in ("W", "F") or unicodedata.category(char) == "So":
+        return 1.1  # ideographs, symbols and emoji: a full square and a little more
+    return 1.0  # anything else: as wide as an em, wider than nearly every glyph
 
 
 @lru_cache(maxsize=8192)

@@ -198,24 +198,28 @@ class _Hints:
     ids must not make the linter crawl (each suggestion compares against every candidate).
     """
 
-    BUDGET = 200  # suggestions computed per file; later references get none
+    # id comparisons per file (about a second); past it, references get no suggestion
+    BUDGET = 50_000
 
     def __init__(self, index: SpecIndex) -> None:
         self.index = index
+        self.spent = 0
         self.choices: dict[str, list[str]] = {}
         self.done: dict[tuple[str, str], str] = {}
 
     def get(self, value: str, target: str) -> str:
         key = (value, target)
         if key not in self.done:
-            if len(self.done) >= self.BUDGET:
-                return ""
             if target not in self.choices:
                 kinds = _REFERENCE_KINDS.get(target)
                 self.choices[target] = sorted(
                     i for i, places in self.index.ids.items()
                     if kinds is None or any(p.kind in kinds for p in places))
-            hint = did_you_mean(value, self.choices[target])
+            choices = self.choices[target]
+            self.spent += len(choices)
+            if self.spent > self.BUDGET:
+                return ""
+            hint = did_you_mean(value, choices)
             self.done[key] = hint[2:] if hint else ""  # "did you mean 'x'?"
         return self.done[key]
 
@@ -267,12 +271,13 @@ class UnresolvedReference(Rule):
             wanted = " or ".join(_word(k) for k in kinds)
             hint = hints.get(value, target)
             if actual:
+                todo = hint or f"name a {wanted}"
                 yield finding(path, f"{owner} refers to '{value}', which is a "
-                                    f"{_word(actual[0])}, not a {wanted}: "
-                                    f"{hint or f'name a {wanted}'}")
+                                    f"{_word(actual[0])}, not a {wanted}: {todo}")
                 return
+            todo = hint or f"fix the id, or add it under {_ADD_UNDER[target]}"
             yield finding(path, f"{owner} refers to {wanted} '{value}', which does not "
-                                f"exist: {hint or f'fix the id, or add it under {_ADD_UNDER[target]}'}")
+                                f"exist: {todo}")
 
         for i, comp in enumerate(spec.product.components):
             yield from ref(("product", "components", i, "owner"), comp.owner, "role",

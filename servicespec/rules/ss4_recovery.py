@@ -53,6 +53,7 @@ class FailPointWithoutRecovery(Rule):
     Bad:
     ```yaml
     recovery:
+      # nothing covers `wrong-charge` (step check-out), which has no prevention
       - {id: room-not-ready-recovery, covers: [room-not-ready], owner: receptionist,
          channel: front-desk-counter, response_time: 5m, actions: [apologise, fix, follow-up]}
     ```
@@ -62,6 +63,7 @@ class FailPointWithoutRecovery(Rule):
     recovery:
       - {id: room-not-ready-recovery, covers: [room-not-ready], owner: receptionist,
          channel: front-desk-counter, response_time: 5m, actions: [apologise, fix, follow-up]}
+      # covering the step covers all its fail points
       - {id: check-out-recovery, covers: [check-out], owner: receptionist,
          channel: guest-email, response_time: 4h, actions: [acknowledge, fix, follow-up]}
     ```

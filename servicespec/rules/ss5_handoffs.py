@@ -29,26 +29,84 @@ def consecutive(spec: Spec, index: SpecIndex) -> list[tuple[int, int]]:
     names no role are skipped: the pair is the nearest steps on either side that name one.
     """
     roles = frontstage_roles(spec)
-
-    def successors(i: int) -> list[int]:
-        return [index.steps[s] for s in index.next_steps(i) if s in index.steps]
-
+    follows = [[index.steps[s] for s in index.next_steps(i) if s in index.steps]
+               for i in range(len(spec.steps))]
+    through = _through_roleless(follows, [bool(r) for r in roles])
     pairs = []
-    for i in range(len(spec.steps)):
-        if not roles[i]:
+    for i, after in enumerate(follows):
+        if roles[i]:
+            later = {j for k in after for j in ((k,) if roles[k] else through[k])}
+            pairs += [(i, j) for j in sorted(later)[:_MOST_FOLLOWERS]]
+    return pairs
+
+
+# A step is compared with at most this many following steps (the first in the list). A real
+# journey branches a few ways; the bound keeps a degenerate file (one step fanning out to
+# thousands) linear in time and memory.
+_MOST_FOLLOWERS = 50
+
+
+def _through_roleless(follows: list[list[int]], named: list[bool]) -> list[tuple[int, ...]]:
+    """For each step that names no role: the steps naming one that it leads to through steps
+    naming none (the first `_MOST_FOLLOWERS`). Strongly connected groups of such steps (a
+    retry loop) share one answer, so every step is visited once however the journey branches
+    (Tarjan's algorithm, iterative).
+    """
+    n = len(follows)
+    out: list[tuple[int, ...]] = [()] * n
+    order = [-1] * n
+    low = [0] * n
+    on_stack = [False] * n
+    stack: list[int] = []
+    counter = 0
+    for root in range(n):
+        if named[root] or order[root] >= 0:
             continue
-        seen: set[int] = set()
-        todo = successors(i)
-        while todo:
-            j = todo.pop(0)
-            if j in seen:
+        work = [(root, 0)]
+        order[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack[root] = True
+        while work:
+            node, edge = work[-1]
+            if edge < len(follows[node]):
+                work[-1] = (node, edge + 1)
+                nxt = follows[node][edge]
+                if named[nxt]:
+                    continue
+                if order[nxt] < 0:
+                    order[nxt] = low[nxt] = counter
+                    counter += 1
+                    stack.append(nxt)
+                    on_stack[nxt] = True
+                    work.append((nxt, 0))
+                elif on_stack[nxt]:
+                    low[node] = min(low[node], order[nxt])
                 continue
-            seen.add(j)
-            if roles[j]:
-                pairs.append((i, j))
-            else:
-                todo += successors(j)
-    return sorted(pairs)
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] != order[node]:
+                continue
+            group = set()
+            while True:
+                member = stack.pop()
+                on_stack[member] = False
+                group.add(member)
+                if member == node:
+                    break
+            # the groups this one leads to are finished: Tarjan completes a group after them
+            reached: set[int] = set()
+            for member in group:
+                for nxt in follows[member]:
+                    if named[nxt]:
+                        reached.add(nxt)
+                    elif nxt not in group:
+                        reached.update(out[nxt])
+            shared = tuple(sorted(reached)[:_MOST_FOLLOWERS])
+            for member in group:
+                out[member] = shared
+    return out
 
 
 def role_changes(spec: Spec, index: SpecIndex) -> list[tuple[int, int]]:
@@ -62,7 +120,9 @@ class HandoffWithoutContext(Rule):
     makes customer service effortful. When the frontstage role changes from one step to the
     next (their frontstage actions share no role; a step whose frontstage names no role is
     skipped; system roles count), the later step says how the case travels:
-    `handoff.context`, a shared record or a ticket.
+    `handoff.context`, a shared record or a ticket. "Next" follows the journey: a step's
+    `next` where it has one, else the next step in the list, so alternative branches are
+    never compared with each other.
 
     Bad:
     ```yaml
@@ -107,7 +167,9 @@ class HandoffWithoutContext(Rule):
             step = steps[after]
             if step.handoff and step.handoff.context:
                 continue
-            names = " or ".join(f"'{steps[b].id}'" for b in befores)
+            names = " or ".join(f"'{steps[b].id}'" for b in befores[:3])
+            if len(befores) > 3:
+                names += f" (or {len(befores) - 3} more)"
             new = ", ".join(f"'{r}'" for r in sorted(roles[after]))
             yield finding((*STEPS, after), f"step '{step.id}' passes the customer to {new} "
                           f"after step {names} with no context: add `handoff: {{context: "

@@ -1,0 +1,123 @@
+"""`servicespec render` as a plain function: files in, pictures out, an exit code back.
+
+Exit codes: 0 every picture written; 1 a spec had file-level errors (its diagnostics are
+printed, as `lint` prints them) and could not be drawn; 2 a usage problem (unknown format, an
+output that cannot be written, no spec found).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+import click
+
+from ..diagnostics import FILE_CODES, Diagnostic, Severity
+from ..report.safe import terminal_safe
+from . import FORMATS, RenderError, format_for, render_bytes, render_spec
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _fail(message: str) -> int:
+    click.echo(f"servicespec: error: {terminal_safe(message)}", err=True)
+    return EXIT_ERROR
+
+
+def output_name(file: str, view: str, fmt: str) -> str:
+    """The file a spec's picture gets in an output folder: `loan.svg`, `loan-journey.svg`."""
+    stem = Path(file).stem if file != "-" else "stdin"
+    return f"{stem}{'' if view == 'blueprint' else '-' + view}.{fmt}"
+
+
+def _targets(files: list[str], paths: Sequence[str], output: str, fmt: str | None,
+             view: str) -> tuple[list[tuple[str, str]], str, bool]:
+    """(spec, output file) pairs, the format, and whether `output` is a folder; raises
+    RenderError on a usage problem."""
+    to_folder = (len(files) > 1 or any(os.path.isdir(p) for p in paths)
+                 or output.endswith(("/", os.sep)) or os.path.isdir(output))
+    if output == "-":
+        if len(files) != 1:
+            raise RenderError("`-o -` writes one picture to standard output: give one spec")
+        fmt = (fmt or "svg").lower()
+        if fmt not in FORMATS:
+            raise RenderError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
+        return [(files[0], "-")], fmt, False
+    if not to_folder:
+        return [(files[0], output)], format_for(output, fmt), False
+    fmt = (fmt or "svg").lower()
+    if fmt not in FORMATS:
+        raise RenderError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
+    pairs, seen = [], {}
+    for file in files:
+        target = os.path.join(output, output_name(file, view, fmt))
+        if target in seen:
+            raise RenderError(f"{seen[target]} and {file} would both be drawn to {target}: "
+                              "render them to different folders")
+        seen[target] = file
+        pairs.append((file, target))
+    return pairs, fmt, True
+
+
+def _load(file: str, findings: bool) -> tuple[object | None, list[Diagnostic]]:
+    """The spec's model and the findings to draw; the model is None when it cannot be drawn."""
+    from ..api import lint_file
+    from ..config import Config
+
+    result = lint_file(file, None if findings else Config(select=["SS0"]))
+    # as `load()`: an error of the file group (syntax, schema, duplicate ids…) blocks
+    blocking = [d for d in result.diagnostics if d.severity == Severity.ERROR
+                and (d.code in FILE_CODES or d.code.startswith("SS0"))]
+    if result.spec is None or blocking:
+        shown = blocking or [d for d in result.diagnostics if d.severity == Severity.ERROR]
+        for d in shown or result.diagnostics:
+            click.echo(terminal_safe(f"{d.file}:{d.line}:{d.column}: {d.code} {d.message}"),
+                       err=True)
+        return None, []
+    return result.spec, result.diagnostics if findings else []
+
+
+def run_render(paths: Sequence[str], *, output: str, fmt: str | None = None,
+               view: str = "blueprint", findings: bool = False) -> int:
+    from ..api import discover
+    from ..config import ConfigError
+    from ..fsutil import write_atomic
+
+    files = discover(paths)
+    if not files:
+        return _fail(f"no spec files (.yaml, .yml, .json) in {', '.join(paths)}")
+    try:
+        pairs, fmt, to_folder = _targets(files, paths, output, fmt, view)
+    except RenderError as exc:
+        return _fail(str(exc))
+    if to_folder:
+        try:
+            os.makedirs(output, exist_ok=True)
+        except OSError as exc:
+            return _fail(f"cannot create the folder {output}: {exc.strerror or exc}")
+    status = EXIT_CLEAN
+    for file, target in pairs:
+        try:
+            spec, drawn = _load(file, findings)
+        except ConfigError as exc:
+            return _fail(str(exc))
+        if spec is None:
+            click.echo(f"servicespec: {file} has errors and was not drawn", err=True)
+            status = EXIT_FINDINGS
+            continue
+        try:
+            data = render_bytes(render_spec(spec, view, drawn), fmt)  # type: ignore[arg-type]
+        except RenderError as exc:
+            return _fail(f"{file}: {exc}")
+        if target == "-":
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+            continue
+        try:
+            write_atomic(target, data)
+        except OSError as exc:
+            return _fail(f"cannot write {target}: {exc.strerror or exc}")
+        click.echo(f"wrote {target}")
+    return status

@@ -1,0 +1,184 @@
+"""Shared inputs and checks for the renderer's tests (no tests of its own)."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Iterator
+
+import pygraphviz
+
+from servicespec.diagnostics import Diagnostic, Severity
+from servicespec.model.spec import Spec
+from servicespec.render.dot import Board
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "render"
+SVG = "{http://www.w3.org/2000/svg}"
+
+HOSTILE = ('He said "hi" <b>&amp; {braces} [brackets] \\N \\G \\L \\" back\\ \n new line '
+           "</svg><script>alert(1)</script> <!-- comment --> ]]> "
+           + "x" * 300 + " \x01\x1b[31m \u202e 😀 שלום 中文 'single' ")
+
+
+def golden_spec() -> Spec:
+    from servicespec.api import load
+
+    return load(GOLDEN / "branching.yaml")
+
+
+def diag(code: str, severity: str, element: str, message: str = "") -> Diagnostic:
+    return Diagnostic(code, "rule-name", Severity(severity), message or f"{code} about "
+                      f"{element or 'the service'}", "branching.yaml", 1, 1, 1, 1, element)
+
+
+# One finding on every kind of element a view can draw, and some no view can.
+FINDINGS = [
+    diag("SS101", "warning", "product"),
+    diag("SS102", "info", "facilitating[booking]"),
+    diag("SS202", "warning", "channels[bot]"),
+    diag("SS205", "warning", "channels[web].handover"),
+    diag("SS301", "warning", "blueprint.steps"),
+    diag("SS303", "warning", "blueprint.steps[fix-screen]"),
+    diag("SS304", "warning", "blueprint.steps[collect].touchpoint"),
+    diag("SS306", "info", "touchpoints[drop-off-desk]"),
+    diag("SS402", "error", "blueprint.steps[drop-off].fail_points[no-part]"),
+    diag("SS403", "warning", "blueprint.steps[fix-screen].fail_points[test-fails].detected_by"),
+    diag("SS407", "warning", "blueprint.steps[post-in].wait"),
+    diag("SS501", "warning", "blueprint.steps[drop-off]"),
+    diag("SS503", "warning", "blueprint.steps[book].collects[0]"),
+    diag("SS605", "warning", "metrics[status-csat]"),
+    diag("SS606", "info", "metrics[part-availability]"),
+    diag("SS702", "info", "blueprint.steps[post-in].backstage[0]"),
+    diag("SS704", "info", "roles[technician]"),
+    diag("SS404", "warning", "recovery[part-delay].actions"),
+    diag("SS999", "error", "", "a finding about nothing in particular"),
+]
+
+
+def hostile_spec() -> Spec:
+    h = HOSTILE
+    return Spec.model_validate({
+        "apiVersion": "servicespec/v1", "kind": "Service",
+        "metadata": {"id": "hostile", "name": h, "description": h, "owner": h, "version": h},
+        "product": {"name": h, "need": h, "revenue": h},
+        "facilitating": [{"id": "f", "name": h, "type": "information", "channels": ["c", h]},
+                         {"id": "g", "name": h, "type": "exceptions", "phases": ["after"]}],
+        "channels": [{"id": "c", "name": h, "kind": "web", "hours": h, "escalates_to": "d"},
+                     {"id": "d", "name": h, "kind": "phone", "complaints": True},
+                     {"id": "e", "name": h, "kind": "chatbot", "escalates_to": h}],
+        "roles": [{"id": "r", "name": h, "kind": "system"}],
+        "touchpoints": [{"id": "t", "name": h, "channel": "c", "evidence": [h, h],
+                         "serves": "f"}],
+        "blueprint": {"steps": [
+            {"id": "s", "name": h, "evidence": [h], "customer": h, "touchpoint": "t",
+             "frontstage": [{"role": "r", "action": h}, h], "backstage": [{"role": h,
+                                                                           "action": h}],
+             "support": [h], "fail_points": [{"id": "fp", "description": h, "severity": "high"},
+                                             {"id": "f" + "p" * 90}],
+             "wait": {"expected": "1m", "max": "2m", "message": h}, "decision": True,
+             "next": ["s", h, "s2"]},
+            {"id": "s2", "phase": "after", "customer": h, "touchpoint": h},
+            {"id": "s3", "name": h}]},
+        "metrics": [{"id": "m", "name": h, "measures": "s", "type": "csat", "target": ">= 4"},
+                    {"id": "m2", "name": h, "measures": "fp", "type": "custom",
+                     "kind": "outcome"}],
+    })
+
+
+def graphviz_draw(dot: str, fmt: str) -> bytes:
+    return bytes(pygraphviz.AGraph(string=dot).draw(format=fmt, prog="nop2"))
+
+
+def graphviz_complaints(stderr: str) -> list[str]:
+    """Graphviz's warnings and errors (fontconfig's noise about its own setup left out)."""
+    return [line for line in stderr.splitlines()
+            if line.strip() and not line.startswith("Fontconfig")]
+
+
+def svg_root(svg: bytes) -> ET.Element:
+    return ET.fromstring(svg)
+
+
+def groups(root: ET.Element) -> dict[str, ET.Element]:
+    """SVG groups by their id (ids come from the spec's ids)."""
+    return {g.get("id", ""): g for g in root.iter(f"{SVG}g") if g.get("id")}
+
+
+def texts(element: ET.Element) -> list[str]:
+    return ["".join(t.itertext()) for t in element.iter(f"{SVG}text")]
+
+
+_NUM = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def bbox(element: ET.Element) -> tuple[float, float, float, float]:
+    """(x0, y0, x1, y1) of everything drawn in a group (SVG y grows downwards)."""
+    xs, ys = [], []
+    for shape in element.iter():
+        tag = shape.tag.removeprefix(SVG)
+        if tag in ("polygon", "polyline"):
+            nums = [float(n) for n in _NUM.findall(shape.get("points", ""))]
+        elif tag == "path":
+            nums = [float(n) for n in _NUM.findall(shape.get("d", ""))]
+        elif tag == "ellipse":
+            cx, cy = float(shape.get("cx", 0)), float(shape.get("cy", 0))
+            rx, ry = float(shape.get("rx", 0)), float(shape.get("ry", 0))
+            nums = [cx - rx, cy - ry, cx + rx, cy + ry]
+        elif tag == "text":
+            nums = [float(shape.get("x", 0)), float(shape.get("y", 0))]
+        else:
+            continue
+        xs += nums[0::2]
+        ys += nums[1::2]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def text_overflows(dot: str) -> list[str]:
+    """Text that Graphviz draws outside the node that holds it (xdot's own measures)."""
+    laid = pygraphviz.AGraph(string=graphviz_draw(dot, "xdot").decode("utf-8"))
+    out = []
+    for node in laid.nodes():
+        draw = node.attr.get("_ldraw_") or ""
+        if not draw or node.attr.get("shape") == "point":
+            continue
+        x, y = (float(v) for v in node.attr["pos"].split(","))
+        half_w = float(node.attr["width"]) * 36
+        for tx, justify, width in re.findall(r" T ([\d.-]+) [\d.-]+ (-?\d) ([\d.]+) ", draw):
+            left = float(tx) - {"-1": 0.0, "0": float(width) / 2, "1": float(width)}[justify]
+            if left < x - half_w - 0.5 or left + float(width) > x + half_w + 0.5:
+                out.append(f"{node.get_name()}: text {width} wide in a node {2 * half_w:.1f}")
+    return out
+
+
+def rects(board: Board) -> Iterator[tuple[str, str, tuple[float, float, float, float]]]:
+    """(name, class, box) of every visible node on the board, in points, y downwards."""
+    for node in board.nodes:
+        if node.attrs.get("shape") == "point":
+            continue
+        x, y = (float(v) for v in str(node.attrs["pos"]).split(","))
+        w, h = float(node.attrs["width"]) * 72, float(node.attrs["height"]) * 72
+        yield node.name, str(node.attrs.get("class", "")), (x - w / 2, -y - h / 2, x + w / 2,
+                                                            -y + h / 2)
+
+
+def overlapping(board: Board) -> list[tuple[str, str]]:
+    """Pairs of nodes that overlap, except a badge on the element it marks and a line's name
+    tag on the lane labels it sits between."""
+    items = list(rects(board))
+    out = []
+    for i, (a, ca, ra) in enumerate(items):
+        for b, cb, rb in items[i + 1:]:
+            if ra[0] >= rb[2] - 0.01 or rb[0] >= ra[2] - 0.01 or ra[1] >= rb[3] - 0.01 \
+                    or rb[1] >= ra[3] - 0.01:
+                continue
+            if "finding" in ca and (b.startswith(a.split(":badge:")[0])
+                                    or a.startswith(b)):
+                continue
+            if "finding" in cb and (a.startswith(b.split(":badge:")[0]) or b.startswith(a)):
+                continue
+            if {"line-label", "lane-label"} & set(ca.split()) and \
+                    {"line-label", "lane-label"} & set(cb.split()):
+                continue
+            out.append((a, b))
+    return out
