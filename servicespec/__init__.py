@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from .api import InvalidSpecError, LintResult, discover, lint, load
+    from .api import InvalidSpecError, LintResult, discover, draw, lint, load
     from .diagnostics import Diagnostic, Severity
     from .model.spec import Spec
 
 _EXPORTS = {
-    "load": "api", "lint": "api", "discover": "api", "LintResult": "api",
+    "load": "api", "lint": "api", "draw": "api", "discover": "api", "LintResult": "api",
     "InvalidSpecError": "api", "Diagnostic": "diagnostics", "Severity": "diagnostics",
     "Spec": "model.spec",
 }

@@ -1,4 +1,8 @@
-"""The Python API: `load`, `lint`, `discover`. Returns data; never prints or exits."""
+"""The Python API: `load`, `lint`, `discover`, `draw`. Returns data; never prints or exits.
+
+The configuration, the engine and the parsers are imported where they are used: reporting
+results read from the cache (`cache.py`) needs none of them (see docs/performance.md).
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,17 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from functools import partial
-from typing import Any, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
-from .config import Config, find_config
 from .diagnostics import Diagnostic, Severity
-from .engine import FileResult, lint_loaded, lint_text
-from .loader import Loaded, decode, read_file, read_text
-from .model.spec import Spec
+from .results import FileResult
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .model.spec import Spec
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 _SKIP_DIRS = {"node_modules", "__pycache__", "site-packages"}
@@ -70,12 +78,17 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
 def config_for(file: str, config: Config | None) -> Config:
     if config is not None:
         return config
+    from .config import find_config
+
     folder = Path.cwd() if file == "-" else Path(os.path.abspath(file)).parent
     return find_config(folder).config
 
 
 def lint_file(file: str, config: Config | None = None, *, stdin: bytes | None = None,
               display: str | None = None) -> FileResult:
+    from .engine import lint_loaded, lint_text
+    from .loader import Loaded, decode, read_text
+
     cfg = config_for(file, config)
     limits = cfg.limits_value()
     if file == "-":
@@ -113,19 +126,26 @@ def lint_files(files: Sequence[str], config: Config | None = None,
     `config` replaces the configuration files; `overrides` (command-line flags) apply over
     whichever configuration each file gets.
     """
-    if jobs is None:
-        jobs = min(os.cpu_count() or 1, 8) if len(files) >= PARALLEL_MIN_FILES else 1
     overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
     work = partial(_lint_for_pool, config=config, overrides=overrides,
                    stdin_filename=stdin_filename)
-    if jobs <= 1 or "-" in files:
-        yield from map(work, files)
+    yield from map_in_processes(work, files, jobs=1 if "-" in files else jobs)
+
+
+def map_in_processes(work: Callable[[T], R], items: Sequence[T], *,
+                     jobs: int | None = None) -> Iterator[R]:
+    """`work(item)` for each item, in order, in `jobs` processes (default: one per core, up
+    to 8, when there are many items); `work` must be picklable."""
+    if jobs is None:
+        jobs = min(os.cpu_count() or 1, 8) if len(items) >= PARALLEL_MIN_FILES else 1
+    if jobs <= 1 or len(items) <= 1:
+        yield from map(work, items)
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    chunk = max(1, min(64, len(files) // (jobs * 8)))
-    with ProcessPoolExecutor(jobs) as pool:
-        yield from pool.map(work, files, chunksize=chunk)
+    chunk = max(1, min(64, len(items) // (jobs * 8)))
+    with ProcessPoolExecutor(min(jobs, len(items))) as pool:
+        yield from pool.map(work, items, chunksize=chunk)
 
 
 def _lint_for_pool(file: str, config: Config | None, overrides: dict[str, Any],
@@ -142,6 +162,10 @@ def load(path: str | os.PathLike[str]) -> Spec:
 
     Always the precise loader: the model is built from exactly what YAML 1.2 says.
     """
+    from .config import Config
+    from .engine import lint_loaded
+    from .loader import read_file
+
     config = Config(select=["SS0"])
     loaded = read_file(str(path), config.limits_value())
     result = lint_loaded(loaded, config)
@@ -149,3 +173,13 @@ def load(path: str | os.PathLike[str]) -> Spec:
     if result.spec is None or errors:
         raise InvalidSpecError(errors or result.diagnostics)
     return result.spec
+
+
+def draw(spec: Spec | str | os.PathLike[str], fmt: str = "svg", *,
+           view: str = "blueprint", findings: Iterable[Diagnostic] = ()) -> bytes:
+    """One view of a spec (a model, or a file to load) as svg, png, pdf or dot bytes."""
+    from .model.spec import Spec as SpecModel
+    from .render import render_bytes, render_spec
+
+    model = spec if isinstance(spec, SpecModel) else load(spec)
+    return render_bytes(render_spec(model, view, findings), fmt)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -56,17 +57,22 @@ def cli() -> None:
               help="Report only findings this baseline file does not list.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False),
               help="Record today's findings in this baseline file.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Lint in this many processes "
+              "(default: one per core when there are many files).")
+@click.option("--no-cache", is_flag=True, help="Lint every file again: neither read nor write "
+              ".servicespec_cache/ (the cache never changes the output).")
 def lint(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, ...],
          select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
          config_path: str | None, stdin_filename: str | None, baseline: str | None,
-         write_baseline: str | None) -> None:
+         write_baseline: str | None, jobs: int | None, no_cache: bool) -> None:
     """Check spec files and folders (recursively: .yaml, .yml, .json; `-` for stdin)."""
     from .commands import run_lint
 
     sys.exit(run_lint(paths, formats=formats, outputs=outputs, select=_split(select),
                       ignore=_split(ignore), fail_on=fail_on, config_path=config_path,
                       stdin_filename=stdin_filename, color=_use_color(sys.stdout),
-                      baseline=baseline, write_baseline=write_baseline))
+                      baseline=baseline, write_baseline=write_baseline, jobs=jobs,
+                      cache=not no_cache))
 
 
 @cli.command()
@@ -151,9 +157,42 @@ def render(paths: tuple[str, ...], output: str, fmt: str | None, view: str,
     sys.exit(run_render(paths, output=output, fmt=fmt, view=view, findings=findings))
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
+              help="The folder to write the site into (replaced whole when it holds an "
+              "earlier site; any other folder must be empty).")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="Use this servicespec.toml or pyproject.toml instead of searching.")
+def site(paths: tuple[str, ...], output: str, config_path: str | None) -> None:
+    """Write the stakeholder site: every service's blueprint, gaps and metrics as static
+    pages that open from the file system or any static host."""
+    from .site.command import run_site
+
+    sys.exit(run_site(paths, output=output, config_path=config_path))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="The port on 127.0.0.1 (0: any free port).")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="Use this servicespec.toml or pyproject.toml instead of searching.")
+def serve(paths: tuple[str, ...], port: int, config_path: str | None) -> None:
+    """Preview the site while writing specs: served on 127.0.0.1, rebuilt on save, and the
+    open page reloads."""
+    from .site.command import run_serve
+
+    sys.exit(run_serve(paths, port=port, config_path=config_path))
+
+
 def main() -> None:
     try:
         cli(standalone_mode=True)
     except KeyboardInterrupt:  # pragma: no cover - interactive
         click.echo("interrupted", err=True)
         sys.exit(130)
+    finally:
+        # Everything still alive lives until the process ends: spare the interpreter's last
+        # garbage collection over it (a tenth of a cold one-file lint; docs/performance.md).
+        gc.freeze()

@@ -1,27 +1,46 @@
-"""What the CLI commands do, as plain functions that return exit codes or text."""
+"""What the CLI commands do, as plain functions that return exit codes or text.
+
+Modules are imported where they are used, so that each command loads only what it needs:
+a `lint` answered from the cache never imports pydantic, the parsers or the rules (see
+docs/performance.md).
+"""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 import click
 
-from .api import LintResult, discover, lint_files
-from .baseline import BaselineError
-from .config import Config, ConfigError, LoadedConfig, find_config, read_config
+from .api import LintResult, discover
 from .diagnostics import Severity
-from .fsutil import write_atomic
-from .rules import ALL_RULES, GROUPS, get_rule
 
 if TYPE_CHECKING:
     from .baseline import Comparison
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _config_error() -> type[Exception]:
+    # Called from `except` clauses, whose expression Python evaluates only when an exception
+    # is being matched: the config module (and pydantic with it) is not imported otherwise.
+    from .config import ConfigError
+
+    return ConfigError
+
+
+def _baseline_error() -> type[Exception]:
+    from .baseline import BaselineError  # see _config_error
+
+    return BaselineError
+
+
+def _write_atomic(path: str | os.PathLike[str], data: str, **kwargs: bool) -> None:
+    from .fsutil import write_atomic
+
+    write_atomic(path, data, **kwargs)
 
 
 def _fail(message: str) -> int:
@@ -32,7 +51,10 @@ def _fail(message: str) -> int:
 def run_lint(paths: Sequence[str], *, formats: Sequence[str], outputs: Sequence[str],
              select: list[str] | None, ignore: list[str] | None, fail_on: str | None,
              config_path: str | None, stdin_filename: str | None, color: bool,
-             baseline: str | None = None, write_baseline: str | None = None) -> int:
+             baseline: str | None = None, write_baseline: str | None = None,
+             jobs: int | None = None, cache: bool = False) -> int:
+    """`servicespec lint`; with `cache`, results come from and go to `.servicespec_cache/`
+    (identical output: see cache.py)."""
     from .report import REPORTERS
 
     unknown = [f for f in formats if f not in REPORTERS]
@@ -47,17 +69,26 @@ def run_lint(paths: Sequence[str], *, formats: Sequence[str], outputs: Sequence[
     overrides = {"select": select, "ignore": ignore,
                  "fail_on": Severity.parse(fail_on) if fail_on else None}
     try:
-        fixed = read_config(Path(config_path)) if config_path else None
         files = discover(paths)
-        result = LintResult(list(lint_files(files, fixed, overrides,
-                                            stdin_filename=stdin_filename)))
-        threshold = (fixed or (find_config(_folder(files[0])).config if files else Config())
-                     ).merged(**overrides).fail_on
-    except ConfigError as exc:
+        if cache and files and "-" not in files:
+            from .cache import lint_with_cache
+
+            result, threshold = lint_with_cache(files, config_path=config_path,
+                                                overrides=overrides, jobs=jobs)
+        else:
+            from .api import lint_files
+            from .config import Config, find_config, read_config
+
+            fixed = read_config(Path(config_path)) if config_path else None
+            result = LintResult(list(lint_files(files, fixed, overrides, jobs=jobs,
+                                                stdin_filename=stdin_filename)))
+            threshold = (fixed or (find_config(_folder(files[0])).config if files
+                                   else Config())).merged(**overrides).fail_on
+    except _config_error() as exc:
         return _fail(str(exc))
     try:
         comparison = _apply_baseline(result, baseline, write_baseline)
-    except BaselineError as exc:
+    except _baseline_error() as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"cannot write baseline {write_baseline}: {exc.strerror or exc}")
@@ -68,7 +99,7 @@ def run_lint(paths: Sequence[str], *, formats: Sequence[str], outputs: Sequence[
                               stdin_name=(stdin_filename or "<stdin>") if "-" in files else None)
         if target:
             try:
-                write_atomic(target, text)
+                _write_atomic(target, text)
             except OSError as exc:
                 return _fail(f"cannot write {target}: {exc.strerror or exc}")
         else:
@@ -81,6 +112,8 @@ def run_lint(paths: Sequence[str], *, formats: Sequence[str], outputs: Sequence[
 def _apply_baseline(result: LintResult, baseline: str | None, write: str | None
                     ) -> "Comparison | None":
     """The result measured against the baseline; `--write-baseline` records it first."""
+    if not (baseline or write):
+        return None
     from .baseline import compare, read_baseline, write_baseline
 
     if write:
@@ -110,7 +143,9 @@ def run_diff(paths: Sequence[str], *, base: str | None, fmt: str, output: str | 
              fail_on: str | None, config_path: str | None) -> int:
     """`servicespec diff`: two files, or the working tree against a git revision."""
     from .api import SPEC_SUFFIXES, lint_file
+    from .config import ConfigError, find_config, read_config
     from .diff import GitError, compare, diff_against_revision
+    from .fsutil import write_atomic
     from .engine import FileResult
     from .report.diff_report import render_markdown, render_text
 
@@ -155,6 +190,8 @@ def _folder(file: str) -> Path:
 
 
 def starter_text() -> str:
+    from importlib import resources
+
     return resources.files("servicespec").joinpath("templates/starter.yaml").read_text("utf-8")
 
 
@@ -163,7 +200,7 @@ def run_init(file: str) -> int:
     if target.exists():
         return _fail(f"{file} already exists: choose another name (init never overwrites)")
     try:
-        write_atomic(target, starter_text(), overwrite=False)
+        _write_atomic(target, starter_text(), overwrite=False)
     except FileExistsError:
         return _fail(f"{file} already exists: choose another name (init never overwrites)")
     except OSError as exc:
@@ -173,7 +210,11 @@ def run_init(file: str) -> int:
 
 
 def rules_listing(fmt: str) -> str:
+    from .rules import ALL_RULES, GROUPS
+
     if fmt == "json":
+        import json
+
         return json.dumps([{"code": r.code, "name": r.name, "group": r.group,
                             "severity": r.severity.value, "summary": r.summary}
                            for r in ALL_RULES.values()], indent=2) + "\n"
@@ -189,6 +230,8 @@ def rules_listing(fmt: str) -> str:
 
 
 def explain_rule(key: str) -> str | None:
+    from .rules import get_rule
+
     rule = get_rule(key)
     if rule is None:
         return None

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-from .config import Config
 from .diagnostics import Diagnostic, Severity, fingerprint
 from .index import SpecIndex
 from .loader import Loaded, file_diagnostic, load_text
 from .model.spec import API_VERSION, KIND, Spec
 from .model.validate import build_spec
 from .rules import ALL_RULES
+from .results import FileResult
 from .source import ComposedSourceMap, Path, SourceMap, Span
+
+if TYPE_CHECKING:
+    from .config import Config
 
 try:  # the fast parser; without it every file takes the precise path
     import yaml_rs
@@ -21,15 +24,6 @@ except ImportError:  # pragma: no cover
     yaml_rs = None
 
 _SUPPRESSION = re.compile(r"(?:^|\s)#\s*servicespec:\s*ignore\[([^\]]*)\]\s*(.*?)\s*$")
-
-
-@dataclass
-class FileResult:
-    """One linted file: its findings, and its model when it had no file-level errors."""
-
-    file: str
-    diagnostics: list[Diagnostic]
-    spec: Spec | None = None
 
 
 def element_path(data: Any, path: Path) -> str:

@@ -23,6 +23,8 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, *,
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
+        # mkstemp makes the file private (0600); give it the mode a plain write would
+        os.chmod(tmp, _mode_for(target))
         if overwrite:
             os.replace(tmp, target)
         else:
@@ -33,3 +35,13 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, *,
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _mode_for(target: Path) -> int:
+    """The existing file's mode, else what the umask gives a new file."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask

@@ -20,13 +20,15 @@ import math
 import re
 import stat
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path as FsPath
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from .diagnostics import FILE_CODES, Diagnostic, Severity
 from .source import Path, RawSpan, SourceMap, Span
+
+if TYPE_CHECKING:
+    import yaml
 
 
 @dataclass(frozen=True)
@@ -230,6 +232,9 @@ class _Builder:
                              "only; remove the tag", raw)
 
     def build(self, events: Any) -> Any:
+        import yaml  # imported where it is used: the fast path never needs it
+
+        node_events = _node_events()
         limits = self.limits
         source_keys = self.source.keys
         source_values = self.source.values
@@ -259,7 +264,7 @@ class _Builder:
                 if frame[4] is not None:
                     self.anchors[frame[4]] = (frame[0], self.expanded - frame[5] + 1)
                 continue
-            if cls not in _NODE_EVENTS:
+            if cls not in node_events:
                 continue
 
             sm, em = ev.start_mark, ev.end_mark
@@ -318,6 +323,8 @@ class _Builder:
         return root if have_root else None
 
     def mapping_key(self, parent: list[Any], ev: Any, cls: type, raw: RawSpan) -> None:
+        import yaml
+
         if cls is yaml.ScalarEvent:
             key = ev.value  # keys are names: always strings, whatever they look like
         elif cls is yaml.AliasEvent and isinstance(self.anchors.get(ev.anchor, (None,))[0], str):
@@ -357,12 +364,18 @@ class _Builder:
         return value
 
 
-_NODE_EVENTS = frozenset({yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent,
-                          yaml.AliasEvent})
+@lru_cache(maxsize=None)
+def _node_events() -> frozenset[type]:
+    import yaml
+
+    return frozenset({yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent,
+                      yaml.AliasEvent})
 
 
 def load_text(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
     """Parse one document; every problem becomes a diagnostic, nothing is raised."""
+    import yaml
+
     loaded = Loaded(file, text)
     builder = _Builder(file, limits)
     data: Any = None

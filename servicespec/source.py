@@ -8,12 +8,8 @@ parser's 0-based marks into the 1-based lines and columns users see.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Tuple, Union
-
-import yaml
-from yaml.constructor import BaseConstructor
-from yaml.cyaml import CParser
-from yaml.resolver import BaseResolver
+from functools import lru_cache
+from typing import Any, Tuple, Union
 
 PathPart = Union[str, int]
 Path = Tuple[PathPart, ...]
@@ -72,21 +68,34 @@ class SourceMap:
         return self.keys.get(path)
 
 
-class _PositionLoader(CParser, BaseConstructor, BaseResolver):  # type: ignore[misc]
+@lru_cache(maxsize=None)
+def _position_loader() -> Any:
     """libyaml's composer with no implicit tag resolution: only the shape and the marks are
-    needed here, and resolving every scalar's tag in Python would be most of the cost."""
+    needed here, and resolving every scalar's tag in Python would be most of the cost.
 
-    def __init__(self, stream: str) -> None:
-        CParser.__init__(self, stream)
-        BaseConstructor.__init__(self)
-        BaseResolver.__init__(self)
+    Made on first use, so PyYAML is imported only when a file has findings: a lint run whose
+    files are all clean never needs it (see docs/performance.md).
+    """
+    from yaml.constructor import BaseConstructor
+    from yaml.cyaml import CParser
+    from yaml.resolver import BaseResolver
 
-    def resolve(self, kind: object, value: object, implicit: object) -> str:
-        return ""
+    class PositionLoader(CParser, BaseConstructor, BaseResolver):  # type: ignore[misc]
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            BaseConstructor.__init__(self)
+            BaseResolver.__init__(self)
+
+        def resolve(self, kind: object, value: object, implicit: object) -> str:
+            return ""
+
+    return PositionLoader
 
 
 def _compose(text: str) -> object:
-    return yaml.compose(text, Loader=_PositionLoader)
+    import yaml
+
+    return yaml.compose(text, Loader=_position_loader())
 
 
 class ComposedSourceMap(SourceMap):
@@ -106,6 +115,8 @@ class ComposedSourceMap(SourceMap):
 
     def _walk(self, path: Path) -> tuple[object, object] | None:
         """(key node or None, value node) at `path`, or None when the file lacks it."""
+        import yaml  # loaded by _compose already
+
         key_node, node = None, self._root
         for part in path:
             if isinstance(part, int):

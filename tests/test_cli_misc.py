@@ -94,3 +94,14 @@ def test_api_load_and_lint(tmp_path: Path) -> None:
     result = servicespec.lint([tmp_path])
     assert [Path(f.file).name for f in result.files] == ["bad.yaml", "good.yaml"]
     assert result.fails(servicespec.Severity.ERROR)
+
+
+def test_api_draw(tmp_path: Path) -> None:
+    from servicespec.commands import starter_text
+
+    spec_file = tmp_path / "hotel.yaml"
+    spec_file.write_text(starter_text())
+    svg = servicespec.draw(spec_file)
+    assert svg.lstrip().startswith(b"<?xml") and b"<svg" in svg
+    dot = servicespec.draw(servicespec.load(spec_file), "dot", view="journey")
+    assert dot.startswith(b"digraph")

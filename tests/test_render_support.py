@@ -163,8 +163,7 @@ def rects(board: Board) -> Iterator[tuple[str, str, tuple[float, float, float, f
 
 
 def overlapping(board: Board) -> list[tuple[str, str]]:
-    """Pairs of nodes that overlap, except a badge on the element it marks and a line's name
-    tag on the lane labels it sits between."""
+    """Pairs of nodes that overlap, except a badge on the element it marks."""
     items = list(rects(board))
     out = []
     for i, (a, ca, ra) in enumerate(items):
@@ -176,9 +175,6 @@ def overlapping(board: Board) -> list[tuple[str, str]]:
                                     or a.startswith(b)):
                 continue
             if "finding" in cb and (a.startswith(b.split(":badge:")[0]) or b.startswith(a)):
-                continue
-            if {"line-label", "lane-label"} & set(ca.split()) and \
-                    {"line-label", "lane-label"} & set(cb.split()):
                 continue
             out.append((a, b))
     return out

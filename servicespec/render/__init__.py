@@ -9,6 +9,8 @@ Findings come in as data (`Diagnostic`s); this package never runs the linter.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import warnings
@@ -55,7 +57,9 @@ def render_bytes(dot: str, fmt: str) -> bytes:
         return dot.encode("utf-8")
     import pygraphviz
 
-    with warnings.catch_warnings():
+    # pygraphviz warns on stderr that a big graph "may take a long time" to lay out: `nop2`
+    # lays nothing out, so the warning would only mislead
+    with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
         warnings.simplefilter("ignore", RuntimeWarning)
         try:
             graph = pygraphviz.AGraph(string=dot)

@@ -14,9 +14,10 @@ from ..diagnostics import Diagnostic
 from ..model.spec import Action, Spec
 from .dot import Board
 from .findings import Badge, place
-from .grid import (COL_W, GUTTER, MARGIN, MIN_LANE, PAD, CustomerRow, Frame, customer_band,
-                   header_band, lane_background, lane_label, phase_band, phase_dividers,
-                   rule_line, stack, stack_height, title_band)
+from .flow import CustomerRow, customer_band
+from .grid import (COL_W, GUTTER, MARGIN, PAD, Frame, header_band, lane_background, lane_label,
+                   min_lane, phase_band, phase_dividers, rule_line, stack, stack_height,
+                   title_band)
 from .legend import finding_items, findings_panel, legend
 from .style import (BADGE_H, LANE, MODE_STYLE, MUTED, Text, badges_width, draw_badges,
                     height_of, label)
@@ -83,7 +84,7 @@ def lane_items(f: Frame, i: int, lane: str) -> list[Item]:
             parts = []
             if item.role:
                 role, system = _role_name(spec, item.role)
-                parts.append(Text.of(role + ("  · system" if system else ""), COL_W - 16, 8.5,
+                parts.append(Text.of(role + (" · system" if system else ""), COL_W - 16, 8.5,
                                      colour, bold=True, max_lines=2))
             parts.append(Text.of(item.action, COL_W - 16, 9.5))
             out.append((f"action {lane}-action", parts, badges))
@@ -134,8 +135,8 @@ def render_blueprint(spec: Spec, findings: Iterable[Diagnostic] = ()) -> Board:
                                                                                  float]]]]:
         nonlocal y
         lane = LANE[key]
-        h = max(MIN_LANE, top_pad + PAD + max((stack_height(c) for c in items[key]),
-                                              default=0.0))
+        h = max(min_lane(lane.title, lane.subtitle),
+                top_pad + PAD + max((stack_height(c) for c in items[key]), default=0.0))
         lane_background(f, key, y, h, lane.tint)
         lane_label(f, key, lane.title, lane.subtitle, y, h, lane.border, lane.fill)
         placed = [stack(f, i, f"{key}:{f.steps[i].id}", items[key][i], y + top_pad,
@@ -150,7 +151,7 @@ def render_blueprint(spec: Spec, findings: Iterable[Diagnostic] = ()) -> Board:
     customer_y = y
     lane = LANE["customer"]
     h, row = customer_band(f, y, near_line, lane.fill, lane.border)
-    h = max(h, MIN_LANE)
+    h = max(h, min_lane(lane.title, lane.subtitle))
     lane_background(f, "customer", y, h, lane.tint)
     lane_label(f, "customer", lane.title, lane.subtitle, y, h, lane.border, lane.fill)
     y += h

@@ -57,7 +57,8 @@ class Anchors:
         if not ident:
             return []
         if ident in self.fail_point_step:
-            return [f"fp:{self.fail_point_step[ident]}:{ident}", f"step:{self.fail_point_step[ident]}"]
+            step = self.fail_point_step[ident]
+            return [f"fp:{step}:{ident}", f"step:{step}"]
         if ident in self.step_ids:
             return [f"step:{ident}"]
         if ident in self.touchpoint_ids:

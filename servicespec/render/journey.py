@@ -13,9 +13,9 @@ from ..diagnostics import Diagnostic
 from ..model.spec import Metric, Spec, Step
 from .dot import Board
 from .findings import Badge, place
-from .grid import (COL_W, MARGIN, MIN_LANE, PAD, Frame, customer_band, header_band,
-                   lane_background, lane_label, phase_band, phase_dividers, stack, stack_height,
-                   title_band)
+from .flow import customer_band
+from .grid import (COL_W, MARGIN, PAD, Frame, header_band, lane_background, lane_label,
+                   min_lane, phase_band, phase_dividers, stack, stack_height, title_band)
 from .legend import finding_items, findings_panel, legend
 from .style import LANE, MODE_STYLE, MUTED, Text
 
@@ -129,14 +129,15 @@ def render_journey(spec: Spec, findings: Iterable[Diagnostic] = ()) -> Board:
     grid_top = y
     lane = LANE["customer"]
     h, _ = customer_band(f, y, PAD, lane.fill, lane.border)
-    h = max(h, MIN_LANE)
+    h = max(h, min_lane(lane.title, lane.subtitle))
     lane_background(f, "customer", y, h, lane.tint)
     lane_label(f, "customer", lane.title, lane.subtitle, y, h, lane.border, lane.fill)
     y += h
     cells = [_cells(f, i) for i in range(len(f.steps))]
     for key, title, subtitle, tint, label_fill, ink in ROWS:
         items = [c[key] for c in cells]
-        h = max(MIN_LANE, 2 * PAD + max((stack_height(c) for c in items), default=0.0))
+        h = max(min_lane(title, subtitle),
+                2 * PAD + max((stack_height(c) for c in items), default=0.0))
         lane_background(f, key, y, h, tint)
         lane_label(f, key, title, subtitle, y, h, ink, label_fill)
         for i, cell in enumerate(items):

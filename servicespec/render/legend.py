@@ -90,6 +90,7 @@ def findings_panel(board: Board, x: float, y: float, width: float,
         h = max(18.0, sum(t.height for t in text) + 4)
         draw_badges(board, f"general:{n}", [badge], x + 70, cursor + 9)
         plain(board, f"general:{n}:text", x + 80, cursor + 2, text, align="LEFT",
+              id=f"general-{n}-text",
               **{"class": f"general-finding severity-{badge.severity.value}"})
         cursor += h + 3
     height = cursor + 6 - y

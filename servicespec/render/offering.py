@@ -18,7 +18,8 @@ from ..diagnostics import Diagnostic
 from ..model.spec import FACILITATING_PETALS, PETALS, Channel, Facilitating, Spec
 from .dot import Board, Html
 from .findings import Badge, Placement, place
-from .grid import MARGIN, Jump, assign_tracks, title_band
+from .flow import Jump, assign_tracks
+from .grid import MARGIN, title_band
 from .legend import finding_items, findings_panel, legend
 from .style import (BADGE_H, FAINT, INK, MUTED, Text, draw_badges, font, height_of, label,
                     plain)
@@ -141,7 +142,8 @@ def render_offering(spec: Spec, findings: Iterable[Diagnostic] = ()) -> Board:
                  Text(["facilitating petal" if p in FACILITATING_PETALS else "enhancing petal"],
                       7.5, MUTED, italic=True)] for p in PETALS}
     petals = [Rect(0, 0, PETAL_W, height_of(heads[p]) + 18
-                   + sum(s.height + 6 for s in services[p]) + (0 if services[p] else 16))
+                   + sum(s.height + 6 + (BADGE_H / 2 if s.badges else 0) for s in services[p])
+                   + (0 if services[p] else 16))
               for p in PETALS]
     _ring(petals, [-math.pi / 2 + k * math.pi / 4 for k in range(8)], diameter / 2 + 60,
           [core])
@@ -199,6 +201,8 @@ def _draw_petal(board: Board, petal: str, rect: Rect, head: list[Text],
               [Text(["no service here yet"], 8, FAINT, italic=True)], w=rect.w - 16)
     for service in services:
         fac = service.fac
+        if service.badges:  # the badges straddle the top edge: keep them off the heading
+            y += BADGE_H / 2
         board.box(f"facilitating:{fac.id}", x0 + 8, y, SERVICE_W, service.height,
                   service.label(), shape="box", style="rounded,filled", fillcolor="#FFFFFF",
                   color=ink, id=f"facilitating-{fac.id}", **{"class": "facilitating"})
@@ -252,44 +256,45 @@ def _channel_row(board: Board, spec: Spec, order: list[Channel], placement: Plac
                    "person"], 8, MUTED, italic=True)]
     y0 = y
     y += plain(board, "channels:title", x, y, title, align="LEFT") + 6
-    index = {c.id: n for n, c in enumerate(order)}
-    left = {c.id: x + n * (CHANNEL_W + CHANNEL_GAP) for n, c in enumerate(order)}
-    jumps, outs, ins = [], {}, {}
-    for c in order:
-        to = c.escalates_to
-        if to in index and to != c.id and index[to] != index[c.id] + 1:
-            k_out, k_in = outs.get(c.id, 0), ins.get(to, 0)
-            outs[c.id], ins[to] = k_out + 1, k_in + 1
-            jumps.append(Jump(index[c.id], index[to], left[c.id] + CHANNEL_W - 20 - 8 * k_out,
-                              left[to] + 20 + 8 * k_in))
-    tracks = assign_tracks(jumps)
+    first: dict[str, int] = {}
+    for n, c in enumerate(order):  # duplicate ids (a lint error) still get their own place
+        first.setdefault(c.id, n)
+    left = [x + n * (CHANNEL_W + CHANNEL_GAP) for n in range(len(order))]
+    target = {n: first[c.escalates_to] for n, c in enumerate(order)
+              if c.escalates_to in first and first[c.escalates_to] != n}
+    jumps, outs, ins = {}, {}, {}
+    for n, to in target.items():
+        if to != n + 1:
+            k_out, k_in = outs.get(n, 0), ins.get(to, 0)
+            outs[n], ins[to] = k_out + 1, k_in + 1
+            jumps[n] = Jump(n, to, left[n] + CHANNEL_W - 20 - 8 * k_out, left[to] + 20 + 8 * k_in)
+    tracks = assign_tracks(list(jumps.values()))
     top = y + (max(tracks.values()) + 1) * TRACK + 6 if tracks else y
     texts = [_channel_text(c) for c in order]
     h = max(height_of(t) for t in texts) + 14
-    for c, text in zip(order, texts):
+    names = []
+    for n, (c, text) in enumerate(zip(order, texts)):
         style = "rounded,filled" + ("" if c.mode == "live" else "," + CHIP_STYLE[c.mode])
-        board.box(f"channel:{c.id}", left[c.id], top, CHANNEL_W, h, label(text), shape="box",
-                  style=style,
-                  fillcolor="#FFFFFF", color="#3E4C59", penwidth=1.5, id=f"channel-{c.id}",
-                  **{"class": f"channel mode-{c.mode}"})
+        names.append(board.box(f"channel:{c.id}", left[n], top, CHANNEL_W, h, label(text),
+                               shape="box", style=style, fillcolor="#FFFFFF", color="#3E4C59",
+                               penwidth=1.5, id=f"channel-{c.id}",
+                               **{"class": f"channel mode-{c.mode}"}))
         if placement.at(f"channel:{c.id}"):
             draw_badges(board, f"channel:{c.id}", placement.at(f"channel:{c.id}"),
-                        left[c.id] + CHANNEL_W - 6, top + h)
-    for c in order:
-        to = c.escalates_to
-        if to not in index or to == c.id:
-            continue
-        attrs = {"color": ESCALATION, "penwidth": 1.8, "id": f"escalates-{c.id}-{to}",
+                        left[n] + CHANNEL_W - 6, top + h)
+    for n, to in target.items():
+        c = order[n]
+        attrs = {"color": ESCALATION, "penwidth": 1.8, "id": f"escalates-{c.id}-{order[to].id}",
                  "class": f"escalation handover-{c.handover or 'unspecified'}"}
         if c.handover == "cold":
             attrs["style"] = "dashed"
-        if index[to] == index[c.id] + 1:
-            points = [(left[c.id] + CHANNEL_W, top + h / 2), (left[to], top + h / 2)]
-        else:
-            jump = next(j for j in jumps if j.source == index[c.id])
+        if n in jumps:
+            jump = jumps[n]
             ty = top - 6 - tracks[jump] * TRACK
             points = [(jump.x0, top), (jump.x0, ty), (jump.x1, ty), (jump.x1, top)]
-        board.path(f"channel:{c.id}", f"channel:{to}", points, **attrs)
+        else:
+            points = [(left[n] + CHANNEL_W, top + h / 2), (left[to], top + h / 2)]
+        board.path(names[n], names[to], points, **attrs)
     badges = any(placement.at(f"channel:{c.id}") for c in order)
     return top + h + (BADGE_H / 2 if badges else 0) - y0
 

@@ -36,7 +36,7 @@ class Lane:
 # The five lanes in the canonical order of the field (Bitner, Ostrom & Morgan 2008).
 LANES = (
     Lane("evidence", "Physical evidence", "what the customer sees and keeps",
-         "#F4F5F7", "#7B8794", "#FBFBFC"),
+         "#F4F5F7", "#52606D", "#FBFBFC"),
     Lane("customer", "Customer actions", "what the customer does",
          "#DCEBFE", "#1E5BB8", "#F3F8FF"),
     Lane("frontstage", "Frontstage", "visible actions of staff and systems",
@@ -68,7 +68,10 @@ BADGE_SIZE = 8.0
 
 def font(text: str, size: float, colour: str = INK, bold: bool = False,
          italic: bool = False) -> str:
-    """One escaped run of text in an HTML label."""
+    """One escaped run of text in an HTML label (nothing for no text: Graphviz rejects an
+    empty <FONT> or <B>)."""
+    if not text:
+        return ""
     body = html(text)
     if bold:
         body = f"<B>{body}</B>"

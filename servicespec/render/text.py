@@ -52,13 +52,19 @@ def clean(value: object) -> str:
     """Printable text: line breaks kept as `\\n`, other controls and broken characters gone."""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
     text = _UNSAFE.sub("", text)
+    if not text.isascii():  # format characters: soft hyphens, bidi overrides, zero widths
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n")).strip()
 
 
 def html(text: str) -> str:
-    """Escaped for a Graphviz HTML-like label (and so for the SVG it becomes)."""
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;").replace("'", "&#39;"))
+    """Escaped for a Graphviz HTML-like label (and so for the SVG it becomes).
+
+    Graphviz expands `\\N`, `\\G`, `\\L`… even in HTML labels (into the node's or graph's
+    name): a backslash is doubled so that it stays a backslash.
+    """
+    return (text.replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;")
+            .replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#39;"))
 
 
 # Common typography beyond ASCII (the wider of regular and bold).

@@ -1,0 +1,302 @@
+"""A content-hash cache of lint results: an unchanged file is not linted twice.
+
+`.servicespec_cache/` in the current directory (or `$SERVICESPEC_CACHE_DIR`). It is never
+needed for correctness: delete it at any time, or run `servicespec lint --no-cache`. Standard
+input is never cached.
+
+An entry is keyed by everything a file's findings depend on:
+- the tool: servicespec's version, the size and modification time of each of its source
+  files (an edit in a checkout counts), the Python version and the name and version of every
+  installed distribution (pydantic, the parsers, ...);
+- the configuration: the bytes of the `--config` file, or of every `servicespec.toml` and
+  `pyproject.toml` from the file's folder up to the nearest `servicespec.toml` (more than
+  `find_config` reads, never less: a change in any of them invalidates), and the
+  command-line overrides (`--select`, `--ignore`, `--fail-on`);
+- the file: its path as given (every finding names it, and per-file ignores match it) and
+  its bytes.
+An entry holds the file's findings exactly as they were reported and the `fail_on` threshold
+of its configuration, so that on a full hit the run imports no parser, no pydantic and no
+rule (see docs/performance.md). Entries live in 16 JSON bucket files by the key's first hex
+digit; a bucket is written with `fsutil.write_atomic`, and one that cannot be read or does
+not have the expected shape is ignored (and replaced on the next write).
+
+A file linted in a worker process is read again there, and the entry is stored under the
+hash of the bytes that were linted, so a file edited during the run cannot leave a wrong
+entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import sys
+from functools import partial
+from pathlib import Path
+from typing import Any, Sequence
+
+from . import __version__
+from .api import LintResult, config_for, lint_file, map_in_processes
+from .diagnostics import Diagnostic, Severity
+from .results import FileResult
+
+CACHE_DIR_NAME = ".servicespec_cache"
+ENV_DIR = "SERVICESPEC_CACHE_DIR"
+FORMAT = 1
+# Larger files are linted every time: reading them to hash them is not worth it, and the
+# default input limit reports them at once anyway.
+MAX_CACHED_BYTES = 16 * 1024 * 1024
+# Entries per bucket (16 buckets): the oldest are dropped beyond this.
+MAX_BUCKET_ENTRIES = 4096
+_CONFIG_NAMES = ("servicespec.toml", "pyproject.toml")
+_SEVERITIES = {s.value: s for s in Severity}
+
+
+def default_directory() -> Path:
+    return Path(os.environ.get(ENV_DIR) or CACHE_DIR_NAME)
+
+
+def read_regular(path: str, limit: int = MAX_CACHED_BYTES) -> bytes | None:
+    """The bytes of a regular file of at most `limit` bytes; None for anything else (a FIFO
+    would block, and what cannot be read is the linter's to report)."""
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+            return None
+        with open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError:
+        return None
+    return data if len(data) <= limit else None
+
+
+def tool_key() -> str:
+    """What identifies the linter that made an entry (see the module docstring)."""
+    h = hashlib.sha256(f"{FORMAT}\0{__version__}\0{sys.version}\0{sys.platform}\0".encode())
+    package = os.path.dirname(os.path.abspath(__file__))
+    for root, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                st = os.stat(os.path.join(root, name))
+                h.update(f"{root}/{name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    for entry in sys.path:
+        try:
+            names = sorted(n for n in os.listdir(entry or ".")
+                           if n.endswith((".dist-info", ".egg-info", ".egg-link", ".pth")))
+        except OSError:
+            continue
+        if names:
+            h.update(f"{os.path.abspath(entry)}\0{names}\0".encode())
+    return h.hexdigest()
+
+
+class ResultCache:
+    """Lint results by content hash, in `directory`. Never raises on a bad cache."""
+
+    def __init__(self, directory: Path, tool: str | None = None) -> None:
+        self.directory = directory
+        self.tool = tool if tool is not None else tool_key()
+        self._buckets: dict[str, dict[str, Any]] = {}
+        self._dirty: set[str] = set()
+        self._config_keys: dict[str, str | None] = {}
+
+    # --- keys ------------------------------------------------------------------------------
+
+    def config_key(self, file: str, config_path: str | None,
+                   overrides: dict[str, Any]) -> str | None:
+        """The configuration part of `file`'s key; None when a configuration file cannot be
+        read (then the file is linted uncached and the linter reports the problem)."""
+        if config_path is not None:
+            where = "--config " + os.path.abspath(config_path)
+        else:
+            where = os.path.dirname(os.path.abspath(file))
+        flags = json.dumps({k: (v.value if isinstance(v, Severity) else v)
+                            for k, v in sorted(overrides.items()) if v is not None})
+        memo = f"{where}\0{flags}"
+        if memo not in self._config_keys:
+            self._config_keys[memo] = self._make_config_key(config_path, where, flags)
+        return self._config_keys[memo]
+
+    def _make_config_key(self, config_path: str | None, where: str, flags: str) -> str | None:
+        h = hashlib.sha256(f"{self.tool}\0{flags}\0".encode())
+        if config_path is not None:
+            data = read_regular(config_path)
+            if data is None:
+                return None
+            h.update(f"{where}\0{len(data)}\0".encode() + data)
+            return h.hexdigest()
+        folder = where
+        while True:
+            for name in _CONFIG_NAMES:
+                path = os.path.join(folder, name)
+                if not os.path.isfile(path):
+                    continue
+                data = read_regular(path)
+                if data is None:
+                    return None
+                h.update(f"{path}\0{len(data)}\0".encode() + data)
+                if name == "servicespec.toml":  # find_config never looks further up
+                    return h.hexdigest()
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                return h.hexdigest()
+            folder = parent
+
+    @staticmethod
+    def file_key(config_key: str, file: str, data: bytes) -> str:
+        h = hashlib.sha256(f"{config_key}\0{file}\0{len(data)}\0".encode())
+        h.update(data)
+        return h.hexdigest()
+
+    # --- entries ---------------------------------------------------------------------------
+
+    def forget_config(self) -> None:
+        """Read the configuration files again at the next `config_key`."""
+        self._config_keys.clear()
+
+    def get(self, key: str, file: str) -> tuple[FileResult, Severity] | None:
+        entries = self._bucket(key)
+        raw = entries.get(key)
+        if raw is None:
+            return None
+        found = _decode(raw, file)
+        if found is None:  # malformed: drop it, the file is linted again
+            del entries[key]
+            self._dirty.add(key[0])
+        return found
+
+    def put(self, key: str, result: FileResult, fail_on: Severity) -> None:
+        entries = self._bucket(key)
+        entries.pop(key, None)
+        entries[key] = [fail_on.value, [_encode(d) for d in result.diagnostics]]
+        while len(entries) > MAX_BUCKET_ENTRIES:
+            del entries[next(iter(entries))]
+        self._dirty.add(key[0])
+
+    def _bucket(self, key: str) -> dict[str, Any]:
+        name = key[0]
+        if name not in self._buckets:
+            self._buckets[name] = self._read_bucket(name)
+        return self._buckets[name]
+
+    def _path(self, name: str) -> Path:
+        return self.directory / f"results-{name}.json"
+
+    def _read_bucket(self, name: str) -> dict[str, Any]:
+        try:
+            with open(self._path(name), "rb") as fh:
+                doc = json.loads(fh.read())
+        except (OSError, ValueError):  # missing, unreadable or not JSON: start afresh
+            return {}
+        if not (isinstance(doc, dict) and doc.get("format") == FORMAT
+                and doc.get("tool") == self.tool and isinstance(doc.get("entries"), dict)):
+            return {}  # another version of the tool, or not a bucket at all
+        return doc["entries"]
+
+    def save(self) -> None:
+        """Write the buckets that changed; a cache that cannot be written is not an error."""
+        if not self._dirty:
+            return
+        from .fsutil import write_atomic
+
+        try:
+            if not self.directory.is_dir():
+                self.directory.mkdir(parents=True, exist_ok=True)
+                # keep it out of version control and out of backups, as pytest and ruff do
+                write_atomic(self.directory / ".gitignore", "# written by servicespec\n*\n")
+                write_atomic(self.directory / "CACHEDIR.TAG",
+                             "Signature: 8a477f597d28d172789f06886806bc55\n"
+                             "# servicespec lint results: safe to delete.\n")
+            for name in sorted(self._dirty):
+                doc = {"format": FORMAT, "tool": self.tool, "entries": self._buckets[name]}
+                write_atomic(self._path(name), json.dumps(doc, separators=(",", ":")))
+        except OSError:
+            pass
+        self._dirty.clear()
+
+
+def _encode(d: Diagnostic) -> list[Any]:
+    return [d.code, d.name, d.severity.value, d.message, d.file, d.line, d.column,
+            d.end_line, d.end_column, d.element, d.fingerprint]
+
+
+def _decode(raw: Any, file: str) -> tuple[FileResult, Severity] | None:
+    """An entry back as (result, fail_on); None unless it has exactly the shape `put`
+    writes."""
+    try:
+        fail_on, items = raw
+        diagnostics = []
+        for code, name, severity, message, file, *numbers, element, fp in items:
+            if not (all(isinstance(s, str) for s in (code, name, message, file, element, fp))
+                    and len(numbers) == 4 and all(type(n) is int for n in numbers)):
+                return None
+            diagnostics.append(Diagnostic(code, name, _SEVERITIES[severity], message, file,
+                                          *numbers, element, fp))
+        return FileResult(file, diagnostics), _SEVERITIES[fail_on]
+    except (TypeError, ValueError, KeyError):
+        return None
+
+
+def lint_with_cache(files: Sequence[str], *, config_path: str | None,
+                    overrides: dict[str, Any], jobs: int | None = None,
+                    directory: Path | None = None) -> tuple[LintResult, Severity]:
+    """The CLI's lint step with the cache in front: (results in the order of `files`, the
+    `fail_on` threshold of the first file's configuration, with the overrides applied).
+
+    Exactly what `api.lint_files` gives; files whose entry is missing are linted (in `jobs`
+    processes) and stored. Standard input (`-`) is not supported here.
+    """
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    cache = ResultCache(directory or default_directory())
+    slots: list[tuple[FileResult, Severity] | None] = []
+    misses: list[tuple[str, str | None]] = []  # (file, its config key when cacheable)
+    for file in files:
+        config_key = cache.config_key(file, config_path, overrides)
+        data = read_regular(file) if config_key is not None else None
+        found = None
+        if config_key is not None and data is not None:
+            found = cache.get(ResultCache.file_key(config_key, file, data), file)
+        if found is None:
+            misses.append((file, config_key if data is not None else None))
+        slots.append(found)
+    if misses:
+        from .config import read_config
+
+        fixed = read_config(Path(config_path)) if config_path else None
+        work = partial(_lint_keyed, config=fixed, overrides=overrides)
+        linted = iter(map_in_processes(work, misses, jobs=jobs))
+        fresh = []
+        for i, slot in enumerate(slots):
+            if slot is None:
+                result, key, fail_on = next(linted)
+                slots[i] = (result, fail_on)
+                fresh.append((misses[len(fresh)], key, result, fail_on))
+        # a configuration file edited during the run: store nothing made with it
+        cache.forget_config()
+        for (file, config_key), key, result, fail_on in fresh:
+            if key is not None and config_key == cache.config_key(file, config_path, overrides):
+                cache.put(key, result, fail_on)
+        cache.save()
+    results = [slot[0] for slot in slots if slot is not None]
+    first = slots[0]
+    assert first is not None and len(results) == len(files)
+    return LintResult(results), first[1]
+
+
+def _lint_keyed(item: tuple[str, str | None], config: Any, overrides: dict[str, Any]
+                ) -> tuple[FileResult, str | None, Severity]:
+    """Lint one file in a worker: (result, the key of the bytes linted, the file's fail_on)."""
+    file, config_key = item
+    base = config_for(file, config)
+    cfg = base.merged(**overrides) if overrides else base
+    data = read_regular(file) if config_key is not None else None
+    if data is None:
+        result, key = lint_file(file, cfg), None
+    else:
+        # the bytes just hashed, linted as the file they are (what lint_file would read)
+        result = lint_file("-", cfg, stdin=data, display=file)
+        key = ResultCache.file_key(config_key, file, data)  # type: ignore[arg-type]
+    result.spec = None
+    return result, key, cfg.fail_on

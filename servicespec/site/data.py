@@ -1,0 +1,509 @@
+"""What the stakeholder site shows, computed from a linted spec: pure functions, plain data.
+
+Nothing here touches the file system or the renderer: `service_data(result, source)` turns one
+`FileResult` and the spec's text into the rows the templates print, and `coverage` is the
+catalogue matrix of the index page (phases, channel modes, recovery, experience metrics).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from ..diagnostics import FILE_CODES, Diagnostic, Severity
+from ..model.spec import FACILITATING_PETALS, Spec
+from ..rules import ALL_RULES, GROUPS
+
+PHASES = ("before", "during", "after")
+MODES = ("live", "self-service", "automated")
+METRIC_KINDS = ("outcome", "experience", "relationship")
+# the source shown on a page is cut past this many lines (a spec is a few hundred)
+MAX_SOURCE_LINES = 20_000
+MAX_LINE_CHARS = 2_000
+
+_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str) -> str:
+    """A file-name-safe slug: `Hotel stay (v2)` → `hotel-stay-v2`."""
+    slug = _SLUG.sub("-", text.lower()).strip("-")
+    return slug[:80] or "service"
+
+
+def pretty_target(text: str) -> str:
+    """`>= 4.5` → `≥ 4.5`: the operators stakeholders read."""
+    text = text.strip()
+    for ascii_op, sign in (("<=", "≤"), (">=", "≥"), ("==", "=")):
+        if text.startswith(ascii_op):
+            return sign + " " + text[len(ascii_op):].strip()
+    for op in ("<", ">"):
+        if text.startswith(op):
+            return op + " " + text[1:].strip()
+    return text
+
+
+# --- health -----------------------------------------------------------------------------
+
+# short names of the rule groups, for the index's health chips
+GROUP_SHORT = {"SS0": "file", "SS1": "offering", "SS2": "channels", "SS3": "journey",
+               "SS4": "recovery", "SS5": "handoffs", "SS6": "metrics", "SS7": "people"}
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    group: str  # SS4
+    title: str  # fail points, waits and recovery
+    errors: int
+    warnings: int
+    infos: int
+
+    @property
+    def short(self) -> str:
+        return GROUP_SHORT.get(self.group, self.group)
+
+
+@dataclass(frozen=True)
+class Health:
+    errors: int
+    warnings: int
+    infos: int
+    groups: tuple[GroupCount, ...]
+
+    @property
+    def status(self) -> str:
+        """`error`, `warning` or `clean`: the worst severity found."""
+        return "error" if self.errors else "warning" if self.warnings else "clean"
+
+
+def health(diagnostics: Iterable[Diagnostic]) -> Health:
+    """Findings counted by severity, overall and by rule group (groups with none left out)."""
+    counts: dict[str, list[int]] = {}
+    totals = [0, 0, 0]
+    for d in diagnostics:
+        slot = _SEVERITY_ORDER[d.severity]
+        totals[slot] += 1
+        counts.setdefault(d.code[:3], [0, 0, 0])[slot] += 1
+    groups = tuple(GroupCount(g, GROUPS.get(g, "other"), *counts[g]) for g in sorted(counts))
+    return Health(totals[0], totals[1], totals[2], groups)
+
+
+# --- coverage ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PhaseCover:
+    phase: str
+    steps: int  # blueprint steps in the phase
+    facilitating: int  # customer services offered in the phase
+
+    @property
+    def status(self) -> str:
+        """`covered` (a step and a customer service), `partial` (one of them) or `gap`."""
+        if self.steps and self.facilitating:
+            return "covered"
+        return "partial" if self.steps or self.facilitating else "gap"
+
+
+@dataclass(frozen=True)
+class ModeCount:
+    mode: str
+    channels: tuple[str, ...]  # channel names
+
+    @property
+    def count(self) -> int:
+        return len(self.channels)
+
+
+@dataclass(frozen=True)
+class Ratio:
+    done: int
+    total: int
+
+    @property
+    def status(self) -> str:
+        if self.total == 0:
+            return "none"
+        return "covered" if self.done == self.total else "partial" if self.done else "gap"
+
+
+@dataclass(frozen=True)
+class Coverage:
+    phases: tuple[PhaseCover, ...]
+    modes: tuple[ModeCount, ...]
+    fail_points_recovered: Ratio
+    facilitating_measured: Ratio
+
+
+def covered_fail_points(spec: Spec) -> set[str]:
+    """Fail point ids a recovery process covers (by naming it or its step)."""
+    covers = {c for rec in spec.recovery for c in rec.covers}
+    return {fp.id for step in spec.steps for fp in step.fail_points
+            if fp.id in covers or step.id in covers}
+
+
+def experience_measured(spec: Spec) -> set[str]:
+    """Facilitating service ids with at least one experience metric measuring them."""
+    ids = {f.id for f in spec.facilitating}
+    return {m.measures for m in spec.metrics
+            if m.kind == "experience" and m.measures in ids}  # type: ignore[misc]
+
+
+def coverage(spec: Spec) -> Coverage:
+    phases = tuple(
+        PhaseCover(phase, sum(1 for s in spec.steps if s.phase == phase),
+                   sum(1 for f in spec.facilitating if phase in f.phases))
+        for phase in PHASES)
+    modes = tuple(ModeCount(mode, tuple(c.name or c.id for c in spec.channels if c.mode == mode))
+                  for mode in MODES)
+    fail_points = [fp.id for s in spec.steps for fp in s.fail_points]
+    covered = covered_fail_points(spec)
+    measured = experience_measured(spec)
+    return Coverage(
+        phases, modes,
+        Ratio(sum(1 for fp in fail_points if fp in covered), len(fail_points)),
+        Ratio(sum(1 for f in spec.facilitating if f.id in measured), len(spec.facilitating)))
+
+
+# --- the offering -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ComponentRow:
+    name: str
+    kind: str
+    visible: bool | None
+    owner: str
+
+
+@dataclass(frozen=True)
+class FacilitatingRow:
+    id: str
+    name: str
+    petal: str
+    role: str  # "facilitating" (needed to deliver the core) or "enhancing"
+    phases: tuple[str, ...]
+    channels: tuple[str, ...]
+    billed: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class ChannelRow:
+    id: str
+    name: str
+    kind: str
+    mode: str
+    hours: str
+    escalates_to: str
+    response_time: str
+    complaints: bool
+
+
+# --- metrics ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MetricCell:
+    id: str
+    name: str
+    type: str
+    target: str  # pretty, "" when none
+    source: str
+    owner: str
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    """What is measured, with its metrics in one column per kind."""
+
+    subject: str  # the id measured ("" when the metric names nothing)
+    label: str
+    subject_kind: str  # product, facilitating, touchpoint, step, fail point, …
+    outcome: tuple[MetricCell, ...]
+    experience: tuple[MetricCell, ...]
+    relationship: tuple[MetricCell, ...]
+
+
+def _names(spec: Spec) -> dict[str, tuple[str, str]]:
+    """Every id → (display name, what it is)."""
+    out: dict[str, tuple[str, str]] = {}
+
+    def add(ident: str, name: str | None, kind: str) -> None:
+        out.setdefault(ident, (name or ident, kind))
+
+    add(spec.product.id, spec.product.name, "product")
+    for c in spec.product.components:
+        add(c.id, c.name, "component")
+    for f in spec.facilitating:
+        add(f.id, f.name, "facilitating service")
+    for ch in spec.channels:
+        add(ch.id, ch.name, "channel")
+    for r in spec.roles:
+        add(r.id, r.name, "role")
+    for t in spec.touchpoints:
+        add(t.id, t.name, "touchpoint")
+    for s in spec.steps:
+        add(s.id, s.name, "step")
+        for fp in s.fail_points:
+            add(fp.id, fp.description, "fail point")
+    for m in spec.metrics:
+        add(m.id, m.name, "metric")
+    for rec in spec.recovery:
+        add(rec.id, rec.name, "recovery")
+    return out
+
+
+def metric_rows(spec: Spec) -> list[MetricRow]:
+    """Rows in the order a reader expects: the product, its customer services, the rest."""
+    names = _names(spec)
+    cells: dict[str, dict[str, list[MetricCell]]] = {}
+    for m in spec.metrics:
+        cell = MetricCell(m.id, m.name or m.id, m.type,
+                          pretty_target(str(m.target)) if m.target is not None else "",
+                          m.source or "", m.owner or "")
+        kind = m.kind if m.kind in METRIC_KINDS else "outcome"
+        cells.setdefault(m.measures or "", {k: [] for k in METRIC_KINDS})[kind].append(cell)
+    order = [spec.product.id] + [f.id for f in spec.facilitating]
+    subjects = [s for s in order if s in cells] + [s for s in cells if s not in order]
+    rows = []
+    for subject in subjects:
+        label, kind = names.get(subject, (subject or "nothing named", "unknown"))
+        c = cells[subject]
+        rows.append(MetricRow(subject, label, kind, tuple(c["outcome"]),
+                              tuple(c["experience"]), tuple(c["relationship"])))
+    return rows
+
+
+# --- recovery ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Covered:
+    id: str
+    label: str  # the fail point's description, or "all fail points of step X"
+
+
+@dataclass(frozen=True)
+class RecoveryRow:
+    id: str
+    name: str
+    covers: tuple[Covered, ...]
+    trigger: str
+    owner: str
+    channel: str
+    response_time: str
+    resolve_time: str
+    actions: tuple[str, ...]
+    compensation: str
+
+
+@dataclass(frozen=True)
+class FailPointRow:
+    id: str
+    step: str
+    description: str
+    severity: str
+    prevention: str
+    recovered: bool
+
+
+def recovery_rows(spec: Spec) -> list[RecoveryRow]:
+    names = _names(spec)
+    rows = []
+    for rec in spec.recovery:
+        covers = []
+        for ident in rec.covers:
+            name, kind = names.get(ident, (ident, "unknown"))
+            label = f"every fail point of step “{name}”" if kind == "step" else name
+            covers.append(Covered(ident, label))
+        rows.append(RecoveryRow(
+            rec.id, rec.name or rec.id, tuple(covers), rec.trigger or "",
+            names.get(rec.owner, (rec.owner or "", ""))[0] if rec.owner else "",
+            names.get(rec.channel, (rec.channel or "", ""))[0] if rec.channel else "",
+            str(rec.response_time) if rec.response_time else "",
+            str(rec.resolve_time) if rec.resolve_time else "",
+            tuple(rec.actions), rec.compensation or ""))
+    return rows
+
+
+def fail_point_rows(spec: Spec) -> list[FailPointRow]:
+    covered = covered_fail_points(spec)
+    return [FailPointRow(fp.id, step.name or step.id, fp.description or fp.id,
+                         fp.severity or "", fp.prevention or "", fp.id in covered)
+            for step in spec.steps for fp in step.fail_points]
+
+
+# --- findings and source ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FindingRow:
+    anchor: str  # the HTML id of the finding in the list
+    code: str
+    name: str
+    severity: str
+    message: str
+    line: int
+    column: int
+    end_line: int
+    element: str
+    summary: str  # the rule's one-line summary
+    group: str
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    number: int
+    text: str
+    severity: str  # the worst finding starting on this line, "" when none
+    findings: tuple[tuple[str, str], ...]  # (anchor, code) of the findings that start here
+
+
+def finding_rows(diagnostics: Sequence[Diagnostic]) -> list[FindingRow]:
+    """Worst first, then by position; anchors made of the fingerprint (stable when lines
+    move)."""
+    rows, seen = [], set()
+    for d in sorted(diagnostics, key=lambda d: (_SEVERITY_ORDER[d.severity], d.line, d.column,
+                                                d.code, d.message)):
+        base = f"finding-{d.fingerprint or d.code.lower()}"
+        anchor, n = base, 1
+        while anchor in seen:
+            n += 1
+            anchor = f"{base}-{n}"
+        seen.add(anchor)
+        rule = ALL_RULES.get(d.code)
+        rows.append(FindingRow(anchor, d.code, d.name, d.severity.value, d.message, d.line,
+                               d.column, d.end_line, d.element,
+                               rule.summary if rule else "", GROUPS.get(d.code[:3], "")))
+    return rows
+
+
+def source_lines(text: str, findings: Sequence[FindingRow]) -> list[SourceLine]:
+    """The spec's lines, each knowing the findings that start on it."""
+    at: dict[int, list[FindingRow]] = {}
+    for f in findings:
+        at.setdefault(f.line, []).append(f)
+    lines = text.splitlines()[:MAX_SOURCE_LINES] or [""]
+    # a finding at the end of the file (an unclosed bracket) may start past the last line
+    last = min(max((f.line for f in findings), default=0), MAX_SOURCE_LINES)
+    lines += [""] * (last - len(lines))
+    out = []
+    for number, line in enumerate(lines, start=1):
+        here = at.get(number, [])
+        worst = min((f.severity for f in here), key=lambda s: _SEVERITY_ORDER[Severity(s)],
+                    default="")
+        if len(line) > MAX_LINE_CHARS:
+            line = line[:MAX_LINE_CHARS] + " …"
+        out.append(SourceLine(number, line.replace("\t", "    "), worst,
+                              tuple((f.anchor, f.code) for f in here)))
+    return out
+
+
+# --- one service ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ServiceData:
+    """Everything one service page shows; `spec` is None when the file does not load."""
+
+    slug: str
+    file: str
+    name: str
+    owner: str
+    description: str
+    version: str
+    tags: tuple[str, ...]
+    product: str
+    health: Health
+    spec: Spec | None
+    drawable: bool  # no file-level error stops the drawing
+    coverage: Coverage | None
+    need: str = ""
+    outcomes: tuple[str, ...] = ()
+    revenue: str = ""
+    components: tuple[ComponentRow, ...] = ()
+    facilitating: tuple[FacilitatingRow, ...] = ()
+    channels: tuple[ChannelRow, ...] = ()
+    metrics: tuple[MetricRow, ...] = ()
+    recovery: tuple[RecoveryRow, ...] = ()
+    fail_points: tuple[FailPointRow, ...] = ()
+    findings: tuple[FindingRow, ...] = ()
+    source: tuple[SourceLine, ...] = field(default=(), repr=False)
+    diagnostics: tuple[Diagnostic, ...] = field(default=(), repr=False)  # drawn on the views
+
+    @property
+    def loads(self) -> bool:
+        return self.spec is not None
+
+    @property
+    def search_text(self) -> str:
+        """What the index filter matches: name, owner, product, tags, file."""
+        return " ".join([self.name, self.owner, self.product, *self.tags, self.file]).lower()
+
+
+def blocking(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Errors of the file group (syntax, schema, duplicate ids…): the spec cannot be drawn."""
+    return [d for d in diagnostics if d.severity == Severity.ERROR
+            and (d.code in FILE_CODES or d.code.startswith("SS0"))]
+
+
+def service_data(spec: Spec | None, diagnostics: Sequence[Diagnostic], file: str,
+                 source: str, slug: str) -> ServiceData:
+    findings = finding_rows(diagnostics)
+    lines = tuple(source_lines(source, findings))
+    if spec is None:
+        stem = file.rsplit("/", 1)[-1]
+        return ServiceData(slug=slug, file=file, name=stem, owner="", description="",
+                           version="", tags=(), product="", health=health(diagnostics),
+                           spec=None, drawable=False, coverage=None,
+                           findings=tuple(findings), source=lines,
+                           diagnostics=tuple(diagnostics))
+    names = _names(spec)
+    meta, product = spec.metadata, spec.product
+
+    def name_of(ident: str) -> str:
+        return names.get(ident, (ident, ""))[0]
+
+    components = tuple(ComponentRow(c.name or c.id, c.kind or "", c.visible,
+                                    name_of(c.owner) if c.owner else "")
+                       for c in product.components)
+    facilitating = tuple(
+        FacilitatingRow(f.id, f.name or f.id, f.type,
+                        "facilitating" if f.type in FACILITATING_PETALS else "enhancing",
+                        tuple(f.phases), tuple(name_of(c) for c in f.channels), f.billed,
+                        f.description or "")
+        for f in spec.facilitating)
+    channels = tuple(
+        ChannelRow(c.id, c.name or c.id, c.kind, c.mode, c.hours or "",
+                   name_of(c.escalates_to) if c.escalates_to else "",
+                   str(c.response_time) if c.response_time else "", c.complaints)
+        for c in spec.channels)
+    return ServiceData(
+        slug=slug, file=file, name=meta.name, owner=meta.owner or "",
+        description=meta.description or "", version=meta.version or "",
+        tags=tuple(meta.tags), product=product.name, health=health(diagnostics), spec=spec,
+        drawable=not blocking(diagnostics), coverage=coverage(spec), need=product.need or "",
+        outcomes=tuple(product.outcomes), revenue=product.revenue or "",
+        components=components, facilitating=facilitating, channels=channels,
+        metrics=tuple(metric_rows(spec)), recovery=tuple(recovery_rows(spec)),
+        fail_points=tuple(fail_point_rows(spec)), findings=tuple(findings), source=lines,
+        diagnostics=tuple(diagnostics))
+
+
+def view_summary(spec: Spec, view: str) -> str:
+    """A text alternative for a drawing, made of the spec (for screen readers)."""
+    name = spec.metadata.name
+    if view == "blueprint":
+        steps = [s.name or s.id for s in spec.steps]
+        fps = sum(len(s.fail_points) for s in spec.steps)
+        if not steps:
+            return f"Service blueprint of {name}: no steps yet."
+        return (f"Service blueprint of {name}: {len(steps)} steps ({', '.join(steps)}) across "
+                f"the lanes evidence, customer, frontstage, backstage and support; "
+                f"{fps} fail point{'s' if fps != 1 else ''} marked.")
+    if view == "journey":
+        touch = len(spec.touchpoints)
+        return (f"Customer journey of {name}: {len(spec.steps)} steps before, during and after "
+                f"purchase, with {touch} touchpoint{'s' if touch != 1 else ''}, their channels "
+                "and metrics.")
+    petals = sorted({f.type for f in spec.facilitating})
+    return (f"Offering of {name}: the core product “{spec.product.name}” surrounded by "
+            f"{len(spec.facilitating)} facilitating services"
+            f"{' (' + ', '.join(petals) + ')' if petals else ''} and the channels that reach "
+            "them.")

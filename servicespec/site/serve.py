@@ -1,0 +1,270 @@
+"""`servicespec serve`: the site as a live preview for the people writing the specs.
+
+The site is built into a fresh temporary folder; a file watcher (watchfiles) rebuilds it into
+another one when a spec or a configuration file is saved, and the server switches to it. Pages
+built for serving carry a small script that long-polls `/__reload` and reloads the page when
+the build changes. A spec with errors is simply a page listing them (the linter reports, it
+does not raise); anything unexpected while building shows an error page, and the server keeps
+running until the next save.
+
+The server listens on 127.0.0.1 only and answers only requests addressed to it by that name
+(or `localhost`), so a web page elsewhere cannot reach it through DNS rebinding.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import threading
+import traceback
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable, Sequence
+from urllib.parse import parse_qs, urlsplit
+
+from ..api import SPEC_SUFFIXES
+from ..config import Config
+from .build import SiteError, build_files, error_page, static_files, write_tree
+
+HOST = "127.0.0.1"
+CONFIG_FILES = ("servicespec.toml", "pyproject.toml")
+# how long one /__reload request waits for a new build before answering "no change"
+POLL_SECONDS = 25.0
+
+
+class SiteState:
+    """The current build: which folder is served, its id, and the error if it failed."""
+
+    def __init__(self, paths: Sequence[str], config: Config | None = None,
+                 on_build: Callable[[str], None] | None = None) -> None:
+        self.paths = list(paths)
+        self.config = config
+        self.on_build = on_build or (lambda message: None)
+        self.root = Path(tempfile.mkdtemp(prefix="servicespec-serve-"))
+        self.folder = self.root / "empty"
+        self.folder.mkdir()
+        self.build_number = 0
+        self.build_id = "0"
+        self.error = ""
+        self.changed = threading.Condition()
+        self._build_lock = threading.Lock()
+
+    def rebuild(self) -> None:
+        """Build the site into a new folder and switch to it; never raises."""
+        with self._build_lock:
+            number = self.build_number + 1
+            build_id = str(number)
+            folder = self.root / f"build-{number}"
+            error = ""
+            try:
+                services, files = build_files(self.paths, self.config, live_reload=True,
+                                              build_id=build_id)
+                errors = sum(s.health.errors for s in services)
+                warnings = sum(s.health.warnings for s in services)
+                message = (f"built {len(services)} service page(s): {errors} error(s), "
+                           f"{warnings} warning(s)")
+            except SiteError as exc:
+                error = str(exc)
+            except Exception as exc:  # noqa: BLE001 - the server must outlive a bad build
+                error = f"{type(exc).__name__}: {exc}"
+                traceback.print_exc()
+            if error:
+                files = {f"static/{name}": data for name, data in static_files().items()}
+                files["index.html"] = error_page(error, live_reload=True, build_id=build_id)
+                message = f"the site could not be built: {error}"
+            write_tree(files, folder)
+            with self.changed:
+                old = self.folder
+                self.folder, self.build_number, self.build_id = folder, number, build_id
+                self.error = error
+                self.changed.notify_all()
+            # the build before last: no request can still be reading it
+            stale = self.root / f"build-{number - 2}"
+            if stale != old and stale.exists():
+                shutil.rmtree(stale, ignore_errors=True)
+            if old.name == "empty":
+                shutil.rmtree(old, ignore_errors=True)
+        self.on_build(message)
+
+    def wait_for_change(self, seen: str, timeout: float) -> str:
+        """The build id, once it differs from `seen` (or when `timeout` runs out)."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.build_id != seen, timeout=timeout)
+            return self.build_id
+
+    def close(self) -> None:
+        with self.changed:
+            self.build_id = "closed"
+            self.changed.notify_all()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+class Handler(SimpleHTTPRequestHandler):
+    """Static files from the current build, plus `/__reload`."""
+
+    server: "SiteHTTPServer"
+
+    def __init__(self, request: Any, client_address: Any, server: "SiteHTTPServer") -> None:
+        super().__init__(request, client_address, server, directory=str(server.state.folder))
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+        pass  # the terminal shows builds, not every request
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        super().end_headers()
+
+    def _host_allowed(self) -> bool:
+        host = (self.headers.get("Host") or "").strip().lower()
+        name = host.rsplit(":", 1)[0] if not host.startswith("[") else host
+        return name in (HOST, "localhost")
+
+    def do_HEAD(self) -> None:
+        if not self._host_allowed():
+            self.send_error(HTTPStatus.FORBIDDEN, "use http://127.0.0.1 or localhost")
+            return
+        super().do_HEAD()
+
+    def do_GET(self) -> None:
+        if not self._host_allowed():
+            self.send_error(HTTPStatus.FORBIDDEN, "use http://127.0.0.1 or localhost")
+            return
+        url = urlsplit(self.path)
+        if url.path == "/__reload":
+            self._reload(parse_qs(url.query).get("build", [""])[0])
+            return
+        if self.server.state.error and url.path.endswith((".html", "/")):
+            self._page(HTTPStatus.INTERNAL_SERVER_ERROR,
+                       (self.server.state.folder / "index.html").read_bytes())
+            return
+        super().do_GET()
+
+    def send_error(self, code: int, message: str | None = None,
+                   explain: str | None = None) -> None:
+        if code == HTTPStatus.NOT_FOUND and self.command == "GET":
+            # a page that went away (a spec renamed or deleted): say so, and keep reloading
+            state = self.server.state
+            body = error_page("There is no such page in the current build: the spec may have "
+                              "been renamed or removed. Go back to the catalogue.",
+                              live_reload=True, build_id=state.build_id)
+            self._page(HTTPStatus.NOT_FOUND, body)
+            return
+        super().send_error(code, message, explain)
+
+    def _page(self, status: int, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _reload(self, seen: str) -> None:
+        build = self.server.state.wait_for_change(seen, self.server.poll_seconds)
+        body = json.dumps({"build": build}).encode()
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class SiteHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, state: SiteState, port: int, poll_seconds: float = POLL_SECONDS) -> None:
+        self.state = state
+        self.poll_seconds = poll_seconds
+        super().__init__((HOST, port), Handler)
+
+
+def watched_roots(paths: Sequence[str]) -> list[str]:
+    """Folders to watch: the folders given, and the folder of each file given (an editor
+    that saves by renaming replaces the file, so the file itself cannot be watched)."""
+    roots = []
+    for path in paths:
+        full = os.path.abspath(path)
+        roots.append(full if os.path.isdir(full) else os.path.dirname(full))
+    return sorted(set(roots))
+
+
+def change_filter(paths: Sequence[str]) -> Callable[[Any, str], bool]:
+    """Which changed files call for a rebuild: specs under the folders given, the files
+    given, and configuration files."""
+    folders = [os.path.abspath(p) for p in paths if os.path.isdir(p)]
+    files = {os.path.abspath(p) for p in paths if not os.path.isdir(p)}
+
+    def wanted(change: Any, path: str) -> bool:
+        full = os.path.abspath(path)
+        name = os.path.basename(full)
+        if full in files or name in CONFIG_FILES:
+            return True
+        if name.startswith(".") or not name.endswith(SPEC_SUFFIXES):
+            return False
+        return any(full.startswith(folder + os.sep) for folder in folders)
+
+    return wanted
+
+
+class SiteServer:
+    """The preview server: build, serve, watch, rebuild. `start()` returns at once;
+    `serve_forever()` blocks (the CLI); `stop()` ends both threads and removes the builds."""
+
+    def __init__(self, paths: Sequence[str], *, port: int = 8000, config: Config | None = None,
+                 on_build: Callable[[str], None] | None = None,
+                 poll_seconds: float = POLL_SECONDS) -> None:
+        self.paths = list(paths)
+        self.state = SiteState(paths, config, on_build)
+        self.httpd = SiteHTTPServer(self.state, port, poll_seconds)
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.httpd.server_address[1]}/"
+
+    def start(self) -> "SiteServer":
+        self.state.rebuild()
+        for target, name in ((self.httpd.serve_forever, "servicespec-http"),
+                             (self._watch, "servicespec-watch")):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def _watch(self) -> None:
+        from watchfiles import watch
+
+        for _changes in watch(*watched_roots(self.paths), watch_filter=change_filter(self.paths),
+                              stop_event=self._stop, debounce=400, step=50,
+                              raise_interrupt=False, rust_timeout=500):
+            self.state.rebuild()
+
+    def serve_forever(self) -> None:
+        try:
+            while not self._stop.wait(0.5):
+                pass
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        if self._stop.is_set() and not self._threads:
+            return
+        self._stop.set()
+        if self._threads:  # shutdown() waits for serve_forever(), which must be running
+            self.httpd.shutdown()
+        self.httpd.server_close()
+        self.state.close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._threads = []
+
+    def __enter__(self) -> "SiteServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,106 @@
+"""Graphviz SVG made safe to put inside an HTML page.
+
+The renderer's SVG is drawn from escaped DOT, so it should hold nothing active; this is the
+second fence. The SVG is parsed as XML (after its prolog and doctype are cut: no DTD, so no
+entity can be declared or expanded), elements outside a drawing allow-list are dropped, event
+handlers and links that leave the page are removed, and every `id` gets a prefix so that
+three drawings on one page (blueprint, journey, offering) cannot clash with each other or with
+the page's own anchors.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+ET.register_namespace("", SVG_NS)
+ET.register_namespace("xlink", XLINK_NS)
+
+# what Graphviz draws with; anything else (script, foreignObject, image, use…) is dropped
+ALLOWED = frozenset({
+    "svg", "g", "title", "desc", "a", "path", "polygon", "polyline", "ellipse", "circle",
+    "rect", "line", "text", "tspan", "defs", "linearGradient", "radialGradient", "stop",
+    "clipPath", "marker",
+})
+_HREFS = frozenset({"href", f"{{{XLINK_NS}}}href"})
+_URL_REF = re.compile(r"url\(\s*#([^)\s]+)\s*\)")
+_ANY_URL = re.compile(r"url\(", re.I)
+_PT = re.compile(r"^\s*([0-9.]+)\s*(pt|px)?\s*$")
+
+
+class SvgError(ValueError):
+    """The drawing is not SVG that can be embedded."""
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _clean(element: ET.Element, prefix: str) -> None:
+    for child in list(element):
+        if not isinstance(child.tag, str) or _local(child.tag) not in ALLOWED:
+            element.remove(child)
+            continue
+        _clean(child, prefix)
+    for name, value in list(element.attrib.items()):
+        local = _local(name).lower()
+        lowered = value.lower()
+        if local.startswith("on"):
+            del element.attrib[name]
+        elif name in _HREFS or local == "href":
+            if value.startswith("#"):
+                element.set(name, f"#{prefix}-{value[1:]}")
+            else:
+                del element.attrib[name]
+        elif local == "id":
+            element.set(name, f"{prefix}-{value}")
+        elif "url(" in lowered:
+            replaced = _URL_REF.sub(lambda m: f"url(#{prefix}-{m[1]})", value)
+            # a url() that does not point inside the drawing would fetch something: drop it
+            if len(_ANY_URL.findall(replaced)) != replaced.count(f"url(#{prefix}-"):
+                del element.attrib[name]
+            else:
+                element.set(name, replaced)
+
+
+def _pixels(value: str | None) -> float | None:
+    match = _PT.match(value or "")
+    if not match:
+        return None
+    number = float(match[1])
+    return number * 4 / 3 if match[2] == "pt" else number
+
+
+def inline_svg(data: bytes | str, *, prefix: str, label: str) -> str:
+    """The drawing as markup for an HTML page: safe, ids prefixed, labelled for screen readers.
+
+    The fixed `width`/`height` become a `max-width` (the drawing shrinks to fit the page and
+    never grows past its natural size); the viewBox stays, so scripts can zoom by changing it.
+    """
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    start = text.find("<svg")
+    if start < 0:
+        raise SvgError("the drawing has no <svg> element")
+    try:
+        root = ET.fromstring(text[start:])
+    except ET.ParseError as exc:
+        raise SvgError(f"the drawing is not well-formed SVG: {exc}") from exc
+    if _local(root.tag) != "svg":
+        raise SvgError("the drawing's root element is not <svg>")
+    _clean(root, prefix)
+    width = _pixels(root.attrib.pop("width", None))
+    root.attrib.pop("height", None)
+    root.set("id", prefix)
+    root.set("role", "img")
+    root.set("aria-label", label)
+    root.set("preserveAspectRatio", "xMidYMid meet")
+    if width:
+        root.set("style", f"max-width: {width:.0f}px")
+    return ET.tostring(root, encoding="unicode")
+
+
+def standalone_svg(markup: str) -> str:
+    """An inline drawing as an `.svg` file of its own (the "open full size" link)."""
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + markup + "\n"

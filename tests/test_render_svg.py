@@ -1,0 +1,195 @@
+"""The SVG a stakeholder sees, checked structurally: every lane, line, step, marker and badge
+is there, in the canonical order, with the right text, and nothing overlaps."""
+
+from __future__ import annotations
+
+import pytest
+
+from servicespec.render import render_bytes, render_spec
+from servicespec.render.blueprint import render_blueprint
+from servicespec.render.journey import render_journey
+from servicespec.render.offering import render_offering
+
+from .test_render_support import (FINDINGS, bbox, golden_spec, graphviz_complaints, groups,
+                                  overlapping, svg_root, text_overflows, texts)
+
+LANES = ["evidence", "customer", "frontstage", "backstage", "support"]
+LANE_TITLES = ["Physical evidence", "Customer actions", "Frontstage", "Backstage",
+               "Support processes"]
+LINES = [("interaction", "LINE OF INTERACTION", "customer", "frontstage"),
+         ("visibility", "LINE OF VISIBILITY", "frontstage", "backstage"),
+         ("internal", "LINE OF INTERNAL INTERACTION", "backstage", "support")]
+
+
+@pytest.fixture(scope="module")
+def blueprint() -> dict:
+    return groups(svg_root(render_bytes(render_spec(golden_spec()), "svg")))
+
+
+def test_five_lanes_in_canonical_order_with_their_labels(blueprint: dict) -> None:
+    boxes = [bbox(blueprint[f"lane-{lane}"]) for lane in LANES]
+    tops = [b[1] for b in boxes]
+    assert tops == sorted(tops)
+    for upper, lower in zip(boxes, boxes[1:]):
+        assert abs(upper[3] - lower[1]) < 0.5  # lanes touch: no gap, no overlap
+    labels = [blueprint[f"lane-{lane}-label"] for lane in LANES]
+    assert [texts(blueprint[f"lane-{lane}-title"])[0] for lane in LANES] == LANE_TITLES
+    for label, box in zip(labels, boxes):  # each label at the left of its own lane
+        lb = bbox(label)
+        assert lb[2] <= box[0] + 0.5 and box[1] - 0.5 <= (lb[1] + lb[3]) / 2 <= box[3] + 0.5
+
+
+def test_three_lines_across_the_full_width_between_the_right_lanes(blueprint: dict) -> None:
+    left = min(bbox(blueprint[f"lane-{lane}-label"])[0] for lane in LANES)
+    right = max(bbox(blueprint[f"lane-{lane}"])[2] for lane in LANES)
+    for key, title, above, below in LINES:
+        x0, y0, x1, y1 = bbox(blueprint[f"line-{key}"])
+        assert y1 - y0 < 0.5, "a line is horizontal"
+        assert x0 <= left + 0.5 and x1 >= right - 0.5, "a line spans the full width"
+        assert abs(bbox(blueprint[f"lane-{above}"])[3] - y0) < 0.5
+        assert abs(bbox(blueprint[f"lane-{below}"])[1] - y0) < 0.5
+        assert texts(blueprint[f"line-{key}-label"]) == [title]
+    assert "stroke-dasharray" in str(blueprint["line-interaction"].find(".//*[@d]").attrib)
+
+
+def test_steps_are_columns_in_journey_order(blueprint: dict) -> None:
+    spec = golden_spec()
+    headers = [blueprint[f"step-{s.id}"] for s in spec.steps]
+    xs = [bbox(h)[0] for h in headers]
+    assert xs == sorted(xs)
+    for step, header in zip(spec.steps, headers):
+        assert texts(header)[0] == step.name
+        assert texts(header)[1].startswith(step.id)
+    assert "decision" in texts(blueprint["step-book"])[1]
+
+
+def test_cells_sit_in_their_step_column_and_lane(blueprint: dict) -> None:
+    spec = golden_spec()
+    for step in spec.steps:
+        x0, _, x1, _ = bbox(blueprint[f"step-{step.id}"])
+        if step.customer:
+            box = bbox(blueprint[f"customer-{step.id}"])
+            lane = bbox(blueprint["lane-customer"])
+            assert x0 - 0.5 <= box[0] and box[2] <= x1 + 0.5
+            assert lane[1] <= box[1] and box[3] <= lane[3]
+            assert " ".join(texts(blueprint[f"customer-{step.id}"])) == step.customer
+        for lane in ("frontstage", "backstage", "support"):
+            for n, _ in enumerate(getattr(step, lane)):
+                box = bbox(blueprint[f"{lane}-{step.id}-{n}"])
+                band = bbox(blueprint[f"lane-{lane}"])
+                assert x0 - 0.5 <= box[0] and box[2] <= x1 + 0.5
+                assert band[1] <= box[1] and box[3] <= band[3]
+    # empty cells stay empty: no support box for a step without support
+    assert not any(key.startswith("support-drop-off") for key in blueprint)
+
+
+def test_roles_are_named_on_their_actions(blueprint: dict) -> None:
+    role, *action = texts(blueprint["frontstage-drop-off-0"])
+    assert role == "Store clerk" and " ".join(action) == "Checks the damage and takes payment"
+    assert texts(blueprint["frontstage-book-0"])[0] == "Booking system · system"
+    assert texts(blueprint["backstage-fix-screen-1"]) == ["Tests the touch panel"]
+
+
+def test_fail_points_and_waits_are_marked_as_the_field_marks_them(blueprint: dict) -> None:
+    spec = golden_spec()
+    for step in spec.steps:
+        x0, _, x1, _ = bbox(blueprint[f"step-{step.id}"])
+        for fp in step.fail_points:
+            marker = blueprint[f"fail-point-{step.id}-{fp.id}"]
+            assert texts(marker) == ["F"]
+            assert marker.find(".//*[@fill='#c62828']") is not None  # a red circle
+            assert texts(blueprint[f"fail-point-{step.id}-{fp.id}-label"])[0] == fp.id
+            assert x0 <= bbox(marker)[0] and bbox(marker)[2] <= x1
+        if step.wait is not None:
+            assert texts(blueprint[f"wait-{step.id}"]) == ["W"]
+    assert texts(blueprint["wait-drop-off-label"])[:2] == ["5m expected · max 15m",
+                                                           "Queue ticket"]
+    assert texts(blueprint["fail-point-drop-off-no-part-label"]) == ["no-part",
+                                                                    "high severity"]
+
+
+def test_journey_arrows_branches_and_decisions(blueprint: dict) -> None:
+    assert {"flow-book-drop-off", "flow-book-post-in", "flow-drop-off-fix-screen",
+            "flow-post-in-fix-screen", "flow-fix-screen-fix-screen",
+            "flow-fix-screen-collect"} <= set(blueprint)
+    assert "flow-drop-off-post-in" not in blueprint  # `next` replaces the default
+    assert "flow-collect" not in " ".join(blueprint)  # `next: []` ends the journey
+    diamond = blueprint["decision-book"]
+    assert len(diamond.find(".//*[@points]").get("points").split()) == 5  # 4 corners, closed
+    assert "link-drop-off-customer-frontstage" in blueprint
+    assert "link-drop-off-frontstage-backstage" in blueprint
+
+
+def test_touchpoint_and_channel_where_the_step_crosses_the_line(blueprint: dict) -> None:
+    pill = blueprint["touchpoint-book"]
+    assert texts(pill) == ["Online booking", "via Website · self-service"]
+    y = bbox(blueprint["line-interaction"])[1]
+    top, bottom = bbox(pill)[1], bbox(pill)[3]
+    assert top < y < bottom
+    assert "stroke-dasharray" in str(pill.find(".//*[@d]").attrib)  # self-service: dashed
+    assert "touchpoint-post-in" not in blueprint  # no touchpoint: no pill
+
+
+def test_title_and_legend(blueprint: dict) -> None:
+    assert texts(blueprint["title"])[0] == "Phone screen repair — service blueprint"
+    assert "Core product: Screen repair" in texts(blueprint["title"])[1]
+    assert "legend" in blueprint
+
+
+def test_findings_are_badges_on_their_elements() -> None:
+    svg = render_bytes(render_spec(golden_spec(), "blueprint", FINDINGS), "svg")
+    g = groups(svg_root(svg))
+    badges = {k: texts(v)[0] for k, v in g.items()
+              if "finding" in (v.get("class") or "").split()}
+    assert badges["fp-drop-off-no-part-badge-0"] == "SS402"
+    assert "severity-error" in g["fp-drop-off-no-part-badge-0"].get("class")
+    assert badges["wait-post-in-badge-0"] == "SS407"
+    assert badges["step-drop-off-badge-0"] == "SS501"
+    assert badges["backstage-post-in-0-badge-0"] == "SS702"
+    assert "SS303" in {badges[k] for k in badges if k.startswith("step-fix-screen")}
+    general = " ".join(" ".join(texts(v)) for k, v in g.items() if "general" in k)
+    assert "a finding about nothing in particular" in general and "SS999" in general
+
+
+@pytest.mark.parametrize("build", [render_blueprint, render_journey, render_offering])
+@pytest.mark.parametrize("with_findings", [False, True])
+def test_nothing_overlaps(build, with_findings: bool) -> None:
+    board = build(golden_spec(), FINDINGS if with_findings else [])
+    assert overlapping(board) == []
+
+
+@pytest.mark.parametrize("view", ["blueprint", "journey", "offering"])
+def test_text_stays_inside_its_boxes_and_graphviz_does_not_complain(view: str, capfd) -> None:
+    dot = render_spec(golden_spec(), view, FINDINGS)
+    assert text_overflows(dot) == []
+    render_bytes(dot, "svg")
+    assert graphviz_complaints(capfd.readouterr().err) == []
+
+
+def test_journey_view_shows_touchpoints_channels_and_metrics() -> None:
+    g = groups(svg_root(render_bytes(render_spec(golden_spec(), "journey"), "svg")))
+    assert "lane-customer" in g and "lane-frontstage" not in g
+    assert texts(g["touchpoint-book-0-0"])[0] == "Online booking"
+    assert texts(g["channel-book-0-0"])[:2] == ["Website", "web · self-service"]
+    assert texts(g["metrics-drop-off-0-0"])[0] == "Time at the desk"
+    assert "on fail point no-part" in texts(g["metrics-drop-off-1-0"])
+    assert {"fail-point-drop-off-no-part", "wait-drop-off", "decision-book"} <= set(g)
+
+
+def test_offering_view_is_a_flower_with_channels() -> None:
+    g = groups(svg_root(render_bytes(render_spec(golden_spec(), "offering"), "svg")))
+    core = bbox(g["product"])
+    centre = ((core[0] + core[2]) / 2, (core[1] + core[3]) / 2)
+    petals = ["information", "consultation", "order-taking", "hospitality", "safekeeping",
+              "exceptions", "billing", "payment"]
+    import math
+    angles = []
+    for petal in petals:
+        box = bbox(g[f"petal-{petal}"])
+        angle = math.atan2((box[0] + box[2]) / 2 - centre[0], centre[1] - (box[1] + box[3]) / 2)
+        angles.append(round(angle, 6) % round(2 * math.pi, 6))
+    assert angles == sorted(angles)  # clockwise from the top, in Lovelock's order
+    assert "facilitating-booking" in g and "via" not in " ".join(texts(g["facilitating-booking"]))
+    assert "escalates-web-phone" in g and "escalates-bot-phone" in g
+    assert "stroke-dasharray" in str(g["escalates-bot-phone"].find(".//*[@d]").attrib)  # cold
+    assert "stroke-dasharray" in str(g["channel-bot"].find(".//*[@d]").attrib)  # automated

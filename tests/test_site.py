@@ -1,0 +1,404 @@
+"""The stakeholder site without a browser: the data it shows, safe SVG, escaping, the folder
+swap, the CLI, and the preview server's rebuild and reload endpoint."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from servicespec.api import lint_file
+from servicespec.cli import cli
+from servicespec.config import Config
+from servicespec.site import build_files, build_site
+from servicespec.site.build import MARKER, SiteError, collect, write_site
+from servicespec.site.data import (coverage, finding_rows, health, metric_rows, pretty_target,
+                                   service_data, source_lines)
+from servicespec.site.svg import SvgError, inline_svg
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = ROOT / "specs"
+GAP = SPECS / "gaps" / "unrecovered-fail-points.yaml"
+METRICS_GAP = SPECS / "gaps" / "metrics-mixed-up.yaml"
+
+BROKEN = "apiVersion: servicespec/v1\nkind: Service\nmetadata: {id: broken, name: [unclosed\n"
+
+
+def _spec(path: Path):
+    result = lint_file(str(path), Config())
+    assert result.spec is not None
+    return result
+
+
+# --- data ---------------------------------------------------------------------------------
+
+def test_coverage_of_a_gap_spec_counts_what_the_spec_says():
+    spec = _spec(GAP).spec
+    cov = coverage(spec)
+    fail_points = [fp for s in spec.steps for fp in s.fail_points]
+    covers = {c for r in spec.recovery for c in r.covers}
+    recovered = [fp for s in spec.steps for fp in s.fail_points
+                 if fp.id in covers or s.id in covers]
+    assert (cov.fail_points_recovered.done, cov.fail_points_recovered.total) == (
+        len(recovered), len(fail_points))
+    # the gap spec leaves `engineer-no-show` without recovery: one short of all
+    assert cov.fail_points_recovered.done == cov.fail_points_recovered.total - 1
+    assert cov.fail_points_recovered.status == "partial"
+    assert [p.phase for p in cov.phases] == ["before", "during", "after"]
+    for p in cov.phases:
+        assert p.steps == sum(1 for s in spec.steps if s.phase == p.phase)
+        assert p.facilitating == sum(1 for f in spec.facilitating if p.phase in f.phases)
+    modes = {m.mode: m.count for m in cov.modes}
+    assert sum(modes.values()) == len(spec.channels)
+    assert modes["live"] == sum(1 for c in spec.channels if c.mode == "live")
+
+
+def test_facilitating_measured_counts_experience_metrics_only():
+    spec = _spec(METRICS_GAP).spec
+    cov = coverage(spec)
+    measured = {m.measures for m in spec.metrics if m.kind == "experience"}
+    expected = sum(1 for f in spec.facilitating if f.id in measured)
+    assert cov.facilitating_measured.done == expected
+    assert cov.facilitating_measured.total == len(spec.facilitating)
+    assert expected < len(spec.facilitating)  # the gap the spec demonstrates
+
+
+def test_metric_rows_put_each_kind_in_its_column_product_first():
+    spec = _spec(SPECS / "hotel-stay.yaml").spec
+    rows = metric_rows(spec)
+    assert rows[0].subject == spec.product.id
+    assert rows[0].outcome and not rows[0].experience
+    by_id = {m.id: m for m in spec.metrics}
+    seen = set()
+    for row in rows:
+        for kind in ("outcome", "experience", "relationship"):
+            for cell in getattr(row, kind):
+                assert by_id[cell.id].kind == kind
+                assert by_id[cell.id].measures == row.subject
+                seen.add(cell.id)
+    assert seen == set(by_id)  # every metric shown once
+    nps = next(c for r in rows for c in r.relationship if c.type == "nps")
+    assert nps.target == "≥ 50"
+
+
+def test_pretty_target():
+    assert pretty_target(">= 4.5") == "≥ 4.5"
+    assert pretty_target("<=2d") == "≤ 2d"
+    assert pretty_target("< 1%") == "< 1%"
+    assert pretty_target("== 100%") == "= 100%"
+
+
+def test_health_counts_by_group_and_findings_link_to_lines():
+    result = _spec(GAP)
+    h = health(result.diagnostics)
+    assert h.errors == sum(1 for d in result.diagnostics if d.severity.value == "error")
+    assert h.warnings == sum(1 for d in result.diagnostics if d.severity.value == "warning")
+    assert {g.group for g in h.groups} == {d.code[:3] for d in result.diagnostics}
+    assert sum(g.errors + g.warnings + g.infos for g in h.groups) == len(result.diagnostics)
+    rows = finding_rows(result.diagnostics)
+    assert [r.severity for r in rows] == sorted((r.severity for r in rows),
+                                                key=["error", "warning", "info"].index)
+    assert len({r.anchor for r in rows}) == len(rows)
+    lines = source_lines(GAP.read_text(), rows)
+    for row in rows:
+        line = lines[row.line - 1]
+        assert line.number == row.line
+        assert row.anchor in [a for a, _ in line.findings]
+
+
+def test_a_spec_that_does_not_load_still_has_a_page():
+    data = service_data(None, [], "specs/x.yaml", BROKEN, "x")
+    assert not data.loads and data.coverage is None
+    assert [line.text for line in data.source][-1].startswith("metadata:")
+
+
+# --- safe SVG -----------------------------------------------------------------------------
+
+def test_inline_svg_strips_prolog_scripts_handlers_and_external_links():
+    svg = ('<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x.dtd">\n'
+           '<!-- comment -->\n<svg width="300pt" height="100pt" viewBox="0 0 300 100" '
+           'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+           '<g id="lane" onclick="alert(1)"><script>alert(2)</script>'
+           '<foreignObject><div>x</div></foreignObject>'
+           '<a xlink:href="javascript:alert(3)" xlink:title="SS402 (error)"><text>t &lt;b&gt;'
+           '</text></a><a href="#lane"><path d="M0 0" fill="url(#grad)"/></a>'
+           '<image href="http://example.invalid/x.png"/>'
+           '<rect style="fill: url(http://example.invalid/x)"/></g></svg>')
+    out = inline_svg(svg, prefix="blueprint-svg", label="A <label> & more")
+    assert out.startswith("<svg")
+    for banned in ("<?xml", "DOCTYPE", "comment", "script", "alert", "foreignObject",
+                   "onclick", "image", "example.invalid"):
+        assert banned not in out
+    assert 'id="blueprint-svg-lane"' in out
+    assert 'href="#blueprint-svg-lane"' in out
+    assert "url(#blueprint-svg-grad)" in out
+    assert 'xlink:title="SS402 (error)"' in out
+    assert "t &lt;b&gt;" in out
+    assert 'aria-label="A &lt;label&gt; &amp; more"' in out
+    assert 'role="img"' in out and 'max-width: 400px' in out
+    assert "width=" not in out.replace("max-width", "") and "height=" not in out
+
+
+def test_inline_svg_refuses_what_is_not_svg():
+    with pytest.raises(SvgError):
+        inline_svg("<html></html>", prefix="p", label="l")
+    with pytest.raises(SvgError):
+        inline_svg("<svg><g></svg>", prefix="p", label="l")
+
+
+# --- the built site -----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def example_site():
+    services, files = build_files([str(SPECS)])
+    return services, files
+
+
+def test_example_site_has_a_page_per_spec_and_a_drawing_per_view(example_site):
+    services, files = example_site
+    specs = sorted(SPECS.rglob("*.yaml"))
+    assert len(services) == len(specs)
+    index = files["index.html"].decode()
+    for s in services:
+        page = files[f"services/{s.slug}.html"].decode()
+        assert f'href="services/{s.slug}.html"' in index
+        assert page.count("<svg") == 3
+        for view in ("blueprint", "journey", "offering"):
+            assert f'id="{view}-svg"' in page
+            assert f"services/{s.slug}-{view}.svg" in files
+        assert "<?xml" not in page and "<!DOCTYPE svg" not in page
+        # every finding links to a line that exists in the listing
+        for line in re.findall(r'class="goto-line" href="#L(\d+)"', page):
+            assert f'id="L{line}"' in page
+    assert set(f for f in files if f.startswith("static/")) >= {
+        "static/site.css", "static/site.js", "static/reload.js"}
+
+
+def test_pages_load_nothing_from_the_network(example_site):
+    _, files = example_site
+    for name, data in files.items():
+        if name.endswith((".html", ".css", ".js")):
+            text = data.decode()
+            assert not re.search(r"""(src|href)=["']?(https?:)?//""", text), name
+            assert "@import" not in text and "fetch(\"http" not in text
+
+
+def test_the_static_site_has_no_live_reload(example_site):
+    _, files = example_site
+    assert all(b"reload.js\"" not in data and b"data-build" not in data
+               for name, data in files.items() if name.endswith(".html"))
+
+
+def test_building_twice_gives_the_same_bytes(example_site):
+    _, files = example_site
+    _, again = build_files([str(SPECS)])
+    assert again == files
+
+
+def test_spec_text_is_escaped_everywhere(tmp_path):
+    text = (GAP.read_text()
+            .replace("name: Fibre broadband installation (unrecovered fail points)",
+                     "name: \"<script>alert('name')</script>\"")
+            .replace("owner: Home Broadband Operations",
+                     "owner: '\"><img src=x onerror=alert(1)>'")
+            .replace("tags: [gap-example, broadband, installation]",
+                     "tags: [\"</textarea><svg onload=alert(1)>\"]"))
+    spec = tmp_path / "evil.yaml"
+    spec.write_text(text)
+    services, files = build_files([str(spec)])
+    for name, data in files.items():
+        if name.endswith((".html", ".svg")):
+            page = data.decode()
+            assert "<script>alert" not in page, name
+            assert "<img src=x" not in page, name
+            assert "<svg onload" not in page, name
+            assert "onerror=alert" not in page or "&lt;img" in page, name
+    page = files["services/evil.html"].decode()
+    assert "&lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt;" in page
+
+
+def test_a_broken_spec_is_listed_and_gets_an_error_page(tmp_path):
+    shutil.copy(GAP, tmp_path / "good.yaml")
+    (tmp_path / "broken.yaml").write_text(BROKEN)
+    services, files = build_files([str(tmp_path)])
+    broken = next(s for s in services if s.slug == "broken")
+    assert not broken.loads and broken.health.errors
+    page = files["services/broken.html"].decode()
+    assert "This spec does not load" in page
+    assert "<svg" not in page
+    line = broken.findings[0].line
+    assert f'href="#L{line}"' in page and f'id="L{line}"' in page
+    assert "does not load" in files["index.html"].decode()
+
+
+def test_pages_are_named_after_files_and_never_clash(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    shutil.copy(GAP, tmp_path / "a" / "loan.yaml")
+    shutil.copy(METRICS_GAP, tmp_path / "b" / "loan.yaml")
+    services = collect([str(tmp_path)])
+    assert len({s.slug for s in services}) == 2
+
+
+# --- writing the folder -------------------------------------------------------------------
+
+def test_build_site_replaces_an_earlier_site_whole(tmp_path):
+    out = tmp_path / "site"
+    build_site([str(GAP)], out)
+    assert (out / MARKER).is_file()
+    (out / "services" / "stale.html").write_text("old")
+    build_site([str(METRICS_GAP)], out)
+    names = sorted(p.name for p in (out / "services").iterdir())
+    assert names == sorted(["metrics-mixed-up.html", "metrics-mixed-up-blueprint.svg",
+                            "metrics-mixed-up-journey.svg", "metrics-mixed-up-offering.svg"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no temporary left
+    assert oct((out / "index.html").stat().st_mode & 0o444) == oct(0o444)
+
+
+def test_a_folder_that_is_not_a_site_is_never_replaced(tmp_path):
+    out = tmp_path / "docs"
+    out.mkdir()
+    (out / "precious.txt").write_text("keep me")
+    with pytest.raises(SiteError, match="not a servicespec site"):
+        write_site({"index.html": b"x"}, out)
+    assert (out / "precious.txt").read_text() == "keep me"
+
+
+def test_no_spec_is_an_error(tmp_path):
+    with pytest.raises(SiteError, match="no spec found"):
+        build_files([str(tmp_path)])
+
+
+# --- CLI ----------------------------------------------------------------------------------
+
+def test_cli_site_writes_the_site(tmp_path):
+    out = tmp_path / "site"
+    result = CliRunner().invoke(cli, ["site", str(GAP), str(METRICS_GAP), "-o", str(out)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "2 service page(s)" in result.output
+    assert (out / "index.html").is_file()
+    assert (out / "services" / "unrecovered-fail-points.html").is_file()
+
+
+def test_cli_site_refuses_a_folder_that_is_not_a_site(tmp_path):
+    (tmp_path / "x.txt").write_text("x")
+    result = CliRunner().invoke(cli, ["site", str(GAP), "-o", str(tmp_path)],
+                                catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "not a servicespec site" in result.output
+
+
+# --- serve --------------------------------------------------------------------------------
+
+def _get(url: str, host: str | None = None, timeout: float = 10) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers={"Host": host} if host else {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def _wait(predicate, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+def test_serve_rebuilds_on_save_and_survives_a_broken_spec(tmp_path):
+    from servicespec.site.serve import SiteServer
+
+    spec = tmp_path / "fibre.yaml"
+    good = GAP.read_text()
+    spec.write_text(good)
+    builds: list[str] = []
+    with SiteServer([str(tmp_path)], port=0, on_build=builds.append,
+                    poll_seconds=5) as server:
+        assert server.url.startswith("http://127.0.0.1:")
+        status, body = _get(server.url + "services/fibre.html")
+        assert status == 200 and b'data-build="1"' in body and b"reload.js" in body
+        assert _get(server.url, host="attacker.example:80")[0] == 403
+        assert _get(server.url + "services/gone.html")[0] == 404
+
+        # a long poll that is waiting is answered by the next build
+        answers: list[dict] = []
+        poller = threading.Thread(target=lambda: answers.append(
+            json.loads(_get(server.url + "__reload?build=1")[1])))
+        poller.start()
+        time.sleep(0.3)
+        spec.write_text(good.replace("name: Fibre broadband installation (unrecovered fail "
+                                     "points)", "name: Fibre, edited"))
+        poller.join(timeout=15)
+        assert answers and answers[0]["build"] != "1"
+        _wait(lambda: b"Fibre, edited" in _get(server.url + "services/fibre.html")[1])
+
+        spec.write_text(BROKEN)
+        _wait(lambda: b"This spec does not load" in _get(server.url + "services/fibre.html")[1])
+        assert any("1 error" in b for b in builds)
+
+        spec.write_text(good)
+        _wait(lambda: b"<svg" in _get(server.url + "services/fibre.html")[1])
+    assert not server.state.root.exists()  # the builds are cleaned up
+
+
+def test_serve_shows_an_error_page_when_the_build_fails(tmp_path, monkeypatch):
+    from servicespec.site import serve
+
+    spec = tmp_path / "fibre.yaml"
+    shutil.copy(GAP, spec)
+    calls = {"n": 0}
+    real = serve.build_files
+
+    def flaky(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("the renderer fell over")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(serve, "build_files", flaky)
+    with serve.SiteServer([str(spec)], port=0, poll_seconds=2) as server:
+        assert _get(server.url)[0] == 200
+        server.state.rebuild()
+        status, body = _get(server.url + "services/fibre.html")
+        assert status == 500 and b"the renderer fell over" in body
+        server.state.rebuild()
+        assert _get(server.url + "services/fibre.html")[0] == 200
+
+
+def test_serve_as_a_real_process(tmp_path):
+    shutil.copy(GAP, tmp_path / "fibre.yaml")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "servicespec", "serve", str(tmp_path),
+                             "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, env=env)
+    try:
+        url = None
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and url is None:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            match = re.search(r"serving (http://127\.0\.0\.1:\d+/)", line)
+            url = match[1] if match else None
+        assert url, "the server did not say where it listens"
+        status, body = _get(url)
+        assert status == 200 and b"Fibre broadband installation" in body
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert proc.returncode == 0

@@ -1,0 +1,262 @@
+"""The stakeholder site in a real browser: Playwright driving Debian's chromium.
+
+Skipped, with the reason, where chromium or playwright is missing; in CI (`CI` set) a missing
+browser fails instead, so the tests cannot silently stop running there. `.ci/run` installs
+chromium with apt. The browser is never downloaded: Playwright launches /usr/bin/chromium
+(or $SERVICESPEC_CHROMIUM).
+
+Screenshots of the index and a service page are written to tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from servicespec.site import build_site
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = ROOT / "specs"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = os.environ.get("SERVICESPEC_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _unavailable() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed (pip install -e '.[test]')"
+    if not os.access(CHROMIUM, os.X_OK):
+        return f"no chromium at {CHROMIUM} (apt-get install chromium, or set SERVICESPEC_CHROMIUM)"
+    return None
+
+
+_REASON = _unavailable()
+if _REASON and os.environ.get("CI"):
+    raise RuntimeError(f"browser tests cannot run in CI: {_REASON}")
+pytestmark = pytest.mark.skipif(_REASON is not None, reason=_REASON or "")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "site"
+    build_site([str(SPECS)], out)
+    return out
+
+
+class Console:
+    """Every console error and uncaught exception of a page, and every request that left
+    the file system (the site must load nothing from a network)."""
+
+    def __init__(self, page: Any) -> None:
+        self.errors: list[str] = []
+        self.remote: list[str] = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("response", lambda r: self.errors.append(f"{r.status} {r.url}")
+                if r.status >= 400 else None)
+        page.on("request", lambda r: self.remote.append(r.url)
+                if not r.url.startswith(("file:", "data:", "http://127.0.0.1")) else None)
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.console = Console(page)
+    yield page
+    context.close()
+
+
+def _axe(page: Any) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations on the page, as `rule: element` lines."""
+    from importlib import resources
+
+    script = (resources.files("axe_playwright_python") / "axe.min.js").read_text("utf-8")
+    page.add_script_tag(content=script)
+    result = page.evaluate("""async () => await axe.run(document, {
+        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+        resultTypes: ['violations']})""")
+    return [f"{v['id']}: {n['target']}" for v in result["violations"] for n in v["nodes"]]
+
+
+def _axe_available() -> bool:
+    try:
+        from importlib import resources
+
+        return (resources.files("axe_playwright_python") / "axe.min.js").is_file()
+    except ModuleNotFoundError:
+        return False
+
+
+def test_index_loads_without_console_errors_and_is_accessible(page: Any, site: Path) -> None:
+    page.goto((site / "index.html").as_uri())
+    assert page.title().startswith("Service catalogue")
+    assert page.locator("h1").inner_text() == "Service catalogue"
+    rows = page.locator("#services tbody tr")
+    assert rows.count() == len(list(SPECS.rglob("*.yaml")))
+    assert page.locator("#coverage tbody tr").count() == rows.count()
+    assert page.console.errors == []
+    assert page.console.remote == []
+    if _axe_available():
+        assert _axe(page) == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "index.png"), full_page=True)
+
+
+def test_every_service_page_is_reached_by_clicking(page: Any, site: Path) -> None:
+    page.goto((site / "index.html").as_uri())
+    names = page.locator("#services tbody th[scope=row] > a").all_inner_texts()
+    assert len(names) >= 6
+    for name in names:
+        page.locator("#services tbody th[scope=row] > a", has_text=name).first.click()
+        page.wait_for_load_state("load")
+        assert page.locator("h1").inner_text() == name
+        blueprint = page.locator("#blueprint-svg")
+        assert blueprint.is_visible()
+        box = blueprint.bounding_box()
+        assert box and box["width"] > 600 and box["height"] > 150
+        for view in ("journey", "offering"):
+            assert page.locator(f"#{view}-svg").is_visible()
+        page.locator("header.site-header a.home").click()
+        page.wait_for_load_state("load")
+    assert page.console.errors == []
+    assert page.console.remote == []
+
+
+def test_a_finding_link_jumps_to_its_spec_line(page: Any, site: Path) -> None:
+    page.goto((site / "services" / "unrecovered-fail-points.html").as_uri())
+    page.locator("#blueprint-heading").scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "service-gap-blueprint.png"))
+    source = (SPECS / "gaps" / "unrecovered-fail-points.yaml").read_text().splitlines()
+    links = page.locator("a.goto-line")
+    assert links.count() >= 3
+    for i in (0, links.count() - 1):
+        link = links.nth(i)
+        line = int(re.search(r"#L(\d+)$", link.get_attribute("href"))[1])
+        code = link.locator("xpath=ancestor::li").get_attribute("data-code")
+        link.click()
+        page.wait_for_function(f"location.hash === '#L{line}'")
+        target = page.locator(":target")
+        assert target.get_attribute("id") == f"L{line}"
+        assert target.locator(".code").inner_text() == source[line - 1]
+        assert target.locator(f".mark", has_text=code).count() >= 1
+        # the line is on screen, highlighted
+        assert page.evaluate("""() => { const r = document.querySelector(':target')
+                                .getBoundingClientRect();
+                                return r.top >= 0 && r.bottom <= innerHeight; }""")
+        background = target.evaluate("e => getComputedStyle(e).backgroundColor")
+        assert background == "rgb(255, 241, 168)"  # --mark
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "service-gap-finding-line.png"))
+    # and the mark on the line leads back to the finding
+    page.locator(":target .mark").first.click()
+    assert page.locator(":target").get_attribute("class").startswith("finding")
+
+
+def test_filter_by_name_owner_and_tag(page: Any, site: Path) -> None:
+    page.goto((site / "index.html").as_uri())
+    visible = "#services tbody tr:not([hidden]) th[scope=row] > a"
+    page.fill("#filter-text", "loan")
+    assert page.locator(visible).all_inner_texts() == ["Personal loan"]
+    assert page.locator("#coverage tbody tr:not([hidden])").count() == 1
+    assert "1 of 9" in page.locator("#filter-count").inner_text()
+    page.fill("#filter-text", "")
+    page.select_option("#filter-tag", "gap-example")
+    gaps = page.locator(visible).all_inner_texts()
+    assert len(gaps) == 3
+    page.select_option("#filter-owner", "Club Operations")
+    assert page.locator(visible).all_inner_texts() == ["Gym membership (metrics mixed up)"]
+    page.fill("#filter-text", "no such service")
+    assert page.locator(visible).count() == 0
+    assert page.locator("#no-match").is_visible()
+    page.fill("#filter-text", "")
+    page.select_option("#filter-owner", "")
+    page.select_option("#filter-tag", "")
+    assert page.locator(visible).count() == 9
+    assert page.console.errors == []
+
+
+def test_service_page_zooms_prints_and_is_accessible(page: Any, site: Path) -> None:
+    page.goto((site / "services" / "personal-loan.html").as_uri())
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "service-personal-loan.png"))
+    svg = page.locator("#blueprint-svg")
+    before = svg.get_attribute("viewBox")
+    page.locator("#blueprint button[data-zoom=in]").click()
+    zoomed = svg.get_attribute("viewBox")
+    assert zoomed != before
+    assert float(zoomed.split()[2]) < float(before.split()[2])
+    page.locator("#blueprint button[data-zoom=reset]").click()
+    assert [float(v) for v in svg.get_attribute("viewBox").split()] == pytest.approx(
+        [float(v) for v in before.split()], abs=0.01)
+    # the headline parts stakeholders look for
+    assert page.locator("#offering .card.product").is_visible()
+    assert page.locator("#offering .card.facilitating").is_visible()
+    headers = page.locator("#metrics thead th").all_inner_texts()
+    assert headers[1:3] == ["Outcome metrics", "Experience metrics"]
+    assert page.locator("#blueprint-svg").get_attribute("aria-label").startswith(
+        "Service blueprint of Personal loan")
+    assert page.console.errors == []
+    if _axe_available():
+        assert _axe(page) == []
+    page.locator("#blueprint button[data-zoom=in]").click()
+    page.locator("#blueprint button[data-zoom=in]").click()
+    page.locator("#blueprint-heading").scroll_into_view_if_needed()
+    page.locator("#blueprint figure").screenshot(
+        path=str(ARTIFACTS / "service-personal-loan-blueprint-zoomed.png"))
+    page.emulate_media(media="print")
+    assert not page.locator(".zoom-controls").first.is_visible()
+    assert not page.locator(".site-header").is_visible()
+    assert page.locator("#blueprint-svg").is_visible()
+
+
+def test_serve_reloads_the_open_page_after_a_spec_is_edited(page: Any,
+                                                            tmp_path: Path) -> None:
+    from servicespec.site.serve import SiteServer
+
+    spec = tmp_path / "loan.yaml"
+    text = (SPECS / "personal-loan.yaml").read_text()
+    spec.write_text(text)
+    with SiteServer([str(tmp_path)], port=0, poll_seconds=5) as server:
+        page.goto(server.url + "services/loan.html")
+        assert page.locator("h1").inner_text() == "Personal loan"
+        assert page.locator(".live-note").is_visible()
+        page.evaluate("window.__notReloaded = true")
+
+        spec.write_text(text.replace("  name: Personal loan\n", "  name: Personal loan, edited\n", 1))
+        page.wait_for_function("document.querySelector('h1').innerText === "
+                               "'Personal loan, edited'", timeout=15_000)
+        assert page.evaluate("window.__notReloaded === undefined")  # a real reload
+
+        # a syntax error: the page becomes the error page, the server keeps serving
+        spec.write_text(text.replace("kind: Service", "kind: [Service", 1))
+        page.wait_for_selector("text=This spec does not load", timeout=15_000)
+        assert page.locator(".finding.sev-error").count() >= 1
+        page.locator("a.goto-line").first.click()
+        assert page.locator(":target").get_attribute("id").startswith("L")
+
+        spec.write_text(text)
+        page.wait_for_function("document.querySelector('h1').innerText === 'Personal loan'",
+                               timeout=15_000)
+        assert page.locator("#blueprint-svg").is_visible()
+    assert page.console.errors == []
