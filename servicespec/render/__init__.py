@@ -13,9 +13,11 @@ import contextlib
 import io
 import os
 import re
+import sys
+import tempfile
 import warnings
 import zlib
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from ..diagnostics import Diagnostic
 from ..fsutil import write_atomic
@@ -59,7 +61,8 @@ def render_bytes(dot: str, fmt: str) -> bytes:
 
     # pygraphviz warns on stderr that a big graph "may take a long time" to lay out: `nop2`
     # lays nothing out, so the warning would only mislead
-    with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+    with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()), \
+            _without_fontconfig_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         try:
             graph = pygraphviz.AGraph(string=dot)
@@ -73,6 +76,32 @@ def render_bytes(dot: str, fmt: str) -> bytes:
     if fmt == "png" and digest:
         data = _png_comment(data, digest)
     return data
+
+
+@contextlib.contextmanager
+def _without_fontconfig_warnings() -> Iterator[None]:
+    """Drop fontconfig's warnings from the process's stderr while Graphviz draws.
+
+    The fontconfig inside the pygraphviz wheel is older than many systems' config files and
+    warns, on every run, about elements it does not know ("reset-dirs"): noise that says
+    nothing about the picture. Other lines written meanwhile are passed on.
+    """
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all
+        yield
+        return
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            captured.seek(0)
+            for line in captured.read().decode("utf-8", "replace").splitlines(keepends=True):
+                if not line.startswith("Fontconfig "):
+                    sys.stderr.write(line)
 
 
 _DIGEST = re.compile(r'comment="(servicespec [0-9a-f]{16})"')

@@ -260,15 +260,15 @@ def metric_rows(spec: Spec) -> list[MetricRow]:
         cell = MetricCell(m.id, m.name or m.id, m.type,
                           pretty_target(str(m.target)) if m.target is not None else "",
                           m.source or "", m.owner or "")
-        kind = m.kind if m.kind in METRIC_KINDS else "outcome"
-        cells.setdefault(m.measures or "", {k: [] for k in METRIC_KINDS})[kind].append(cell)
+        column: str = m.kind if m.kind in METRIC_KINDS else "outcome"
+        cells.setdefault(m.measures or "", {k: [] for k in METRIC_KINDS})[column].append(cell)
     order = [spec.product.id] + [f.id for f in spec.facilitating]
     subjects = [s for s in order if s in cells] + [s for s in cells if s not in order]
     rows = []
     for subject in subjects:
-        label, kind = names.get(subject, (subject or "nothing named", "unknown"))
+        label, what = names.get(subject, (subject or "nothing named", "unknown"))
         c = cells[subject]
-        rows.append(MetricRow(subject, label, kind, tuple(c["outcome"]),
+        rows.append(MetricRow(subject, label, what, tuple(c["outcome"]),
                               tuple(c["experience"]), tuple(c["relationship"])))
     return rows
 
