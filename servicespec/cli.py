@@ -68,11 +68,20 @@ def lint(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, .
     """Check spec files and folders (recursively: .yaml, .yml, .json; `-` for stdin)."""
     from .commands import run_lint
 
-    sys.exit(run_lint(paths, formats=formats, outputs=outputs, select=_split(select),
-                      ignore=_split(ignore), fail_on=fail_on, config_path=config_path,
-                      stdin_filename=stdin_filename, color=_use_color(sys.stdout),
-                      baseline=baseline, write_baseline=write_baseline, jobs=jobs,
-                      cache=not no_cache))
+    # A lint is a short run whose objects mostly live to its end (modules, validators,
+    # findings): collecting young objects less often saves ~5% of a cold start (see
+    # docs/performance.md).
+    thresholds = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        code = run_lint(paths, formats=formats, outputs=outputs, select=_split(select),
+                        ignore=_split(ignore), fail_on=fail_on, config_path=config_path,
+                        stdin_filename=stdin_filename, color=_use_color(sys.stdout),
+                        baseline=baseline, write_baseline=write_baseline, jobs=jobs,
+                        cache=not no_cache)
+    finally:
+        gc.set_threshold(*thresholds)
+    sys.exit(code)
 
 
 @cli.command()

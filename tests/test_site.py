@@ -402,3 +402,23 @@ def test_serve_as_a_real_process(tmp_path):
         proc.terminate()
         proc.wait(timeout=10)
     assert proc.returncode == 0
+
+
+def test_the_watcher_rebuilds_for_specs_and_configuration_only(tmp_path):
+    from servicespec.site.serve import change_filter, watched_roots
+
+    folder = tmp_path / "specs"
+    folder.mkdir()
+    single = tmp_path / "other" / "one.yaml"
+    single.parent.mkdir()
+    single.write_text("x")
+    wanted = change_filter([str(folder), str(single)])
+    assert watched_roots([str(folder), str(single)]) == sorted([str(folder),
+                                                                str(single.parent)])
+    assert wanted(None, str(folder / "loan.yaml"))
+    assert wanted(None, str(folder / "deep" / "loan.json"))
+    assert wanted(None, str(single))
+    assert wanted(None, str(tmp_path / "servicespec.toml"))
+    assert not wanted(None, str(folder / "notes.md"))
+    assert not wanted(None, str(folder / ".loan.yaml.swp"))
+    assert not wanted(None, str(single.parent / "sibling.yaml"))  # not asked for

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -159,7 +158,7 @@ def test_a_finding_link_jumps_to_its_spec_line(page: Any, site: Path) -> None:
         target = page.locator(":target")
         assert target.get_attribute("id") == f"L{line}"
         assert target.locator(".code").inner_text() == source[line - 1]
-        assert target.locator(f".mark", has_text=code).count() >= 1
+        assert target.locator(".mark", has_text=code).count() >= 1
         # the line is on screen, highlighted
         assert page.evaluate("""() => { const r = document.querySelector(':target')
                                 .getBoundingClientRect();

@@ -79,13 +79,20 @@ def _d(text: str, **kw: Any) -> Any:
     return Field(description=text, **kw)
 
 
+def _empty_list() -> list[Any]:
+    """`default_factory=list`, as a Python function: pydantic inspects the signature of every
+    default factory, and for a builtin such as `list` that means parsing its text signature
+    (about 5 ms of a cold start over this module; docs/performance.md)."""
+    return []
+
+
 class Metadata(SpecModel):
     id: Id = _d("The service's id (a lowercase slug), unique in the catalogue.")
     name: str = _d("The service's name as customers and staff know it.")
     owner: Optional[str] = _d("The team that owns the service.", default=None)
     description: Optional[str] = _d("What the service is, in a sentence or two.", default=None)
     version: Optional[str] = _d("The spec's own version, free text.", default=None)
-    tags: list[str] = _d("Free labels for search and grouping.", default_factory=list)
+    tags: list[str] = _d("Free labels for search and grouping.", default_factory=_empty_list)
 
 
 class Component(SpecModel):
@@ -101,11 +108,11 @@ class Product(SpecModel):
     id: Id = _d("The product's id; `product` when not set.", default="product")
     name: str = _d("The core service product: what the customer pays for.")
     need: Optional[str] = _d("The need it fulfils or the problem it solves.", default=None)
-    outcomes: list[str] = _d("What the customer gets.", default_factory=list)
+    outcomes: list[str] = _d("What the customer gets.", default_factory=_empty_list)
     revenue: Optional[str] = _d("How it earns (fee, subscription, interest…); `none` when free.",
                                 default=None)
     components: list[Component] = _d("ITIL 4: the resources configured behind the product.",
-                                     default_factory=list)
+                                     default_factory=_empty_list)
 
 
 class Facilitating(SpecModel):
@@ -115,10 +122,10 @@ class Facilitating(SpecModel):
                      "billing, payment; enhancing: consultation, hospitality, safekeeping, "
                      "exceptions (complaints, problem solving, restitution).")
     phases: list[Phase] = _d("When it is offered: before, during and/or after purchase.",
-                             default_factory=list)
+                             default_factory=_empty_list)
     channels: list[Ref] = _d("Channels (ids) through which customers reach it.",
-                             default_factory=list)
-    roles: list[Ref] = _d("Roles (ids) who deliver it.", default_factory=list)
+                             default_factory=_empty_list)
+    roles: list[Ref] = _d("Roles (ids) who deliver it.", default_factory=_empty_list)
     billed: bool = _d("Whether it is charged for; customer service is normally not.",
                       default=False)
     description: Optional[str] = _d("What it does for the customer.", default=None)
@@ -150,9 +157,9 @@ class Channel(SpecModel):
 
 class Skills(SpecModel):
     technical: list[str] = _d("Technical competence for delivering the product.",
-                              default_factory=list)
+                              default_factory=_empty_list)
     interpersonal: list[str] = _d("Empathy, communication, conflict resolution: customer "
-                                  "service skills.", default_factory=list)
+                                  "service skills.", default_factory=_empty_list)
 
 
 class Role(SpecModel):
@@ -174,7 +181,7 @@ class Touchpoint(SpecModel):
     phase: Optional[Phase] = _d("before, during or after purchase.", default=None)
     serves: Optional[Ref] = _d("The product's id or a facilitating service's id.", default=None)
     evidence: list[str] = _d("Physical or digital evidence the customer sees.",
-                             default_factory=list)
+                             default_factory=_empty_list)
 
 
 class Action(SpecModel):
@@ -224,20 +231,20 @@ class Step(SpecModel):
     id: Id = _d("The step's id.")
     name: Optional[str] = _d("The step's name (the column header).", default=None)
     phase: Optional[Phase] = _d("before, during or after purchase.", default=None)
-    evidence: list[str] = _d("Lane 1: physical evidence.", default_factory=list)
+    evidence: list[str] = _d("Lane 1: physical evidence.", default_factory=_empty_list)
     customer: Optional[str] = _d("Lane 2: what the customer does.", default=None)
     touchpoint: Optional[Ref] = _d("Where the step crosses the line of interaction "
                                    "(touchpoint id).", default=None)
     frontstage: list[Action] = _d("Lane 3: visible contact-employee or system actions: "
-                                  "`{role, action}` or text.", default_factory=list)
+                                  "`{role, action}` or text.", default_factory=_empty_list)
     backstage: list[Action] = _d("Lane 4: invisible actions: `{role, action}` or text.",
-                                 default_factory=list)
-    support: list[str] = _d("Lane 5: support processes and systems.", default_factory=list)
-    fail_points: list[FailPoint] = _d("Where the step can go wrong.", default_factory=list)
+                                 default_factory=_empty_list)
+    support: list[str] = _d("Lane 5: support processes and systems.", default_factory=_empty_list)
+    fail_points: list[FailPoint] = _d("Where the step can go wrong.", default_factory=_empty_list)
     wait: Optional[Wait] = _d("A duration (the expected wait) or `{expected, max, message}`.",
                               default=None)
     collects: list[str] = _d("Data items asked of the customer at this step.",
-                             default_factory=list)
+                             default_factory=_empty_list)
     handoff: Optional[Handoff] = _d("How the case travels when the owner changes here.",
                                     default=None)
     decision: bool = _d("True where the journey branches here.", default=False)
@@ -261,7 +268,7 @@ class Step(SpecModel):
 
 class Blueprint(SpecModel):
     steps: list[Step] = _d("The journey, one step per column of the blueprint.",
-                           default_factory=list)
+                           default_factory=_empty_list)
 
 
 class Metric(SpecModel):
@@ -294,7 +301,7 @@ class Recovery(SpecModel):
     id: Id = _d("The recovery process's id.")
     name: Optional[str] = _d("The recovery process's name.", default=None)
     covers: list[Ref] = _d("Fail point ids, or step ids meaning all their fail points.",
-                           default_factory=list)
+                           default_factory=_empty_list)
     trigger: Optional[str] = _d("What starts it.", default=None)
     owner: Optional[Ref] = _d("The role (id) that runs it.", default=None)
     channel: Optional[Ref] = _d("The channel (id) through which the customer is contacted or "
@@ -302,7 +309,7 @@ class Recovery(SpecModel):
     response_time: Optional[DurationField] = _d("Time to acknowledge.", default=None)
     resolve_time: Optional[DurationField] = _d("Time to resolve.", default=None)
     actions: list[str] = _d("acknowledge, apologise, explain, fix, compensate, follow-up, log, "
-                            "root-cause, or free text.", default_factory=list)
+                            "root-cause, or free text.", default_factory=_empty_list)
     compensation: Optional[str] = _d("What the customer is given.", default=None)
 
 
@@ -318,18 +325,18 @@ class Spec(SpecModel):
     product: Product = _d("The core service product: what the customer pays for.")
     facilitating: list[Facilitating] = _d("Facilitating (customer) services: supplementary, "
                                           "not billed, before / during / after purchase.",
-                                          default_factory=list)
+                                          default_factory=_empty_list)
     channels: list[Channel] = _d("Channels through which customers reach the organisation.",
-                                 default_factory=list)
+                                 default_factory=_empty_list)
     roles: list[Role] = _d("People (and systems) who deliver the service.",
-                           default_factory=list)
+                           default_factory=_empty_list)
     touchpoints: list[Touchpoint] = _d("Points of contact between customer and organisation.",
-                                       default_factory=list)
+                                       default_factory=_empty_list)
     blueprint: Blueprint = _d("The journey as steps across the five lanes.",
                               default_factory=Blueprint)
     metrics: list[Metric] = _d("What is measured, on what, against which target.",
-                               default_factory=list)
-    recovery: list[Recovery] = _d("Service recovery processes.", default_factory=list)
+                               default_factory=_empty_list)
+    recovery: list[Recovery] = _d("Service recovery processes.", default_factory=_empty_list)
 
     @property
     def steps(self) -> list[Step]:

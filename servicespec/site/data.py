@@ -146,7 +146,7 @@ def experience_measured(spec: Spec) -> set[str]:
     """Facilitating service ids with at least one experience metric measuring them."""
     ids = {f.id for f in spec.facilitating}
     return {m.measures for m in spec.metrics
-            if m.kind == "experience" and m.measures in ids}  # type: ignore[misc]
+            if m.kind == "experience" and m.measures in ids}
 
 
 def coverage(spec: Spec) -> Coverage:

@@ -1,0 +1,36 @@
+"""The benchmark runner works: on a tiny catalogue it prints all five figures (no timing is
+asserted here; the figures themselves are in docs/performance.md)."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+
+import pytest
+
+from .conftest import ROOT
+
+_spec = importlib.util.spec_from_file_location("servicespec_benchmark_run",
+                                               ROOT / "benchmarks" / "run.py")
+assert _spec is not None and _spec.loader is not None
+bench = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = bench  # dataclasses look their module up there
+_spec.loader.exec_module(bench)
+
+
+def test_the_runner_prints_all_five_figures(capsys: pytest.CaptureFixture[str]) -> None:
+    code = bench.main(["--specs", "8", "--steps", "4", "--scale", "2", "--big-steps", "12",
+                       "--cold-repeat", "1", "--full-repeat", "1", "--no-baselines"])
+    out = capsys.readouterr().out
+    assert code == 0
+    table = out[out.index("#  figure"):]
+    numbers = [line.split()[0] for line in table.splitlines()[2:]
+               if re.match(r"[1-5] ", line)]
+    assert numbers == ["1", "2", "3", "4", "5"]
+    for words in ("full lint, 8 specs", "PyYAML CSafeLoader load", "scaling: 16 specs",
+                  "one 12-step spec", "cold start, one spec", "warm cache",
+                  "peak memory", "cores:", "output identical"):
+        assert words in table, words
+    identical = next(line for line in table.splitlines() if "output identical" in line)
+    assert identical.split()[-1] == "yes"
