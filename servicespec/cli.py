@@ -61,10 +61,12 @@ def cli() -> None:
               "(default: one per core when there are many files).")
 @click.option("--no-cache", is_flag=True, help="Lint every file again: neither read nor write "
               ".servicespec_cache/ (the cache never changes the output).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (report "
+              "only); usage and configuration errors still exit 2.")
 def lint(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, ...],
          select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
          config_path: str | None, stdin_filename: str | None, baseline: str | None,
-         write_baseline: str | None, jobs: int | None, no_cache: bool) -> None:
+         write_baseline: str | None, jobs: int | None, no_cache: bool, exit_zero: bool) -> None:
     """Check spec files and folders (recursively: .yaml, .yml, .json; `-` for stdin)."""
     from .commands import run_lint
 
@@ -81,7 +83,7 @@ def lint(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, .
                         cache=not no_cache)
     finally:
         gc.set_threshold(*thresholds)
-    sys.exit(code)
+    sys.exit(EXIT_CLEAN if exit_zero and code == EXIT_FINDINGS else code)
 
 
 @cli.command()

@@ -105,3 +105,12 @@ def test_api_draw(tmp_path: Path) -> None:
     assert svg.lstrip().startswith(b"<?xml") and b"<svg" in svg
     dot = servicespec.draw(servicespec.load(spec_file), "dot", view="journey")
     assert dot.startswith(b"digraph")
+
+
+def test_exit_zero_reports_but_does_not_fail(tmp_path: Path) -> None:
+    spec = tmp_path / "gappy.yaml"
+    spec.write_text("apiVersion: servicespec/v1\nkind: Service\n")
+    assert run("lint", str(spec)).exit_code == 1
+    result = run("lint", str(spec), "--exit-zero")
+    assert result.exit_code == 0 and "SS002" in result.output
+    assert run("lint", str(spec), "--exit-zero", "--format", "nope").exit_code == 2
