@@ -252,7 +252,8 @@ def measure(args: argparse.Namespace, root: Path) -> tuple[list[Row], bool]:
     big_catalogue = root / "catalogue-scaled"
     generate(big_catalogue, n_big, args.steps)
     big_spec = generate(root / "big", 1, args.big_steps)[0]
-    one = files[0]  # a spec with planted gaps: findings need positions
+    one = files[0]  # a spec with planted gaps: its findings need positions
+    clean = str(generate(root / "clean", 1, args.steps, gaps=0.0)[0])  # no findings
     schema = root / "schema.json"
     schema.write_bytes(subprocess.run([*tools.servicespec, "schema"], capture_output=True,
                                       check=True).stdout)
@@ -272,7 +273,7 @@ def measure(args: argparse.Namespace, root: Path) -> tuple[list[Row], bool]:
         more = "" if isinstance(r, float) else \
             f"  cpu {r.cpu:7.2f} s  max RSS {r.max_rss_mb:6.0f} MB" + (
                 f"  tree RSS {r.tree_rss_mb:6.0f} MB" if r.tree_rss_mb else "")
-        print(f"  {label:<52} {wall:8.3f} s{more}{extra}", flush=True)
+        print(f"  {label:<62} {wall:8.3f} s{more}{extra}", flush=True)
 
     env = tools.env
     # 1. the full lint, against PyYAML's C loader on the same files
@@ -319,7 +320,7 @@ def measure(args: argparse.Namespace, root: Path) -> tuple[list[Row], bool]:
 
     # 3. cold start on one spec, interleaved
     cold: dict[str, list[Run]] = {"pass": [], "yamllint": [], "no-cache": [], "first": [],
-                                  "warm": []}
+                                  "warm": [], "yamllint-clean": [], "clean": []}
     cold_cache = {"SERVICESPEC_CACHE_DIR": str(root / "cold-cache")}
     for _ in range(args.cold_repeat):
         cold["pass"].append(run([tools.python, "-c", "pass"], env))
@@ -329,15 +330,25 @@ def measure(args: argparse.Namespace, root: Path) -> tuple[list[Row], bool]:
         shutil.rmtree(root / "cold-cache", ignore_errors=True)
         cold["first"].append(run(lint_cmd(tools, one), cold_cache))
         cold["warm"].append(run(lint_cmd(tools, one), cold_cache))
+        if tools.yamllint:
+            cold["yamllint-clean"].append(run([*tools.yamllint, "-d", "relaxed", clean], env))
+        cold["clean"].append(run(lint_cmd(tools, "--no-cache", clean), env))
     t_pass = median_wall(cold["pass"])
     t_yl = median_wall(cold["yamllint"]) if cold["yamllint"] else None
-    t_cold, t_first, t_warm = (median_wall(cold[k]) for k in ("no-cache", "first", "warm"))
+    t_cold, t_first, t_warm, t_clean = (median_wall(cold[k])
+                                        for k in ("no-cache", "first", "warm", "clean"))
+    t_yl_clean = median_wall(cold["yamllint-clean"]) if cold["yamllint-clean"] else None
+    clean_exit = cold["clean"][0].code
     show("python -c pass", t_pass)
     if t_yl is not None:
         show("yamllint -d relaxed (one spec)", t_yl)
     show("servicespec lint --no-cache (one spec)", t_cold)
     show("servicespec lint, empty cache: lints and writes it", t_first)
     show("servicespec lint, warm cache (one spec)", t_warm)
+    if t_yl_clean is not None:
+        show("yamllint -d relaxed (one spec without findings)", t_yl_clean)
+    show(f"servicespec lint --no-cache (one spec without findings, exit {clean_exit})",
+         t_clean)
 
     # 4. memory
     mem_n = max(ss_full.tree_rss_mb, ss_full.max_rss_mb)
@@ -375,13 +386,17 @@ def measure(args: argparse.Namespace, root: Path) -> tuple[list[Row], bool]:
     ok3: bool | None = None
     if t_yl is not None:
         ok3 = t_cold <= t_yl
-        rows.append(Row("3", "cold start, one spec, no cache", fmt_s(t_cold),
+        rows.append(Row("3", "cold start, one spec with findings, no cache", fmt_s(t_cold),
                         f"yamllint {fmt_s(t_yl)}", f"{t_cold / t_yl:.2f}", "<= 1.0",
                         verdict(ok3)))
         rows.append(Row("", "  first run, empty cache (writes it)", fmt_s(t_first),
                         f"yamllint {fmt_s(t_yl)}", f"{t_first / t_yl:.2f}", "", ""))
         rows.append(Row("", "  warm cache", fmt_s(t_warm), f"yamllint {fmt_s(t_yl)}",
                         f"{t_warm / t_yl:.2f}", "", ""))
+    if t_yl_clean is not None:
+        rows.append(Row("", "  a spec without findings, no cache", fmt_s(t_clean),
+                        f"yamllint {fmt_s(t_yl_clean)}", f"{t_clean / t_yl_clean:.2f}", "",
+                        ""))
     else:
         rows.append(Row("3", "cold start, one spec, no cache", fmt_s(t_cold),
                         "yamllint not installed", "", "<= 1.0", "n/a"))
@@ -400,7 +415,7 @@ def measure(args: argparse.Namespace, root: Path) -> tuple[list[Row], bool]:
     rows.append(Row("5", f"cores: {cores} processes against 1", fmt_s(all_cores.wall),
                     f"1 process {fmt_s(one_core.wall)}", f"{speedup:.2f}x faster",
                     "> 1.3x", verdict(cores < 2 or speedup > 1.3)))
-    rows.append(Row("", f"  cores busy (cpu / wall)", f"{busy:.2f}", "", "", "", ""))
+    rows.append(Row("", "  cores busy (cpu / wall)", f"{busy:.2f}", "", "", "", ""))
     rows.append(Row("", f"  output identical: 1 / {cores} processes, cache",
                     "yes" if identical else "NO", f"{findings:,} findings", "", "identical",
                     verdict(identical)))

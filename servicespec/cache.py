@@ -228,11 +228,11 @@ def _decode(raw: Any, file: str) -> tuple[FileResult, Severity] | None:
     try:
         fail_on, items = raw
         diagnostics = []
-        for code, name, severity, message, file, *numbers, element, fp in items:
-            if not (all(isinstance(s, str) for s in (code, name, message, file, element, fp))
+        for code, name, severity, message, where, *numbers, element, fp in items:
+            if not (all(isinstance(s, str) for s in (code, name, message, where, element, fp))
                     and len(numbers) == 4 and all(type(n) is int for n in numbers)):
                 return None
-            diagnostics.append(Diagnostic(code, name, _SEVERITIES[severity], message, file,
+            diagnostics.append(Diagnostic(code, name, _SEVERITIES[severity], message, where,
                                           *numbers, element, fp))
         return FileResult(file, diagnostics), _SEVERITIES[fail_on]
     except (TypeError, ValueError, KeyError):
@@ -246,8 +246,11 @@ def lint_with_cache(files: Sequence[str], *, config_path: str | None,
     `fail_on` threshold of the first file's configuration, with the overrides applied).
 
     Exactly what `api.lint_files` gives; files whose entry is missing are linted (in `jobs`
-    processes) and stored. Standard input (`-`) is not supported here.
+    processes) and stored. Standard input (`-`) is not supported here, and `files` must
+    not be empty.
     """
+    if not files or "-" in files:
+        raise ValueError("lint_with_cache needs files, and not standard input")
     overrides = {k: v for k, v in overrides.items() if v is not None}
     cache = ResultCache(directory or default_directory())
     slots: list[tuple[FileResult, Severity] | None] = []
