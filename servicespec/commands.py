@@ -43,6 +43,19 @@ def _write_atomic(path: str | os.PathLike[str], data: str, **kwargs: bool) -> No
     write_atomic(path, data, **kwargs)
 
 
+def _emit(text: str, target: str | None) -> bool:
+    """Write an output to its file (atomically) or to standard output; False on failure."""
+    if not target:
+        sys.stdout.write(text)
+        return True
+    try:
+        _write_atomic(target, text)
+    except OSError as exc:
+        _fail(f"cannot write {target}: {exc.strerror or exc}")
+        return False
+    return True
+
+
 def _fail(message: str) -> int:
     click.echo(f"servicespec: error: {message}", err=True)
     return EXIT_ERROR
@@ -98,13 +111,8 @@ def run_lint(paths: Sequence[str], *, formats: Sequence[str], outputs: Sequence[
         target = outputs[i] if i < len(outputs) else None
         text = REPORTERS[fmt](shown, color=color and target is None, baseline=comparison,
                               stdin_name=(stdin_filename or "<stdin>") if "-" in files else None)
-        if target:
-            try:
-                _write_atomic(target, text)
-            except OSError as exc:
-                return _fail(f"cannot write {target}: {exc.strerror or exc}")
-        else:
-            sys.stdout.write(text)
+        if not _emit(text, target):
+            return EXIT_ERROR
     if "github" in formats:
         _append_step_summary(shown, comparison)
     return EXIT_FINDINGS if shown.fails(threshold) else EXIT_CLEAN
@@ -121,8 +129,6 @@ def _apply_baseline(result: LintResult, baseline: str | None, write: str | None
         count = write_baseline(write, result)
         click.echo(f"servicespec: wrote {count} {'finding' if count == 1 else 'findings'} to "
                    f"baseline {write}", err=True)
-    if not (baseline or write):
-        return None
     return compare(result, read_baseline(baseline or write))  # type: ignore[arg-type]
 
 
@@ -146,7 +152,6 @@ def run_diff(paths: Sequence[str], *, base: str | None, fmt: str, output: str | 
     from .api import SPEC_SUFFIXES, lint_file
     from .config import ConfigError, find_config, read_config
     from .diff import GitError, compare, diff_against_revision
-    from .fsutil import write_atomic
     from .engine import FileResult
     from .report.diff_report import render_markdown, render_text
 
@@ -176,13 +181,8 @@ def run_diff(paths: Sequence[str], *, base: str | None, fmt: str, output: str | 
         return _fail(str(exc))
     title = f"working tree against {base}" if base else ""
     text = (render_markdown if fmt == "markdown" else render_text)(diffs, title=title)
-    if output:
-        try:
-            write_atomic(output, text)
-        except OSError as exc:
-            return _fail(f"cannot write {output}: {exc.strerror or exc}")
-    else:
-        sys.stdout.write(text)
+    if not _emit(text, output):
+        return EXIT_ERROR
     return EXIT_FINDINGS if any(d.fails(threshold) for d in diffs) else EXIT_CLEAN
 
 

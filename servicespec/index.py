@@ -65,13 +65,6 @@ class SpecIndex:
     def _add(self, id_: str, kind: str, path: Path) -> None:
         self.ids.setdefault(id_, []).append(Located(kind, path))
 
-    def kind_of(self, id_: str) -> str | None:
-        found = self.ids.get(id_)
-        return found[0].kind if found else None
-
-    def ids_of(self, kind: str) -> list[str]:
-        return [i for i, locs in self.ids.items() if locs[0].kind == kind]
-
     def reaches_live(self, channel_id: str) -> bool:
         """Whether the channel is live or its `escalates_to` chain reaches a live one."""
         seen: set[str] = set()
@@ -86,11 +79,12 @@ class SpecIndex:
             current = channel.escalates_to
         return False
 
-    def next_steps(self, i: int) -> list[str]:
-        """The ids that follow step `i` (explicit `next`, else the next step in the list)."""
+    def following(self, i: int) -> list[int]:
+        """Positions of the steps that follow step `i`: its `next`, else the step below it.
+
+        By position, not id, for the default: a repeated id (SS005) must not cut the journey.
+        """
         step = self.spec.steps[i]
-        if step.next is not None:
-            return list(step.next)
-        if i + 1 < len(self.spec.steps):
-            return [self.spec.steps[i + 1].id]
-        return []
+        if step.next is None:
+            return [i + 1] if i + 1 < len(self.spec.steps) else []
+        return [self.steps[n] for n in step.next if n in self.steps]

@@ -283,7 +283,7 @@ class UnreachableStep(Rule):
         todo = [0]
         while todo:
             i = todo.pop()
-            for j in _successors(spec, index, i):
+            for j in index.following(i):
                 if j not in seen:
                     seen.add(j)
                     todo.append(j)
@@ -291,17 +291,6 @@ class UnreachableStep(Rule):
             if i not in seen:
                 yield finding((*STEPS, i), f"step '{step.id}' cannot be reached from the first "
                               f"step '{steps[0].id}': name it in an earlier step's `next`")
-
-
-def _successors(spec: Spec, index: SpecIndex, i: int) -> list[int]:
-    """Positions of the steps that follow step `i`: its `next`, else the step below it.
-
-    By position, not id, for the default: a repeated id (SS005) must not cut the journey.
-    """
-    step = spec.steps[i]
-    if step.next is None:
-        return [i + 1] if i + 1 < len(spec.steps) else []
-    return [index.steps[n] for n in step.next if n in index.steps]
 
 
 class LaneEmpty(Rule):

@@ -29,8 +29,7 @@ def consecutive(spec: Spec, index: SpecIndex) -> list[tuple[int, int]]:
     names no role are skipped: the pair is the nearest steps on either side that name one.
     """
     roles = frontstage_roles(spec)
-    follows = [[index.steps[s] for s in index.next_steps(i) if s in index.steps]
-               for i in range(len(spec.steps))]
+    follows = [index.following(i) for i in range(len(spec.steps))]
     through = _through_roleless(follows, [bool(r) for r in roles])
     pairs = []
     for i, after in enumerate(follows):
