@@ -36,6 +36,7 @@ def cli() -> None:
     servicespec render spec.yaml -o x.svg draw the service blueprint
     servicespec explain SS402             why a rule exists, with examples
     servicespec diff --base main specs/   what a change does to the service
+    servicespec site specs/ -o site/      a web page of every service for stakeholders
     """
 
 
