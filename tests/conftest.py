@@ -56,7 +56,15 @@ def lint_path():
 # `pytest --hypothesis-profile=long` for deep fuzzing runs (docs/robustness.md)
 from hypothesis import HealthCheck, settings  # noqa: E402
 
-settings.register_profile("default", deadline=None)
+settings.register_profile("default", max_examples=10, deadline=None)
 settings.register_profile("long", max_examples=2000, deadline=None,
                           suppress_health_check=list(HealthCheck))
 settings.load_profile("default")
+
+
+def examples(n: int) -> int:
+    """`n` examples in the suite; the profile's number when it asks for more (`long`).
+
+    The hypothesis plugin loads `--hypothesis-profile` before test modules are imported, so
+    this sees the profile in force."""
+    return max(n, settings.default.max_examples)

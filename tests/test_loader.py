@@ -13,7 +13,7 @@ from servicespec.api import discover, lint_file
 from servicespec.config import Config
 from servicespec.loader import Limits, load_bytes, load_text
 
-from .conftest import lint_text
+from .conftest import examples, lint_text
 
 
 def codes_at(text: str) -> list[tuple[str, int, int]]:
@@ -240,7 +240,7 @@ def _inside(text: str, line: int, column: int) -> bool:
     return 1 <= line <= len(lines) and 1 <= column <= len(lines[line - 1]) + 1
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.text())
 def test_any_text_gives_diagnostics_never_an_exception(text: str) -> None:
     result = lint_text(text)
@@ -248,7 +248,7 @@ def test_any_text_gives_diagnostics_never_an_exception(text: str) -> None:
         assert _inside(text, diag.line, diag.column), (diag, text)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.binary())
 def test_any_bytes_give_diagnostics_never_an_exception(raw: bytes) -> None:
     load_bytes(raw, "f.yaml")
@@ -262,7 +262,7 @@ YAMLISH = st.lists(st.sampled_from([
 ]), max_size=30).map("".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(YAMLISH)
 def test_yaml_like_text_never_breaks_the_linter(text: str) -> None:
     result = lint_text(text)

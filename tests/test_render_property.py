@@ -14,6 +14,7 @@ from servicespec.diagnostics import Diagnostic, Severity
 from servicespec.model.spec import PETALS, Spec
 from servicespec.render import VIEWS, render_bytes, render_spec
 
+from .conftest import examples
 from .test_render_support import HOSTILE, graphviz_complaints
 
 IDS = st.from_regex(r"[a-z][a-z0-9-]{0,10}", fullmatch=True)
@@ -100,7 +101,7 @@ def findings(draw: st.DrawFn, data: dict[str, Any]) -> list[Diagnostic]:
                 TEXT, elements), max_size=8))]
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[
     HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_spec_the_model_accepts_renders_to_svg(data: st.DataObject, capfd) -> None:
