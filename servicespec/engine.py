@@ -68,8 +68,9 @@ _ANCHOR_OR_TAG = re.compile(r"(?:^|[\s\[{,:-])[&!][^\s]")
 # Small enough that no file under it can hold more nodes than the precise loader allows.
 _FAST_MAX_CHARS = 512_000
 # Characters libyaml refuses (YAML 1.2's printable set) and yaml_rs lets through.
-_NOT_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f"
-                            "\ud800-\udfff\ufffe\uffff]")
+# NEL, LS and PS: libyaml breaks lines there and the precise loader recounts positions.
+_NOT_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+                            "\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
 def _fast(text: str, file: str, config: Config) -> FileResult | None:

@@ -15,6 +15,7 @@ JSON is YAML 1.2, so `.json` files take the same path and get the same positions
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import math
 import re
@@ -195,8 +196,9 @@ _DROP = object()  # a key whose value is read but not kept
 
 
 class _Builder:
-    def __init__(self, file: str, limits: Limits) -> None:
+    def __init__(self, file: str, limits: Limits, lines: "LineIndex | None" = None) -> None:
         self.file = file
+        self.lines = lines
         self.limits = limits
         self.source = SourceMap()
         self.diagnostics: list[Diagnostic] = []
@@ -231,6 +233,12 @@ class _Builder:
         self.report("SS002", f"YAML tag '{shown}' is not supported: a spec holds plain data "
                              "only; remove the tag", raw)
 
+    def span(self, start: Any, end: Any) -> RawSpan:
+        """A raw span from two libyaml marks, in lines as editors count them."""
+        if self.lines is None:
+            return (start.line, start.column, end.line, end.column)
+        return (*self.lines.position(start.index), *self.lines.position(end.index))
+
     def build(self, events: Any) -> Any:
         import yaml  # imported where it is used: the fast path never needs it
 
@@ -250,17 +258,17 @@ class _Builder:
             if cls is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    m = ev.start_mark
+                    line, column = self.span(ev.start_mark, ev.start_mark)[:2]
                     self.report("SS001", "several YAML documents in one file: a spec file "
                                 "holds one service; split the documents into files",
-                                (m.line, m.column, m.line, m.column + 3))
+                                (line, column, line, column + 3))
                     raise _Stop
                 continue
             if cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
                 frame = stack.pop()
                 sm, em = frame[6], ev.end_mark
                 if frame[1] is not None:
-                    source_values[frame[1]] = (sm.line, sm.column, em.line, em.column)
+                    source_values[frame[1]] = self.span(sm, em)
                 if frame[4] is not None:
                     self.anchors[frame[4]] = (frame[0], self.expanded - frame[5] + 1)
                 continue
@@ -268,7 +276,7 @@ class _Builder:
                 continue
 
             sm, em = ev.start_mark, ev.end_mark
-            raw = (sm.line, sm.column, em.line, em.column)
+            raw = self.span(sm, em)
             self.nodes += 1
             if cls is not yaml.AliasEvent:
                 self.expanded += 1
@@ -377,14 +385,15 @@ def load_text(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
     import yaml
 
     loaded = Loaded(file, text)
-    builder = _Builder(file, limits)
+    lines = LineIndex(text) if _YAML11_BREAKS.search(text) else None
+    builder = _Builder(file, limits, lines)
     data: Any = None
     try:
         data = builder.build(yaml.parse(text, Loader=yaml.CSafeLoader))
     except _Stop:
         data = None
     except yaml.MarkedYAMLError as exc:
-        builder.diagnostics.append(_syntax_diagnostic(file, exc, text))
+        builder.diagnostics.append(_syntax_diagnostic(file, exc, text, lines))
         data = None
     except yaml.YAMLError as exc:  # libyaml reader errors carry a position of their own
         builder.diagnostics.append(_reader_diagnostic(file, exc, text))
@@ -408,9 +417,12 @@ def _kind(value: Any) -> str:
             bool: "boolean"}.get(type(value), type(value).__name__)
 
 
-def _syntax_diagnostic(file: str, exc: yaml.MarkedYAMLError, text: str) -> Diagnostic:
+def _syntax_diagnostic(file: str, exc: yaml.MarkedYAMLError, text: str,
+                       lines: "LineIndex | None" = None) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line, mark.column) if mark else (0, 0)
+    if mark and lines is not None:
+        line, column = lines.position(mark.index)
     problem = exc.problem or "invalid YAML"
     message = f"YAML syntax error: {problem}"
     if exc.context:
@@ -440,6 +452,23 @@ def _reader_diagnostic(file: str, exc: yaml.YAMLError, text: str) -> Diagnostic:
     line, column = _clamp(text, line, column)
     return file_diagnostic(file, "SS001", message, Span(line + 1, column + 1, line + 1,
                                                           column + 2))
+
+
+# libyaml follows YAML 1.1 and also breaks lines at NEL, LS and PS; editors (and YAML 1.2)
+# break only at LF and CR, so positions in files holding them are counted again from the
+# character index.
+_YAML11_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+class LineIndex:
+    """Character index -> (line, column), 0-based, lines ending at "\\n"."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def position(self, index: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, index) - 1
+        return line, index - self.starts[line]
 
 
 def _clamp(text: str, line: int, column: int) -> tuple[int, int]:

@@ -380,7 +380,8 @@ def source_lines(text: str, findings: Sequence[FindingRow]) -> list[SourceLine]:
     at: dict[int, list[FindingRow]] = {}
     for f in findings:
         at.setdefault(f.line, []).append(f)
-    lines = text.splitlines()[:MAX_SOURCE_LINES] or [""]
+    # lines as positions count them: only "\n" ends a line (not NEL or LS, as splitlines has it)
+    lines = text.replace("\r\n", "\n").removesuffix("\n").split("\n")[:MAX_SOURCE_LINES]
     # a finding at the end of the file (an unclosed bracket) may start past the last line
     last = min(max((f.line for f in findings), default=0), MAX_SOURCE_LINES)
     lines += [""] * (last - len(lines))
