@@ -204,6 +204,13 @@ def main() -> None:
     except KeyboardInterrupt:  # pragma: no cover - interactive
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except Exception as exc:  # a bug in servicespec, not in the user's input
+        if os.environ.get("SERVICESPEC_DEBUG"):
+            raise
+        click.echo(f"servicespec: internal error: {type(exc).__name__}: {exc}\n"
+                   "This is a bug in servicespec: please report it with the command and the "
+                   "spec that caused it (SERVICESPEC_DEBUG=1 shows the traceback).", err=True)
+        sys.exit(EXIT_ERROR)
     finally:
         # Everything still alive lives until the process ends: spare the interpreter's last
         # garbage collection over it (a tenth of a cold one-file lint; docs/performance.md).

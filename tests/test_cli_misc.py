@@ -114,3 +114,18 @@ def test_exit_zero_reports_but_does_not_fail(tmp_path: Path) -> None:
     result = run("lint", str(spec), "--exit-zero")
     assert result.exit_code == 0 and "SS002" in result.output
     assert run("lint", str(spec), "--exit-zero", "--format", "nope").exit_code == 2
+
+
+def test_internal_error_is_reported_without_traceback(tmp_path: Path) -> None:
+    # a bug is simulated by a lint command that raises: the process exits 2 with a message
+    code = ("import sys, servicespec.cli as c, servicespec.commands as m\n"
+            "def boom(*a, **k): raise RuntimeError('simulated bug')\n"
+            "m.run_lint = boom\n"
+            "sys.argv = ['servicespec', 'lint', 'x.yaml']\n"
+            "c.main()\n")
+    env = {k: v for k, v in __import__("os").environ.items() if k != "SERVICESPEC_DEBUG"}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path, env=env)
+    assert proc.returncode == 2
+    assert "internal error: RuntimeError: simulated bug" in proc.stderr
+    assert "Traceback" not in proc.stderr
