@@ -194,7 +194,8 @@ def find_suppressions(text: str) -> list[Suppression]:
 
 def apply_suppressions(loaded: Loaded, diagnostics: list[Diagnostic],
                        config: Config) -> list[Diagnostic]:
-    suppressions = find_suppressions(loaded.text)
+    suppressions = [s for s in find_suppressions(loaded.text)
+                    if not _inside_text_value(loaded, s.line - 1, s.column - 1)]
     if not suppressions:
         return diagnostics
     by_line: dict[int, list[Suppression]] = {}
@@ -213,6 +214,25 @@ def apply_suppressions(loaded: Loaded, diagnostics: list[Diagnostic],
     if config.enabled("SS008", loaded.file):
         kept += _unused(loaded, suppressions, config)
     return kept
+
+
+def _inside_text_value(loaded: Loaded, line: int, column: int) -> bool:
+    """Whether a 0-based position lies inside a text value (`"... # servicespec: ..."` in a
+    quoted or block string is text, not a comment)."""
+    for path, (l1, c1, l2, c2) in loaded.source.values.items():
+        if (l1, c1) <= (line, column) < (l2, c2) and isinstance(_value_at(loaded.data, path),
+                                                                   str):
+            return True
+    return False
+
+
+def _value_at(data: Any, path: Path) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 def _next_content_line(text: str, line: int) -> int:

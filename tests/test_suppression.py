@@ -49,3 +49,14 @@ def test_unused_and_unknown_suppressions_are_reported() -> None:
     assert len(got) == 2 and all(code == "SS008" for code, _ in got)
     assert any("suppresses nothing for SS402" in m for _, m in got)
     assert any("unknown code SS999" in m for _, m in got)
+
+
+def test_suppression_words_inside_a_string_are_text() -> None:
+    text = starter_text().replace(
+        "  description: An overnight stay at a city-centre hotel, from booking to check-out.",
+        '  description: "Write # servicespec: ignore[SS101] why, to suppress"')
+    assert found(text) == []
+    block = starter_text().replace(
+        "  description: An overnight stay at a city-centre hotel, from booking to check-out.",
+        "  description: |\n    Comments like # servicespec: ignore[SS101] reason\n    are text here.")
+    assert found(block) == []
