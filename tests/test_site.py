@@ -422,3 +422,14 @@ def test_the_watcher_rebuilds_for_specs_and_configuration_only(tmp_path):
     assert not wanted(None, str(folder / "notes.md"))
     assert not wanted(None, str(folder / ".loan.yaml.swp"))
     assert not wanted(None, str(single.parent / "sibling.yaml"))  # not asked for
+
+
+def test_tags_reach_the_filter_whole_whatever_they_hold(tmp_path):
+    tags = ["a|b", "it's", "</tr>"]
+    spec = tmp_path / "tags.yaml"
+    spec.write_text(GAP.read_text(encoding="utf-8").replace(
+        "tags: [gap-example, broadband, installation]", f"tags: {json.dumps(tags)}"))
+    _, files = build_files([str(spec)])
+    index = files["index.html"].decode()
+    attributes = re.findall(r"data-tags='([^']*)'", index)
+    assert attributes and all(json.loads(a) == tags for a in attributes)

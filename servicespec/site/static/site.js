@@ -21,7 +21,7 @@
       }
       if (ownerValue && row.getAttribute("data-owner") !== ownerValue) { return false; }
       if (tagValue) {
-        var tags = (row.getAttribute("data-tags") || "").split("|");
+        var tags = JSON.parse(row.getAttribute("data-tags") || "[]");
         if (tags.indexOf(tagValue) < 0) { return false; }
       }
       return true;
