@@ -89,15 +89,15 @@ def run_lint(paths: Sequence[str], *, formats: Sequence[str], outputs: Sequence[
             result, threshold = lint_with_cache(files, config_path=config_path,
                                                 overrides=overrides, jobs=jobs)
         else:
-            from .api import lint_files
+            from .api import config_for, lint_files
             from .config import Config, find_config, read_config
 
             find_config.cache_clear()  # as it is now, as the cache does (long-lived processes)
             fixed = read_config(Path(config_path)) if config_path else None
             result = LintResult(list(lint_files(files, fixed, overrides, jobs=jobs,
                                                 stdin_filename=stdin_filename)))
-            threshold = (fixed or (find_config(_folder(files[0])).config if files
-                                   else Config())).merged(**overrides).fail_on
+            threshold = (config_for(files[0], fixed) if files else fixed or Config()
+                         ).merged(**overrides).fail_on
     except _config_error() as exc:
         return _fail(str(exc))
     try:
@@ -149,7 +149,7 @@ def _append_step_summary(result: LintResult, comparison: "Comparison | None") ->
 def run_diff(paths: Sequence[str], *, base: str | None, fmt: str, output: str | None,
              fail_on: str | None, config_path: str | None) -> int:
     """`servicespec diff`: two files, or the working tree against a git revision."""
-    from .api import SPEC_SUFFIXES, lint_file
+    from .api import SPEC_SUFFIXES, config_for, lint_file
     from .config import ConfigError, find_config, read_config
     from .diff import GitError, compare, diff_against_revision
     from .engine import FileResult
@@ -165,7 +165,7 @@ def run_diff(paths: Sequence[str], *, base: str | None, fmt: str, output: str | 
         fixed = read_config(Path(config_path)) if config_path else None
 
         def lint_one(path: str, data: bytes | None, display: str) -> FileResult:
-            config = fixed or find_config(_folder(path)).config
+            config = config_for(path, fixed)
             if data is None:
                 return lint_file(path, config, display=display)
             return lint_file("-", config, stdin=data, display=display)
@@ -184,10 +184,6 @@ def run_diff(paths: Sequence[str], *, base: str | None, fmt: str, output: str | 
     if not _emit(text, output):
         return EXIT_ERROR
     return EXIT_FINDINGS if any(d.fails(threshold) for d in diffs) else EXIT_CLEAN
-
-
-def _folder(file: str) -> Path:
-    return Path.cwd() if file == "-" else Path(os.path.abspath(file)).parent
 
 
 def starter_text() -> str:

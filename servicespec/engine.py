@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Iterable
 
 from .diagnostics import Diagnostic, Severity, fingerprint
@@ -127,7 +127,7 @@ def lint_loaded(loaded: Loaded, config: Config) -> FileResult:
     if spec is not None:
         diagnostics += _positioned(loaded, run_rules(spec, config, file))
     diagnostics = [_with_severity(d, config) for d in diagnostics]
-    diagnostics = [d if d.fingerprint else _replace(d, fingerprint=fingerprint(d.code, d.message))
+    diagnostics = [d if d.fingerprint else replace(d, fingerprint=fingerprint(d.code, d.message))
                    for d in diagnostics]
     diagnostics = apply_suppressions(loaded, diagnostics, config)
     diagnostics.sort(key=lambda d: d.sort_key)
@@ -138,13 +138,7 @@ def _with_severity(diag: Diagnostic, config: Config) -> Diagnostic:
     override = config.severity.get(diag.code)
     if override is None or override == diag.severity:
         return diag
-    return _replace(diag, severity=override)
-
-
-def _replace(diag: Diagnostic, **changes: Any) -> Diagnostic:
-    values = {name: getattr(diag, name) for name in diag.__slots__}  # type: ignore[attr-defined]
-    values.update(changes)
-    return Diagnostic(**values)
+    return replace(diag, severity=override)
 
 
 def _positioned(loaded: Loaded, found: Iterable[tuple[str, Path, str, Severity]]
@@ -152,7 +146,7 @@ def _positioned(loaded: Loaded, found: Iterable[tuple[str, Path, str, Severity]]
     source: SourceMap = loaded.source
     out = []
     occurrences: dict[tuple[str, str], int] = {}
-    for code, path, message, severity in sorted(found, key=lambda f: (f[0], f[1].__repr__(),
+    for code, path, message, severity in sorted(found, key=lambda f: (f[0], repr(f[1]),
                                                                        f[2])):
         span = source.locate(path)
         element = element_path(loaded.data, path)
@@ -265,5 +259,5 @@ def _unused(loaded: Loaded, suppressions: list[Suppression], config: Config
         diag = file_diagnostic(loaded.file, "SS008", f"suppression comment {problem}", span,
                                config.severity_of("SS008", Severity.WARNING))
         element = f"suppression:{sup.line}"
-        out.append(_replace(diag, element=element, fingerprint=fingerprint("SS008", element)))
+        out.append(replace(diag, element=element, fingerprint=fingerprint("SS008", element)))
     return out

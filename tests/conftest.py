@@ -3,13 +3,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
-from servicespec.api import lint_file
 from servicespec.commands import starter_text
 from servicespec.config import Config
-from servicespec.loader import load_text
 from servicespec.engine import lint_loaded
+from servicespec.loader import load_text
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -46,11 +43,6 @@ def lint_text(text: str, name: str = "spec.yaml", config: Config | None = None):
     return lint_loaded(load_text(text, name), config or Config())
 
 
-@pytest.fixture
-def lint_path():
-    def run(path, config: Config | None = None):
-        return lint_file(str(path), config or Config())
-    return run
 
 
 # `pytest --hypothesis-profile=long` for deep fuzzing runs (docs/robustness.md)

@@ -35,8 +35,8 @@ def test_example_uses_every_section(path: Path) -> None:
     assert 7 <= len(spec.steps) <= 15
     assert {s.phase for s in spec.steps} == {"before", "during", "after"}
     assert {c.mode for c in spec.channels} == {"live", "self-service", "automated"}
-    assert all(getattr(s, lane) for lane in ("evidence", "frontstage", "backstage", "support")
-               for s in [next(s for s in spec.steps if getattr(s, lane))])
+    for lane in ("evidence", "frontstage", "backstage", "support"):
+        assert any(getattr(s, lane) for s in spec.steps), f"the {lane} lane is empty"
 
 
 @pytest.mark.parametrize("path", GAPS, ids=lambda p: p.name)

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from servicespec.config import Config
 from servicespec.rules import ALL_RULES
 
 from .conftest import FIXTURES, apply_fragment, lint_text

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from ..api import LintResult
 from ..diagnostics import Severity
 
@@ -19,7 +17,3 @@ def document(result: LintResult) -> dict[str, object]:
             "infos": result.count(Severity.INFO),
         },
     }
-
-
-def render(result: LintResult) -> str:
-    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
