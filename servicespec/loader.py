@@ -320,8 +320,7 @@ class _Builder:
 
             if cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
                 if len(stack) >= limits.max_depth:
-                    self.limit(f"nesting deeper than {limits.max_depth} levels: a spec is "
-                               "never this deep; check the indentation", raw)
+                    self.limit(_nesting_message(limits.max_depth), raw)
                 stack.append([value, path, None, None, ev.anchor, self.expanded, sm])
             else:
                 if path is not None:
@@ -393,7 +392,15 @@ def load_text(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
     except _Stop:
         data = None
     except yaml.MarkedYAMLError as exc:
-        builder.diagnostics.append(_syntax_diagnostic(file, exc, text, lines))
+        diagnostic = _syntax_diagnostic(file, exc, text, lines)
+        if exc.problem and _LIBYAML_NESTING in exc.problem:
+            # libyaml 0.2.6 and newer stop deep flow nesting themselves, before the builder
+            # sees the depth: the same limit, so the same finding as the builder's own
+            diagnostic = file_diagnostic(
+                file, "SS009", _nesting_message(min(limits.max_depth, LIBYAML_MAX_NESTING)),
+                Span(diagnostic.line, diagnostic.column, diagnostic.end_line,
+                     diagnostic.end_column))
+        builder.diagnostics.append(diagnostic)
         data = None
     except yaml.YAMLError as exc:  # libyaml reader errors carry a position of their own
         builder.diagnostics.append(_reader_diagnostic(file, exc, text))
@@ -410,6 +417,16 @@ def load_text(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
         data = None
     loaded.data = data
     return loaded
+
+
+# libyaml's own nesting limit (yaml_set_max_nest_level, default 1000) and the words of its error
+LIBYAML_MAX_NESTING = 1000
+_LIBYAML_NESTING = "exceeded maximum nesting depth"
+
+
+def _nesting_message(levels: int) -> str:
+    return (f"nesting deeper than {levels:,} levels: a spec is never this deep; "
+            "check the indentation and the brackets")
 
 
 def _kind(value: Any) -> str:

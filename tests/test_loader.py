@@ -162,7 +162,32 @@ def test_deep_nesting_is_stopped(opener: str, closer: str) -> None:
     text = "a: " + opener * 10_000 + "1" + closer * 10_000 + "\n"
     loaded = _timed(load_text, text, "deep.yaml")
     assert [d.code for d in loaded.diagnostics] == ["SS009"]
-    assert "nesting" in loaded.diagnostics[0].message
+    assert "nesting deeper than 64 levels" in loaded.diagnostics[0].message
+
+
+@pytest.mark.parametrize("depth", [100, 900])
+def test_nesting_under_libyamls_own_limit_is_ours(depth: int) -> None:
+    # libyaml before 0.2.6 has no limit of its own; below 1,000 levels the newer one does not
+    # stop either, so this depth exercises the builder's limit whatever libyaml is installed
+    loaded = _timed(load_text, "a: " + "[" * depth + "]" * depth + "\n", "deep.yaml")
+    assert [(d.code, d.line) for d in loaded.diagnostics] == [("SS009", 1)]
+    assert "nesting deeper than 64 levels" in loaded.diagnostics[0].message
+
+
+def test_libyamls_own_nesting_error_is_ss009(monkeypatch: pytest.MonkeyPatch) -> None:
+    # libyaml 0.2.6 and newer raise this before the builder sees the depth; older ones never do
+    import yaml
+
+    def stopped(*_args: object, **_kwargs: object) -> None:
+        mark = yaml.Mark("<unicode string>", 1003, 0, 1003, None, None)
+        raise yaml.scanner.ScannerError("while increasing flow level", mark,
+                                        "exceeded maximum nesting depth", mark)
+
+    monkeypatch.setattr(yaml, "parse", stopped)
+    loaded = load_text("a: [[[]]]\n", "deep.yaml", Limits(max_depth=5000))
+    [diagnostic] = loaded.diagnostics
+    assert (diagnostic.code, diagnostic.name, diagnostic.line) == ("SS009", "limit-exceeded", 1)
+    assert "nesting deeper than 1,000 levels" in diagnostic.message
 
 
 def test_block_nesting_is_stopped() -> None:
