@@ -20,7 +20,10 @@ _EXPORTS = {
     "Spec": "model.spec",
 }
 
-__all__ = sorted(_EXPORTS) + ["__version__"]
+__all__ = [
+    "Diagnostic", "InvalidSpecError", "LintResult", "Severity", "Spec", "__version__",
+    "discover", "draw", "lint", "load",
+]
 
 
 def __getattr__(name: str) -> Any:

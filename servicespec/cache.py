@@ -32,9 +32,10 @@ import json
 import os
 import stat
 import sys
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from . import __version__
 from .api import LintResult, config_for, lint_file, map_in_processes

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import click
 
@@ -119,7 +120,7 @@ def run_lint(paths: Sequence[str], *, formats: Sequence[str], outputs: Sequence[
 
 
 def _apply_baseline(result: LintResult, baseline: str | None, write: str | None
-                    ) -> "Comparison | None":
+                    ) -> Comparison | None:
     """The result measured against the baseline; `--write-baseline` records it first."""
     if not (baseline or write):
         return None
@@ -132,7 +133,7 @@ def _apply_baseline(result: LintResult, baseline: str | None, write: str | None
     return compare(result, read_baseline(baseline or write))  # type: ignore[arg-type]
 
 
-def _append_step_summary(result: LintResult, comparison: "Comparison | None") -> None:
+def _append_step_summary(result: LintResult, comparison: Comparison | None) -> None:
     """GitHub Actions: the markdown summary goes to the job's page."""
     from .report import github_step_summary
 

@@ -136,7 +136,7 @@ class Config(BaseModel):
     def severity_of(self, code: str, default: Severity) -> Severity:
         return self.severity.get(code, default)
 
-    def merged(self, **overrides: Any) -> "Config":
+    def merged(self, **overrides: Any) -> Config:
         """A copy with command-line flags applied over the file's settings."""
         data = self.model_dump()
         data.update({k: v for k, v in overrides.items() if v is not None})

@@ -17,7 +17,7 @@ class Severity(str, Enum):
         return _RANK[self]
 
     @classmethod
-    def parse(cls, text: str) -> "Severity":
+    def parse(cls, text: str) -> Severity:
         """Accepts `error`/`warning`/`info` and the catalogue's `E`/`W`/`I`."""
         key = text.strip().lower()
         for sev in cls:

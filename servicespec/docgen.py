@@ -5,6 +5,7 @@ reference. `python -m servicespec.docgen` rewrites them; tests fail when they ar
 from __future__ import annotations
 
 import sys
+import types
 import typing
 from pathlib import Path
 from typing import Any
@@ -53,7 +54,7 @@ def _cell(text: str) -> str:
 def _type_name(annotation: Any) -> str:
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
-    if origin is typing.Union:
+    if origin is typing.Union or origin is types.UnionType:  # Optional[X] or X | None
         names = [_type_name(a) for a in args if a is not type(None)]
         return " or ".join(names)
     if origin is list:

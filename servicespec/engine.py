@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic, Severity, fingerprint
 from .index import SpecIndex
 from .loader import Loaded, file_diagnostic, load_text
 from .model.spec import API_VERSION, KIND, Spec
 from .model.validate import build_spec
-from .rules import ALL_RULES
 from .results import FileResult
+from .rules import ALL_RULES
 from .source import ComposedSourceMap, Path, SourceMap, Span
 
 if TYPE_CHECKING:

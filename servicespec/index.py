@@ -36,7 +36,7 @@ class SpecIndex:
     metrics_on: dict[str, list[Metric]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, spec: Spec) -> "SpecIndex":
+    def build(cls, spec: Spec) -> SpecIndex:
         index = cls(spec)
         add = index._add
         add(spec.product.id, "product", ("product",))

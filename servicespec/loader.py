@@ -21,7 +21,7 @@ import math
 import re
 import stat
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
 
@@ -196,7 +196,7 @@ _DROP = object()  # a key whose value is read but not kept
 
 
 class _Builder:
-    def __init__(self, file: str, limits: Limits, lines: "LineIndex | None" = None) -> None:
+    def __init__(self, file: str, limits: Limits, lines: LineIndex | None = None) -> None:
         self.file = file
         self.lines = lines
         self.limits = limits
@@ -371,7 +371,7 @@ class _Builder:
         return value
 
 
-@lru_cache(maxsize=None)
+@cache
 def _node_events() -> frozenset[type]:
     import yaml
 
@@ -407,7 +407,7 @@ def load_text(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
         data = None
     loaded.source = builder.source
     loaded.diagnostics = builder.diagnostics
-    if data is not None and not isinstance(data, dict) or (
+    if (data is not None and not isinstance(data, dict)) or (
             data is None and not builder.diagnostics):
         what = "empty" if data is None else f"a {_kind(data)}"
         loaded.diagnostics.append(file_diagnostic(
@@ -435,7 +435,7 @@ def _kind(value: Any) -> str:
 
 
 def _syntax_diagnostic(file: str, exc: yaml.MarkedYAMLError, text: str,
-                       lines: "LineIndex | None" = None) -> Diagnostic:
+                       lines: LineIndex | None = None) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line, mark.column) if mark else (0, 0)
     if mark and lines is not None:

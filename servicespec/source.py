@@ -8,13 +8,13 @@ parser's 0-based marks into the 1-based lines and columns users see.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, Tuple, Union
+from functools import cache
+from typing import Any, Union
 
-PathPart = Union[str, int]
-Path = Tuple[PathPart, ...]
+PathPart = Union[str, int]  # noqa: UP007 (a runtime alias; `|` needs 3.10 types)
+Path = tuple[PathPart, ...]
 # (start line, start column, end line, end column), 0-based as the parser gives them
-RawSpan = Tuple[int, int, int, int]
+RawSpan = tuple[int, int, int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +27,7 @@ class Span:
     end_column: int
 
     @classmethod
-    def from_raw(cls, raw: RawSpan) -> "Span":
+    def from_raw(cls, raw: RawSpan) -> Span:
         return cls(raw[0] + 1, raw[1] + 1, raw[2] + 1, raw[3] + 1)
 
 
@@ -68,7 +68,7 @@ class SourceMap:
         return self.keys.get(path)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _position_loader() -> Any:
     """libyaml's composer with no implicit tag resolution: only the shape and the marks are
     needed here, and resolving every scalar's tag in Python would be most of the cost.

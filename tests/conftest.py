@@ -18,7 +18,7 @@ def top_level_blocks(text: str) -> dict[str, str]:
     """Top-level YAML sections of a block-style spec, by key, with their text."""
     starts = [m.start() for m in _TOP_KEY.finditer(text)]
     blocks = {}
-    for begin, end in zip(starts, starts[1:] + [len(text)]):
+    for begin, end in zip(starts, [*starts[1:], len(text)], strict=False):
         block = text[begin:end]
         blocks[block.split(":", 1)[0]] = block.rstrip("\n") + "\n"
     return blocks

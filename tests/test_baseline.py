@@ -11,8 +11,13 @@ import pytest
 from click.testing import CliRunner
 
 from servicespec.api import LintResult, lint_file
-from servicespec.baseline import (BaselineError, compare, read_baseline, relative_key,
-                                  write_baseline)
+from servicespec.baseline import (
+    BaselineError,
+    compare,
+    read_baseline,
+    relative_key,
+    write_baseline,
+)
 from servicespec.cli import cli
 from servicespec.config import Config
 

@@ -21,7 +21,7 @@ from servicespec.commands import starter_text
 from .conftest import FIXTURES, ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from generate import spec_text  # noqa: E402
+from generate import spec_text
 
 
 @pytest.fixture

@@ -106,7 +106,8 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(
 
     monkeypatch.delenv("NO_COLOR", raising=False)
     assert _use_color(Tty()) is True
-    assert _use_color(open(os.devnull, "w")) is False
+    with open(os.devnull, "w") as devnull:
+        assert _use_color(devnull) is False
     monkeypatch.setenv("NO_COLOR", "1")
     assert _use_color(Tty()) is False
     # CliRunner's stdout is not a terminal: no escapes

@@ -14,13 +14,13 @@ from servicespec.loader import decode, load_text
 from .conftest import FIXTURES, ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from generate import spec_text  # noqa: E402
+from generate import spec_text
 
 
 def corpus() -> list[Path]:
     files = sorted(FIXTURES.rglob("*.yaml")) + sorted((ROOT / "specs").rglob("*.yaml"))
     files += sorted((ROOT / "tests" / "corpus").glob("*.yaml"))
-    return files + [ROOT / "servicespec" / "templates" / "starter.yaml"]
+    return [*files, ROOT / "servicespec" / "templates" / "starter.yaml"]
 
 
 def both(text: str, name: str):

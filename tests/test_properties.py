@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
+from servicespec.api import LintResult
 from servicespec.config import Config
 from servicespec.engine import lint_loaded
 from servicespec.loader import load_text
@@ -20,7 +21,6 @@ from servicespec.model.dump import dump_spec
 from servicespec.model.spec import Spec
 from servicespec.report import REPORTERS
 from servicespec.schema import build_schema
-from servicespec.api import LintResult
 
 from .conftest import examples
 

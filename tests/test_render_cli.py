@@ -19,7 +19,7 @@ from .test_render_support import GOLDEN
 SPEC = GOLDEN / "branching.yaml"
 
 
-def run(*args: str) -> "CliRunner.invoke":
+def run(*args: str) -> CliRunner.invoke:
     return CliRunner().invoke(cli, ["render", *args], catch_exceptions=False)
 
 

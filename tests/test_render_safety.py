@@ -12,8 +12,13 @@ from servicespec.render.journey import render_journey
 from servicespec.render.offering import render_offering
 from servicespec.render.text import clean, html, text_width, wrap
 
-from .test_render_support import (SVG, graphviz_complaints, hostile_spec, overlapping,
-                                  text_overflows)
+from .test_render_support import (
+    SVG,
+    graphviz_complaints,
+    hostile_spec,
+    overlapping,
+    text_overflows,
+)
 
 VIEWS = ["blueprint", "journey", "offering"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pygraphviz
 
@@ -142,7 +142,7 @@ def text_overflows(dot: str) -> list[str]:
         draw = node.attr.get("_ldraw_") or ""
         if not draw or node.attr.get("shape") == "point":
             continue
-        x, y = (float(v) for v in node.attr["pos"].split(","))
+        x, _y = (float(v) for v in node.attr["pos"].split(","))
         half_w = float(node.attr["width"]) * 36
         for tx, justify, width in re.findall(r" T ([\d.-]+) [\d.-]+ (-?\d) ([\d.]+) ", draw):
             left = float(tx) - {"-1": 0.0, "0": float(width) / 2, "1": float(width)}[justify]

@@ -3,6 +3,8 @@ is there, in the canonical order, with the right text, and nothing overlaps."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from servicespec.render import render_bytes, render_spec
@@ -10,8 +12,17 @@ from servicespec.render.blueprint import render_blueprint
 from servicespec.render.journey import render_journey
 from servicespec.render.offering import render_offering
 
-from .test_render_support import (FINDINGS, bbox, golden_spec, graphviz_complaints, groups,
-                                  overlapping, svg_root, text_overflows, texts)
+from .test_render_support import (
+    FINDINGS,
+    bbox,
+    golden_spec,
+    graphviz_complaints,
+    groups,
+    overlapping,
+    svg_root,
+    text_overflows,
+    texts,
+)
 
 LANES = ["evidence", "customer", "frontstage", "backstage", "support"]
 LANE_TITLES = ["Physical evidence", "Customer actions", "Frontstage", "Backstage",
@@ -30,11 +41,11 @@ def test_five_lanes_in_canonical_order_with_their_labels(blueprint: dict) -> Non
     boxes = [bbox(blueprint[f"lane-{lane}"]) for lane in LANES]
     tops = [b[1] for b in boxes]
     assert tops == sorted(tops)
-    for upper, lower in zip(boxes, boxes[1:]):
+    for upper, lower in itertools.pairwise(boxes):
         assert abs(upper[3] - lower[1]) < 0.5  # lanes touch: no gap, no overlap
     labels = [blueprint[f"lane-{lane}-label"] for lane in LANES]
     assert [texts(blueprint[f"lane-{lane}-title"])[0] for lane in LANES] == LANE_TITLES
-    for label, box in zip(labels, boxes):  # each label at the left of its own lane
+    for label, box in zip(labels, boxes, strict=False):  # each label at the left of its own lane
         lb = bbox(label)
         assert lb[2] <= box[0] + 0.5 and box[1] - 0.5 <= (lb[1] + lb[3]) / 2 <= box[3] + 0.5
 
@@ -57,7 +68,7 @@ def test_steps_are_columns_in_journey_order(blueprint: dict) -> None:
     headers = [blueprint[f"step-{s.id}"] for s in spec.steps]
     xs = [bbox(h)[0] for h in headers]
     assert xs == sorted(xs)
-    for step, header in zip(spec.steps, headers):
+    for step, header in zip(spec.steps, headers, strict=False):
         assert texts(header)[0] == step.name
         assert texts(header)[1].startswith(step.id)
     assert "decision" in texts(blueprint["step-book"])[1]

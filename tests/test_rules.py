@@ -2,7 +2,8 @@
 
 Fixtures live in tests/fixtures/rules/<CODE>/: `bad-*.yaml` mark each expected finding with
 `# expect: CODE` on the line where it must start (`# expect: CODE, CODE` for two findings on
-one line), and the test compares the exact list of (line, code) of that rule; `good-*.yaml` must raise nothing from it.
+one line), and the test compares the exact list of (line, code) of that rule; `good-*.yaml` must
+raise nothing from it.
 """
 
 from __future__ import annotations

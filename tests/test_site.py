@@ -23,8 +23,15 @@ from servicespec.cli import cli
 from servicespec.config import Config
 from servicespec.site import build_files, build_site
 from servicespec.site.build import MARKER, SiteError, collect, write_site
-from servicespec.site.data import (coverage, finding_rows, health, metric_rows, pretty_target,
-                                   service_data, source_lines)
+from servicespec.site.data import (
+    coverage,
+    finding_rows,
+    health,
+    metric_rows,
+    pretty_target,
+    service_data,
+    source_lines,
+)
 from servicespec.site.svg import SvgError, inline_svg
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -216,7 +223,7 @@ def test_spec_text_is_escaped_everywhere(tmp_path):
                      "tags: [\"</textarea><svg onload=alert(1)>\"]"))
     spec = tmp_path / "evil.yaml"
     spec.write_text(text)
-    services, files = build_files([str(spec)])
+    _services, files = build_files([str(spec)])
     for name, data in files.items():
         if name.endswith((".html", ".svg")):
             page = data.decode()

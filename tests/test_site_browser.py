@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -242,7 +243,8 @@ def test_serve_reloads_the_open_page_after_a_spec_is_edited(page: Any,
         assert page.locator(".live-note").is_visible()
         page.evaluate("window.__notReloaded = true")
 
-        spec.write_text(text.replace("  name: Personal loan\n", "  name: Personal loan, edited\n", 1))
+        spec.write_text(text.replace("  name: Personal loan\n",
+                                     "  name: Personal loan, edited\n", 1))
         page.wait_for_function("document.querySelector('h1').innerText === "
                                "'Personal loan, edited'", timeout=15_000)
         assert page.evaluate("window.__notReloaded === undefined")  # a real reload

@@ -58,5 +58,6 @@ def test_suppression_words_inside_a_string_are_text() -> None:
     assert found(text) == []
     block = starter_text().replace(
         "  description: An overnight stay at a city-centre hotel, from booking to check-out.",
-        "  description: |\n    Comments like # servicespec: ignore[SS101] reason\n    are text here.")
+        "  description: |\n"
+        "    Comments like # servicespec: ignore[SS101] reason\n    are text here.")
     assert found(block) == []

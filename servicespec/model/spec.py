@@ -6,10 +6,16 @@ judgement — is a rule, so users can configure and suppress it.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal
 
-from pydantic import (BaseModel, ConfigDict, Field, StringConstraints, ValidationError,
-                      model_validator)
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 from .types import DurationField, TargetField
 
@@ -89,27 +95,27 @@ def _empty_list() -> list[Any]:
 class Metadata(SpecModel):
     id: Id = _d("The service's id (a lowercase slug), unique in the catalogue.")
     name: str = _d("The service's name as customers and staff know it.")
-    owner: Optional[str] = _d("The team that owns the service.", default=None)
-    description: Optional[str] = _d("What the service is, in a sentence or two.", default=None)
-    version: Optional[str] = _d("The spec's own version, free text.", default=None)
+    owner: str | None = _d("The team that owns the service.", default=None)
+    description: str | None = _d("What the service is, in a sentence or two.", default=None)
+    version: str | None = _d("The spec's own version, free text.", default=None)
     tags: list[str] = _d("Free labels for search and grouping.", default_factory=_empty_list)
 
 
 class Component(SpecModel):
     id: Id = _d("The component's id.")
-    name: Optional[str] = _d("What the component is.", default=None)
-    kind: Optional[Literal["goods", "access", "service-action"]] = _d(
+    name: str | None = _d("What the component is.", default=None)
+    kind: Literal["goods", "access", "service-action"] | None = _d(
         "ITIL 4: goods, access to resources, or a service action.", default=None)
-    visible: Optional[bool] = _d("Whether customers see this component.", default=None)
-    owner: Optional[Ref] = _d("The role (id) that answers for the component.", default=None)
+    visible: bool | None = _d("Whether customers see this component.", default=None)
+    owner: Ref | None = _d("The role (id) that answers for the component.", default=None)
 
 
 class Product(SpecModel):
     id: Id = _d("The product's id; `product` when not set.", default="product")
     name: str = _d("The core service product: what the customer pays for.")
-    need: Optional[str] = _d("The need it fulfils or the problem it solves.", default=None)
+    need: str | None = _d("The need it fulfils or the problem it solves.", default=None)
     outcomes: list[str] = _d("What the customer gets.", default_factory=_empty_list)
-    revenue: Optional[str] = _d("How it earns (fee, subscription, interest…); `none` when free.",
+    revenue: str | None = _d("How it earns (fee, subscription, interest…); `none` when free.",
                                 default=None)
     components: list[Component] = _d("ITIL 4: the resources configured behind the product.",
                                      default_factory=_empty_list)
@@ -117,7 +123,7 @@ class Product(SpecModel):
 
 class Facilitating(SpecModel):
     id: Id = _d("The facilitating service's id.")
-    name: Optional[str] = _d("The customer service's name.", default=None)
+    name: str | None = _d("The customer service's name.", default=None)
     type: Petal = _d("Flower of Service petal. Facilitating petals: information, order-taking, "
                      "billing, payment; enhancing: consultation, hospitality, safekeeping, "
                      "exceptions (complaints, problem solving, restitution).")
@@ -128,21 +134,21 @@ class Facilitating(SpecModel):
     roles: list[Ref] = _d("Roles (ids) who deliver it.", default_factory=_empty_list)
     billed: bool = _d("Whether it is charged for; customer service is normally not.",
                       default=False)
-    description: Optional[str] = _d("What it does for the customer.", default=None)
+    description: str | None = _d("What it does for the customer.", default=None)
 
 
 class Channel(SpecModel):
     id: Id = _d("The channel's id.")
-    name: Optional[str] = _d("The channel's name.", default=None)
+    name: str | None = _d("The channel's name.", default=None)
     kind: ChannelKind = _d("What sort of channel it is.")
     mode: ChannelMode = _d("live (a person answers), self-service, or automated (a bot or IVR "
                            "answers). Defaults from `kind`.", default="self-service")
-    hours: Optional[str] = _d("Opening hours: `24/7` or free text.", default=None)
-    escalates_to: Optional[Ref] = _d("The channel (id) where this one hands the customer to a "
+    hours: str | None = _d("Opening hours: `24/7` or free text.", default=None)
+    escalates_to: Ref | None = _d("The channel (id) where this one hands the customer to a "
                                      "person.", default=None)
-    handover: Optional[Handover] = _d("warm (context travels with the customer) or cold.",
+    handover: Handover | None = _d("warm (context travels with the customer) or cold.",
                                       default=None)
-    response_time: Optional[DurationField] = _d("Target time to answer.", default=None)
+    response_time: DurationField | None = _d("Target time to answer.", default=None)
     complaints: bool = _d("This channel takes complaints, and customers are told so.",
                           default=False)
 
@@ -164,11 +170,11 @@ class Skills(SpecModel):
 
 class Role(SpecModel):
     id: Id = _d("The role's id.")
-    name: Optional[str] = _d("The role's name.", default=None)
-    stage: Optional[Stage] = _d("Where the role works: frontstage, backstage or support.",
+    name: str | None = _d("The role's name.", default=None)
+    stage: Stage | None = _d("Where the role works: frontstage, backstage or support.",
                                 default=None)
     skills: Skills = _d("Technical and interpersonal skills.", default_factory=Skills)
-    authority: Optional[str] = _d("What the role may grant without asking, e.g. `refund up to "
+    authority: str | None = _d("What the role may grant without asking, e.g. `refund up to "
                                   "50 EUR`.", default=None)
     kind: Literal["human", "system"] = _d("human, or system for a bot, kiosk or automated "
                                           "process.", default="human")
@@ -176,16 +182,16 @@ class Role(SpecModel):
 
 class Touchpoint(SpecModel):
     id: Id = _d("The touchpoint's id.")
-    name: Optional[str] = _d("The touchpoint's name.", default=None)
-    channel: Optional[Ref] = _d("The channel (id) the contact happens through.", default=None)
-    phase: Optional[Phase] = _d("before, during or after purchase.", default=None)
-    serves: Optional[Ref] = _d("The product's id or a facilitating service's id.", default=None)
+    name: str | None = _d("The touchpoint's name.", default=None)
+    channel: Ref | None = _d("The channel (id) the contact happens through.", default=None)
+    phase: Phase | None = _d("before, during or after purchase.", default=None)
+    serves: Ref | None = _d("The product's id or a facilitating service's id.", default=None)
     evidence: list[str] = _d("Physical or digital evidence the customer sees.",
                              default_factory=_empty_list)
 
 
 class Action(SpecModel):
-    role: Optional[Ref] = _d("The role (id) that acts.", default=None)
+    role: Ref | None = _d("The role (id) that acts.", default=None)
     action: str = _d("What is done.")
 
 
@@ -197,26 +203,26 @@ def _actions_from_strings(value: Any) -> Any:
 
 class FailPoint(SpecModel):
     id: Id = _d("The fail point's id.")
-    description: Optional[str] = _d("What goes wrong.", default=None)
-    severity: Optional[Literal["low", "medium", "high"]] = _d("How badly it hurts the "
+    description: str | None = _d("What goes wrong.", default=None)
+    severity: Literal["low", "medium", "high"] | None = _d("How badly it hurts the "
                                                               "customer.", default=None)
-    prevention: Optional[str] = _d("The fail-safe (poka-yoke) that keeps it from happening.",
+    prevention: str | None = _d("The fail-safe (poka-yoke) that keeps it from happening.",
                                    default=None)
-    detected_by: Optional[Ref] = _d("The metric (id) that detects it.", default=None)
+    detected_by: Ref | None = _d("The metric (id) that detects it.", default=None)
 
 
 class Wait(SpecModel):
-    expected: Optional[DurationField] = _d("The expected wait.", default=None)
-    max: Optional[DurationField] = _d("The standard the customer must not wait past.",
+    expected: DurationField | None = _d("The expected wait.", default=None)
+    max: DurationField | None = _d("The standard the customer must not wait past.",
                                       default=None)
-    message: Optional[str] = _d("What tells the customer how long (a tracker, an SMS).",
+    message: str | None = _d("What tells the customer how long (a tracker, an SMS).",
                                 default=None)
 
 
 class Handoff(SpecModel):
-    context: Optional[str] = _d("How the case travels when the owner changes (shared record, "
+    context: str | None = _d("How the case travels when the owner changes (shared record, "
                                 "ticket).", default=None)
-    handover: Optional[Handover] = _d("warm (default when `context` is given) or cold.",
+    handover: Handover | None = _d("warm (default when `context` is given) or cold.",
                                       default=None)
 
     @model_validator(mode="before")
@@ -229,11 +235,11 @@ class Handoff(SpecModel):
 
 class Step(SpecModel):
     id: Id = _d("The step's id.")
-    name: Optional[str] = _d("The step's name (the column header).", default=None)
-    phase: Optional[Phase] = _d("before, during or after purchase.", default=None)
+    name: str | None = _d("The step's name (the column header).", default=None)
+    phase: Phase | None = _d("before, during or after purchase.", default=None)
     evidence: list[str] = _d("Lane 1: physical evidence.", default_factory=_empty_list)
-    customer: Optional[str] = _d("Lane 2: what the customer does.", default=None)
-    touchpoint: Optional[Ref] = _d("Where the step crosses the line of interaction "
+    customer: str | None = _d("Lane 2: what the customer does.", default=None)
+    touchpoint: Ref | None = _d("Where the step crosses the line of interaction "
                                    "(touchpoint id).", default=None)
     frontstage: list[Action] = _d("Lane 3: visible contact-employee or system actions: "
                                   "`{role, action}` or text.", default_factory=_empty_list)
@@ -241,14 +247,14 @@ class Step(SpecModel):
                                  default_factory=_empty_list)
     support: list[str] = _d("Lane 5: support processes and systems.", default_factory=_empty_list)
     fail_points: list[FailPoint] = _d("Where the step can go wrong.", default_factory=_empty_list)
-    wait: Optional[Wait] = _d("A duration (the expected wait) or `{expected, max, message}`.",
+    wait: Wait | None = _d("A duration (the expected wait) or `{expected, max, message}`.",
                               default=None)
     collects: list[str] = _d("Data items asked of the customer at this step.",
                              default_factory=_empty_list)
-    handoff: Optional[Handoff] = _d("How the case travels when the owner changes here.",
+    handoff: Handoff | None = _d("How the case travels when the owner changes here.",
                                     default=None)
     decision: bool = _d("True where the journey branches here.", default=False)
-    next: Optional[list[Ref]] = _d("Step ids that follow (default: the next step); `[]` ends "
+    next: list[Ref] | None = _d("Step ids that follow (default: the next step); `[]` ends "
                                    "the journey here.", default=None)
 
     @model_validator(mode="before")
@@ -273,16 +279,16 @@ class Blueprint(SpecModel):
 
 class Metric(SpecModel):
     id: Id = _d("The metric's id.")
-    name: Optional[str] = _d("The metric's name.", default=None)
-    measures: Optional[Ref] = _d("What it measures: the product, a facilitating service, a "
+    name: str | None = _d("The metric's name.", default=None)
+    measures: Ref | None = _d("What it measures: the product, a facilitating service, a "
                                  "touchpoint, a step or a fail point (id).", default=None)
     type: MetricType = _d("What sort of measure it is.")
-    kind: Optional[MetricKind] = _d("outcome, experience or relationship; defaults from `type`, "
+    kind: MetricKind | None = _d("outcome, experience or relationship; defaults from `type`, "
                                     "required for `custom`.", default=None)
-    target: Optional[TargetField] = _d("`OP NUMBER[UNIT]`, e.g. `>= 4.5`, `< 1%`, `<= 2d`.",
+    target: TargetField | None = _d("`OP NUMBER[UNIT]`, e.g. `>= 4.5`, `< 1%`, `<= 2d`.",
                                        default=None)
-    source: Optional[str] = _d("Where the data comes from.", default=None)
-    owner: Optional[str] = _d("Who answers for the number.", default=None)
+    source: str | None = _d("Where the data comes from.", default=None)
+    owner: str | None = _d("Who answers for the number.", default=None)
 
     @model_validator(mode="before")
     @classmethod
@@ -299,18 +305,18 @@ class Metric(SpecModel):
 
 class Recovery(SpecModel):
     id: Id = _d("The recovery process's id.")
-    name: Optional[str] = _d("The recovery process's name.", default=None)
+    name: str | None = _d("The recovery process's name.", default=None)
     covers: list[Ref] = _d("Fail point ids, or step ids meaning all their fail points.",
                            default_factory=_empty_list)
-    trigger: Optional[str] = _d("What starts it.", default=None)
-    owner: Optional[Ref] = _d("The role (id) that runs it.", default=None)
-    channel: Optional[Ref] = _d("The channel (id) through which the customer is contacted or "
+    trigger: str | None = _d("What starts it.", default=None)
+    owner: Ref | None = _d("The role (id) that runs it.", default=None)
+    channel: Ref | None = _d("The channel (id) through which the customer is contacted or "
                                 "reaches it.", default=None)
-    response_time: Optional[DurationField] = _d("Time to acknowledge.", default=None)
-    resolve_time: Optional[DurationField] = _d("Time to resolve.", default=None)
+    response_time: DurationField | None = _d("Time to acknowledge.", default=None)
+    resolve_time: DurationField | None = _d("Time to resolve.", default=None)
     actions: list[str] = _d("acknowledge, apologise, explain, fix, compensate, follow-up, log, "
                             "root-cause, or free text.", default_factory=_empty_list)
-    compensation: Optional[str] = _d("What the customer is given.", default=None)
+    compensation: str | None = _d("What the customer is given.", default=None)
 
 
 class Spec(SpecModel):
@@ -343,7 +349,7 @@ class Spec(SpecModel):
         return self.blueprint.steps
 
     @classmethod
-    def from_data(cls, data: Any) -> "Spec":
+    def from_data(cls, data: Any) -> Spec:
         """Validate plain data as the format reads it: `x-` keys and nulls ignored.
 
         Most specs have neither, so they are validated as they are; only when that fails is

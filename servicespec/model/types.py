@@ -36,7 +36,7 @@ class Duration:
     def __str__(self) -> str:
         return self.text
 
-    def __lt__(self, other: "Duration") -> bool:
+    def __lt__(self, other: Duration) -> bool:
         return self.seconds < other.seconds
 
 

@@ -17,7 +17,7 @@ import sys
 import tempfile
 import warnings
 import zlib
-from typing import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from ..diagnostics import Diagnostic
 from ..fsutil import write_atomic
@@ -149,5 +149,13 @@ def write_render(spec: Spec, path: str | os.PathLike[str], *, fmt: str | None = 
     return fmt
 
 
-__all__ = ["VIEWS", "FORMATS", "RenderError", "render_spec", "render_bytes", "write_render",
-           "format_for", "digest_of"]
+__all__ = [
+    "FORMATS",
+    "VIEWS",
+    "RenderError",
+    "digest_of",
+    "format_for",
+    "render_bytes",
+    "render_spec",
+    "write_render",
+]

@@ -8,19 +8,43 @@ support processes; fail points as an F in a red circle, waits as a W.
 
 from __future__ import annotations
 
-from typing import Iterable
+import itertools
+from collections.abc import Iterable
 
 from ..diagnostics import Diagnostic
 from ..model.spec import Action, Spec
 from .dot import Board
 from .findings import Badge, place
 from .flow import CustomerRow, customer_band
-from .grid import (COL_W, GUTTER, MARGIN, PAD, Frame, header_band, lane_background, lane_label,
-                   min_lane, phase_band, phase_dividers, rule_line, stack, stack_height,
-                   title_band)
+from .grid import (
+    COL_W,
+    GUTTER,
+    MARGIN,
+    PAD,
+    Frame,
+    header_band,
+    lane_background,
+    lane_label,
+    min_lane,
+    phase_band,
+    phase_dividers,
+    rule_line,
+    stack,
+    stack_height,
+    title_band,
+)
 from .legend import finding_items, findings_panel, legend
-from .style import (BADGE_H, LANE, MODE_STYLE, MUTED, Text, badges_width, draw_badges,
-                    height_of, label)
+from .style import (
+    BADGE_H,
+    LANE,
+    MODE_STYLE,
+    MUTED,
+    Text,
+    badges_width,
+    draw_badges,
+    height_of,
+    label,
+)
 
 Item = tuple[str, list[Text], list[Badge]]
 LINE_INK = "#3E4C59"
@@ -219,10 +243,10 @@ def _draw_links(f: Frame, row: CustomerRow,
             if lane[i]:
                 chain.append((lane[i][0][0], lane[i][0][1], lane[i][-1][2]))
         x = row.link_x[i]
-        for (a, _, a_bottom), (b, b_top, _) in zip(chain, chain[1:]):
+        for (a, _, a_bottom), (b, b_top, _) in itertools.pairwise(chain):
             f.board.path(a, b, [(x, a_bottom), (x, b_top)], color=MUTED, penwidth=1.0,
                          id=f"link-{step.id}-{a.split(':')[0]}-{b.split(':')[0]}",
                          **{"class": "link"})
 
 
-__all__ = ["render_blueprint", "drawn_keys", "GUTTER"]
+__all__ = ["GUTTER", "drawn_keys", "render_blueprint"]

@@ -28,7 +28,7 @@ class Inches(float):
     label)."""
 
 
-Value = Union[str, float, int, bool, Html]  # Inches is a float
+Value = Union[str, float, int, bool, Html]  # noqa: UP007 (a runtime alias; `|` needs 3.10 types)  # Inches is a float
 
 
 def num(value: float) -> str:

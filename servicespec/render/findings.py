@@ -9,8 +9,8 @@ goes into the "about the whole service" panel, so no finding is ever dropped.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from ..diagnostics import Diagnostic, Severity
 from ..model.spec import Spec
@@ -126,7 +126,7 @@ class Anchors:
             keys.append(f"wait:{step}")
         elif field == "touchpoint":
             keys.append(f"tp:{step}")
-        return keys + [f"step:{step}"]
+        return [*keys, f"step:{step}"]
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,26 @@ diamonds, branches and loops routed above the row, and fail points (F) and waits
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from ..model.spec import Step
 from .findings import Badge
 from .grid import COL_W, FLOW, GUTTER, PAD, TRACK, Frame
-from .style import (BADGE_H, FAIL, INK, MUTED, WAIT, Text, badges_width, draw_badges,
-                    height_of, label, marker, plain)
+from .style import (
+    BADGE_H,
+    FAIL,
+    INK,
+    MUTED,
+    WAIT,
+    Text,
+    badges_width,
+    draw_badges,
+    height_of,
+    label,
+    marker,
+    plain,
+)
 
 
 @dataclass

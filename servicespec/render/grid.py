@@ -7,14 +7,25 @@ text, so all cells of a band line up and nothing overlaps.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from ..model.spec import Spec, Step
 from .dot import Board
 from .findings import Badge, Placement
-from .style import (BADGE_H, FAINT, INK, MUTED, PHASES, RULE, Text, draw_badges, height_of,
-                    label, plain)
+from .style import (
+    BADGE_H,
+    FAINT,
+    INK,
+    MUTED,
+    PHASES,
+    RULE,
+    Text,
+    draw_badges,
+    height_of,
+    label,
+    plain,
+)
 
 MARGIN = 16.0
 LABEL_W = 150.0

@@ -7,15 +7,28 @@ self-service or automated), and which metrics watch that moment.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..diagnostics import Diagnostic
 from ..model.spec import Metric, Spec, Step
 from .dot import Board
 from .findings import Badge, place
 from .flow import customer_band
-from .grid import (COL_W, MARGIN, PAD, Frame, header_band, lane_background, lane_label,
-                   min_lane, phase_band, phase_dividers, stack, stack_height, title_band)
+from .grid import (
+    COL_W,
+    MARGIN,
+    PAD,
+    Frame,
+    header_band,
+    lane_background,
+    lane_label,
+    min_lane,
+    phase_band,
+    phase_dividers,
+    stack,
+    stack_height,
+    title_band,
+)
 from .legend import finding_items, findings_panel, legend
 from .style import LANE, MODE_STYLE, MUTED, Text
 

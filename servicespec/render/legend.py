@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..diagnostics import Severity
 from .dot import Board
 from .findings import Badge
-from .style import (FAIL, INK, MODE_STYLE, MUTED, RULE, SEVERITY_COLOURS, WAIT, Text,
-                    draw_badges, label, marker, plain)
+from .style import (
+    FAIL,
+    INK,
+    MODE_STYLE,
+    MUTED,
+    RULE,
+    SEVERITY_COLOURS,
+    WAIT,
+    Text,
+    draw_badges,
+    label,
+    marker,
+    plain,
+)
 
 SAMPLE_W = 34.0
 ROW_H = 20.0
@@ -108,4 +120,4 @@ def finding_items(has_findings: bool) -> list[tuple[str, str]]:
             ("severity:warning", "warning"), ("severity:info", "info")]
 
 
-__all__ = ["legend", "findings_panel", "finding_items", "label", "RULE"]
+__all__ = ["RULE", "finding_items", "findings_panel", "label", "legend"]

@@ -11,8 +11,8 @@ arrows — where a customer is handed to a person — run left to right.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from ..diagnostics import Diagnostic
 from ..model.spec import FACILITATING_PETALS, PETALS, Channel, Facilitating, Spec
@@ -21,8 +21,7 @@ from .findings import Badge, Placement, place
 from .flow import Jump, assign_tracks
 from .grid import MARGIN, title_band
 from .legend import finding_items, findings_panel, legend
-from .style import (BADGE_H, FAINT, INK, MUTED, Text, draw_badges, font, height_of, label,
-                    plain)
+from .style import BADGE_H, FAINT, INK, MUTED, Text, draw_badges, font, height_of, label, plain
 from .text import html, text_width
 
 PETAL_W = 214.0
@@ -47,7 +46,7 @@ class Rect:
     w: float
     h: float
 
-    def overlaps(self, other: "Rect", gap: float) -> bool:
+    def overlaps(self, other: Rect, gap: float) -> bool:
         return (abs(self.x - other.x) * 2 < self.w + other.w + 2 * gap
                 and abs(self.y - other.y) * 2 < self.h + other.h + 2 * gap)
 
@@ -119,7 +118,7 @@ def _ring(rects: list[Rect], angles: list[float], base: float, fixed: list[Rect]
     """Place the rects on the smallest ellipse (from `base`) where nothing overlaps."""
     radius = base
     for _ in range(200):
-        for r, a in zip(rects, angles):
+        for r, a in zip(rects, angles, strict=False):
             r.x, r.y = radius * 1.3 * math.cos(a), radius * math.sin(a)
         if not any(a.overlaps(b, RING_GAP / 2) for n, a in enumerate(rects)
                    for b in rects[n + 1:]) and not any(a.overlaps(b, RING_GAP)
@@ -165,7 +164,7 @@ def render_offering(spec: Spec, findings: Iterable[Diagnostic] = ()) -> Board:
     if placement.at("product"):
         draw_badges(board, "product", placement.at("product"), core.x + core.w * 0.35,
                     core.y - core.h * 0.35)
-    for petal, rect in zip(PETALS, petals):
+    for petal, rect in zip(PETALS, petals, strict=False):
         _draw_petal(board, petal, rect, heads[petal], services[petal])
     y = max(r.y + r.h / 2 for r in flower) + 26
     y += _channel_row(board, spec, order, placement, MARGIN + (width - row_w) / 2, y)
@@ -273,7 +272,7 @@ def _channel_row(board: Board, spec: Spec, order: list[Channel], placement: Plac
     texts = [_channel_text(c) for c in order]
     h = max(height_of(t) for t in texts) + 14
     names = []
-    for n, (c, text) in enumerate(zip(order, texts)):
+    for n, (c, text) in enumerate(zip(order, texts, strict=False)):
         style = "rounded,filled" + ("" if c.mode == "live" else "," + CHIP_STYLE[c.mode])
         names.append(board.box(f"channel:{c.id}", left[n], top, CHANNEL_W, h, label(text),
                                shape="box", style=style, fillcolor="#FFFFFF", color="#3E4C59",
@@ -299,4 +298,4 @@ def _channel_row(board: Board, spec: Spec, order: list[Channel], placement: Plac
     return top + h + (BADGE_H / 2 if badges else 0) - y0
 
 
-__all__ = ["render_offering", "html"]
+__all__ = ["html", "render_offering"]

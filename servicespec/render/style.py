@@ -7,8 +7,8 @@ a glance and in greyscale print; red is kept for fail points and errors.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from ..diagnostics import Severity
 from .dot import Board, Html
@@ -92,7 +92,7 @@ class Text:
 
     @classmethod
     def of(cls, text: str, width: float, size: float, colour: str = INK, bold: bool = False,
-           italic: bool = False, max_lines: int | None = None) -> "Text":
+           italic: bool = False, max_lines: int | None = None) -> Text:
         kw = {"max_lines": max_lines} if max_lines else {}
         return cls(wrap(text, width, size, bold, **kw), size, colour, bold, italic)
 

@@ -40,7 +40,8 @@ _BOLD = (
     .772, .720, .720, .458, .367, .458, .833, .502, .502, .675, .713, .593, .713, .675,
     .405, .713, .713, .345, .345, .660, .345, 1.042, .713, .682, .713, .713, .495, .593,
     .480, .713, .652, .922, .645, .652, .578, .713, .367, .713, .833)
-_WIDTHS = {False: dict(zip(_ASCII, _REGULAR)), True: dict(zip(_ASCII, _BOLD))}
+_WIDTHS = {False: dict(zip(_ASCII, _REGULAR, strict=True)),
+           True: dict(zip(_ASCII, _BOLD, strict=True))}
 # Renderers hint glyph advances to whole device pixels (0.75 pt at 96 dpi); rounding each
 # advance up to the pixel grid gives an upper bound of what pango measures at every size.
 PIXEL = 0.75
@@ -139,7 +140,7 @@ def wrap(text: str, width: float, size: float, bold: bool = False,
         last = lines[max_lines - 1]
         while last and text_width(last + " …", size, bold) > width:
             last = last[:-1]
-        lines = lines[:max_lines - 1] + [last.rstrip() + " …"]
+        lines = [*lines[:max_lines - 1], last.rstrip() + " …"]
     return lines or [""]
 
 

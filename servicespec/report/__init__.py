@@ -7,7 +7,8 @@ terminal), `baseline` (a `baseline.Comparison` or None, for the known and fixed 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
 
 from ..api import LintResult
 
@@ -17,16 +18,16 @@ if TYPE_CHECKING:
 
 class Reporter(Protocol):
     def __call__(self, result: LintResult, *, color: bool = False,
-                 baseline: "Comparison | None" = None, stdin_name: str | None = None
+                 baseline: Comparison | None = None, stdin_name: str | None = None
                  ) -> str: ...
 
 
-def _fixed(baseline: "Comparison | None") -> list[tuple[str, str, str]]:
+def _fixed(baseline: Comparison | None) -> list[tuple[str, str, str]]:
     return [(e.file, e.code, e.message) for e in baseline.fixed] if baseline else []
 
 
 def _text(result: LintResult, *, color: bool = False,
-          baseline: "Comparison | None" = None, stdin_name: str | None = None) -> str:
+          baseline: Comparison | None = None, stdin_name: str | None = None) -> str:
     from .text import render
 
     return render(result, color=color, known=baseline.known if baseline else 0,
@@ -34,7 +35,7 @@ def _text(result: LintResult, *, color: bool = False,
 
 
 def _json(result: LintResult, *, color: bool = False,
-          baseline: "Comparison | None" = None, stdin_name: str | None = None
+          baseline: Comparison | None = None, stdin_name: str | None = None
           ) -> str:
     from .encode import dumps
     from .json_report import document
@@ -47,7 +48,7 @@ def _json(result: LintResult, *, color: bool = False,
 
 
 def _sarif(result: LintResult, *, color: bool = False,
-           baseline: "Comparison | None" = None, stdin_name: str | None = None
+           baseline: Comparison | None = None, stdin_name: str | None = None
            ) -> str:
     from .sarif import render
 
@@ -55,7 +56,7 @@ def _sarif(result: LintResult, *, color: bool = False,
 
 
 def _github(result: LintResult, *, color: bool = False,
-            baseline: "Comparison | None" = None, stdin_name: str | None = None
+            baseline: Comparison | None = None, stdin_name: str | None = None
             ) -> str:
     from .github import render
 
@@ -63,14 +64,14 @@ def _github(result: LintResult, *, color: bool = False,
 
 
 def _junit(result: LintResult, *, color: bool = False,
-           baseline: "Comparison | None" = None, stdin_name: str | None = None
+           baseline: Comparison | None = None, stdin_name: str | None = None
            ) -> str:
     from .junit import render
 
     return render(result)
 
 
-def github_step_summary(result: LintResult, *, baseline: "Comparison | None" = None) -> str:
+def github_step_summary(result: LintResult, *, baseline: Comparison | None = None) -> str:
     """The markdown that `--format github` appends to `$GITHUB_STEP_SUMMARY`."""
     from .markdown import lint_summary
 

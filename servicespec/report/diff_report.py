@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..diagnostics import Diagnostic
 from ..diff import ADDED, REMOVED, SpecDiff
@@ -56,8 +56,8 @@ def render_markdown(diffs: Sequence[SpecDiff], *, title: str = "") -> str:
         lines.append("No spec changes.")
     for diff in diffs:
         service = f" — service {md.escape(diff.service)}" if diff.service else ""
-        lines += [f"### {md.escape(diff.new_file if diff.new_file != '/dev/null' else diff.old_file)}"
-                  f"{service}", "", md.escape(_headline(diff)), ""]
+        shown = diff.new_file if diff.new_file != "/dev/null" else diff.old_file
+        lines += [f"### {md.escape(shown)}{service}", "", md.escape(_headline(diff)), ""]
         if diff.problem:
             lines += [f":warning: {md.escape(diff.problem)}", ""]
         if diff.changes:
@@ -69,5 +69,5 @@ def render_markdown(diffs: Sequence[SpecDiff], *, title: str = "") -> str:
                                ("Findings fixed", diff.fixed)):
             if found:
                 lines += [f"#### {heading} ({len(found)})", ""]
-                lines += md.findings_table(found) + [""]
+                lines += [*md.findings_table(found), ""]
     return "\n".join(lines).rstrip("\n") + "\n"

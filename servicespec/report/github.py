@@ -12,7 +12,7 @@ the command early nor start another one on a new line.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..api import LintResult
 from ..diagnostics import Diagnostic, Severity

@@ -8,7 +8,7 @@ or issue references.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from ..api import LintResult
 from ..diagnostics import Diagnostic, Severity
@@ -82,7 +82,7 @@ def lint_summary(result: LintResult, *, fixed: Sequence[tuple[str, str, str]] = 
         lines.append(f"{known} known {'finding' if known == 1 else 'findings'} hidden by the "
                      "baseline.")
     if diagnostics:
-        lines += [""] + findings_table(diagnostics)
+        lines += ["", *findings_table(diagnostics)]
     if fixed:
         lines += ["", f"### Fixed since the baseline ({len(fixed)})", ""]
         lines += table(["file", "rule", "finding"],

@@ -3,27 +3,75 @@
 from __future__ import annotations
 
 from .base import GROUPS, Finding, Rule, RuleDocs
-from .ss0_file import (DuplicateId, DuplicateKey, LimitExceeded, SchemaViolation,
-                       UnknownKey, UnreadableFile, UnresolvedReference, UnsupportedVersion,
-                       UnusedSuppression, YamlSyntaxError)
-from .ss1_offering import (CategoryConfusion, FacilitatingPetalMissing,
-                           FacilitatingWithoutChannel, InvisibleComponentUnowned,
-                           ProductWithoutOutcomes, ProductWithoutSupportChannel)
-from .ss2_channels import (AutomatedDeadEnd, ChannelServiceLevelMissing, ColdHandover,
-                           ComplaintChannelMissing, EscalationCycle, NoAssistedChannel,
-                           NoHumanOption, UnusedChannel)
-from .ss3_journey import (BlueprintTooLarge, CustomerStepWithoutEvidence, JourneyPhaseMissing,
-                          LaneEmpty, NoBlueprint, OrphanTouchpoint, StepWithoutCustomerAction,
-                          SupportGapInPhase, UnansweredCustomerAction, UnreachableStep)
-from .ss4_recovery import (FailPointUndetected, FailPointWithoutRecovery, NoRecoveryProcess,
-                           RecoveryIncomplete, RecoveryUnreachable, RecoveryWithoutTimeTarget,
-                           WaitExceedsStandard, WaitWithoutExpectation, WaitWithoutStandard)
+from .ss0_file import (
+    DuplicateId,
+    DuplicateKey,
+    LimitExceeded,
+    SchemaViolation,
+    UnknownKey,
+    UnreadableFile,
+    UnresolvedReference,
+    UnsupportedVersion,
+    UnusedSuppression,
+    YamlSyntaxError,
+)
+from .ss1_offering import (
+    CategoryConfusion,
+    FacilitatingPetalMissing,
+    FacilitatingWithoutChannel,
+    InvisibleComponentUnowned,
+    ProductWithoutOutcomes,
+    ProductWithoutSupportChannel,
+)
+from .ss2_channels import (
+    AutomatedDeadEnd,
+    ChannelServiceLevelMissing,
+    ColdHandover,
+    ComplaintChannelMissing,
+    EscalationCycle,
+    NoAssistedChannel,
+    NoHumanOption,
+    UnusedChannel,
+)
+from .ss3_journey import (
+    BlueprintTooLarge,
+    CustomerStepWithoutEvidence,
+    JourneyPhaseMissing,
+    LaneEmpty,
+    NoBlueprint,
+    OrphanTouchpoint,
+    StepWithoutCustomerAction,
+    SupportGapInPhase,
+    UnansweredCustomerAction,
+    UnreachableStep,
+)
+from .ss4_recovery import (
+    FailPointUndetected,
+    FailPointWithoutRecovery,
+    NoRecoveryProcess,
+    RecoveryIncomplete,
+    RecoveryUnreachable,
+    RecoveryWithoutTimeTarget,
+    WaitExceedsStandard,
+    WaitWithoutExpectation,
+    WaitWithoutStandard,
+)
 from .ss5_handoffs import CustomerRepeatsInformation, HandoffWithoutContext, TooManyHandoffs
-from .ss6_metrics import (FacilitatingUnmeasured, KindContradictsType, MetricKindMismatch,
-                          MetricWithoutSource, MetricWithoutTarget, ProductUnmeasured,
-                          RelationshipMetricOnly)
-from .ss7_people import (FrontstageWithoutInterpersonalSkills, RecoveryOwnerWithoutAuthority,
-                         UnownedAction, UnusedRole)
+from .ss6_metrics import (
+    FacilitatingUnmeasured,
+    KindContradictsType,
+    MetricKindMismatch,
+    MetricWithoutSource,
+    MetricWithoutTarget,
+    ProductUnmeasured,
+    RelationshipMetricOnly,
+)
+from .ss7_people import (
+    FrontstageWithoutInterpersonalSkills,
+    RecoveryOwnerWithoutAuthority,
+    UnownedAction,
+    UnusedRole,
+)
 
 _CLASSES: list[type[Rule]] = [
     YamlSyntaxError, SchemaViolation, UnknownKey, DuplicateKey, DuplicateId,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import inspect
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, ClassVar, Iterable, Iterator, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -62,7 +63,7 @@ class Rule:
         return iter(())
 
     @classmethod
-    def docs(cls) -> "RuleDocs":
+    def docs(cls) -> RuleDocs:
         return RuleDocs.parse(inspect.getdoc(cls) or "")
 
 
@@ -73,10 +74,10 @@ class RuleDocs:
     good: str
 
     @classmethod
-    def parse(cls, text: str) -> "RuleDocs":
+    def parse(cls, text: str) -> RuleDocs:
         parts = re.split(r"^(Bad|Good):\s*$", text, flags=re.M)
         why = parts[0].strip()
-        blocks = dict(zip(parts[1::2], parts[2::2]))
+        blocks = dict(zip(parts[1::2], parts[2::2], strict=False))
         return cls(why, _yaml_block(blocks.get("Bad", "")), _yaml_block(blocks.get("Good", "")))
 
 

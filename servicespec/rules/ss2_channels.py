@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from ..diagnostics import Severity
 from ..index import SpecIndex
@@ -142,7 +143,7 @@ class EscalationCycle(Rule):
             reported.add(key)
             start = min(cycle, key=lambda c: position[c])
             rotated = cycle[cycle.index(start):] + cycle[:cycle.index(start)]
-            loop = " → ".join(f"'{c}'" for c in rotated + [start])
+            loop = " → ".join(f"'{c}'" for c in [*rotated, start])
             yield finding(("channels", position[start], "escalates_to"),
                           f"escalation loops: {loop} (a doom loop): end the chain at a live "
                           "channel")

@@ -15,17 +15,17 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Mapping, Sequence
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .. import __version__
 from ..config import Config
-from .data import (MODES, PHASES, Ratio, ServiceData, service_data, slugify, view_summary)
+from .data import MODES, PHASES, Ratio, ServiceData, service_data, slugify, view_summary
 from .svg import inline_svg, standalone_svg
 
 VIEW_TITLES = {
@@ -78,7 +78,7 @@ def _slugs(files: Sequence[str]) -> dict[str, str]:
     stems = [slugify(Path(f).stem) for f in files]
     out: dict[str, str] = {}
     taken: set[str] = set()
-    for file, stem in zip(files, stems):
+    for file, stem in zip(files, stems, strict=False):
         slug = stem if stems.count(stem) == 1 else slugify(str(Path(file).with_suffix("")))
         base, n = slug, 1
         while slug in taken or slug == "index":
@@ -123,7 +123,7 @@ def draw(service: ServiceData) -> list[Drawing]:
         try:
             svg = render_bytes(render_spec(service.spec, view, findings), "svg")
             markup = inline_svg(svg, prefix=f"{view}-svg", label=summary)
-        except Exception as exc:  # noqa: BLE001 - one failed picture must not stop the site
+        except Exception as exc:
             drawings.append(Drawing(view, title, summary, "", file,
                                     f"This view could not be drawn: {exc}"))
             continue

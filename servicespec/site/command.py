@@ -8,8 +8,8 @@ configuration, a port in use).
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import click
 

@@ -8,8 +8,8 @@ catalogue matrix of the index page (phases, channel modes, recovery, experience 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
 from ..diagnostics import FILE_CODES, Diagnostic, Severity
 from ..model.spec import FACILITATING_PETALS, Spec

@@ -19,10 +19,11 @@ import shutil
 import tempfile
 import threading
 import traceback
+from collections.abc import Callable, Sequence
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from ..api import SPEC_SUFFIXES
@@ -68,7 +69,7 @@ class SiteState:
                            f"{warnings} warning(s)")
             except SiteError as exc:
                 error = str(exc)
-            except Exception as exc:  # noqa: BLE001 - the server must outlive a bad build
+            except Exception as exc:
                 error = f"{type(exc).__name__}: {exc}"
                 traceback.print_exc()
             if error:
@@ -105,12 +106,12 @@ class SiteState:
 class Handler(SimpleHTTPRequestHandler):
     """Static files from the current build, plus `/__reload`."""
 
-    server: "SiteHTTPServer"
+    server: SiteHTTPServer
 
-    def __init__(self, request: Any, client_address: Any, server: "SiteHTTPServer") -> None:
+    def __init__(self, request: Any, client_address: Any, server: SiteHTTPServer) -> None:
         super().__init__(request, client_address, server, directory=str(server.state.folder))
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # the terminal shows builds, not every request
 
     def end_headers(self) -> None:
@@ -227,7 +228,7 @@ class SiteServer:
     def url(self) -> str:
         return f"http://{HOST}:{self.httpd.server_address[1]}/"
 
-    def start(self) -> "SiteServer":
+    def start(self) -> SiteServer:
         self.state.rebuild()
         for target, name in ((self.httpd.serve_forever, "servicespec-http"),
                              (self._watch, "servicespec-watch")):
@@ -263,7 +264,7 @@ class SiteServer:
             thread.join(timeout=5)
         self._threads = []
 
-    def __enter__(self) -> "SiteServer":
+    def __enter__(self) -> SiteServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
