@@ -233,8 +233,9 @@ def _decode(raw: Any, file: str) -> tuple[FileResult, Severity] | None:
             if not (all(isinstance(s, str) for s in (code, name, message, where, element, fp))
                     and len(numbers) == 4 and all(type(n) is int for n in numbers)):
                 return None
+            line, column, end_line, end_column = numbers
             diagnostics.append(Diagnostic(code, name, _SEVERITIES[severity], message, where,
-                                          *numbers, element, fp))
+                                          line, column, end_line, end_column, element, fp))
         return FileResult(file, diagnostics), _SEVERITIES[fail_on]
     except (TypeError, ValueError, KeyError):
         return None
@@ -274,7 +275,7 @@ def lint_with_cache(files: Sequence[str], *, config_path: str | None,
         fixed = read_config(Path(config_path)) if config_path else None
         work = partial(_lint_keyed, config=fixed, overrides=overrides)
         linted = iter(map_in_processes(work, misses, jobs=jobs))
-        fresh = []
+        fresh: list[tuple[tuple[str, str | None], str | None, FileResult, Severity]] = []
         for i, slot in enumerate(slots):
             if slot is None:
                 result, key, fail_on = next(linted)

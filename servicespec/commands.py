@@ -216,7 +216,7 @@ def rules_listing(fmt: str) -> str:
         return json.dumps([{"code": r.code, "name": r.name, "group": r.group,
                             "severity": r.severity.value, "summary": r.summary}
                            for r in ALL_RULES.values()], indent=2) + "\n"
-    lines = []
+    lines: list[str] = []
     group = None
     for rule in ALL_RULES.values():
         if rule.group != group:

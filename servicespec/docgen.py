@@ -75,10 +75,10 @@ def _type_name(annotation: Any) -> str:
                                                                       str(annotation)))
 
 
-_SECTIONS = [model.Spec, model.Metadata, model.Product, model.Component, model.Facilitating,
-             model.Channel, model.Role, model.Skills, model.Touchpoint, model.Blueprint,
-             model.Step, model.Action, model.FailPoint, model.Wait, model.Handoff,
-             model.Metric, model.Recovery]
+_SECTIONS: list[type[BaseModel]] = [
+    model.Spec, model.Metadata, model.Product, model.Component, model.Facilitating,
+    model.Channel, model.Role, model.Skills, model.Touchpoint, model.Blueprint, model.Step,
+    model.Action, model.FailPoint, model.Wait, model.Handoff, model.Metric, model.Recovery]
 
 
 def spec_reference_markdown() -> str:

@@ -19,6 +19,7 @@ from .source import ComposedSourceMap, Path, SourceMap, Span
 if TYPE_CHECKING:
     from .config import Config
 
+yaml_rs: Any
 try:  # the fast parser; without it every file takes the precise path
     import yaml_rs
 except ImportError:  # pragma: no cover

@@ -16,13 +16,13 @@ class Located(NamedTuple):
 
 class FailPointAt(NamedTuple):
     step_index: int
-    index: int
+    fail_point_index: int  # not `index`: a tuple has an index() method
     step: Step
     fail_point: FailPoint
 
     @property
     def path(self) -> Path:
-        return ("blueprint", "steps", self.step_index, "fail_points", self.index)
+        return ("blueprint", "steps", self.step_index, "fail_points", self.fail_point_index)
 
 
 @dataclass

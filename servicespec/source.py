@@ -76,11 +76,11 @@ def _position_loader() -> Any:
     Made on first use, so PyYAML is imported only when a file has findings: a lint run whose
     files are all clean never needs it (see docs/performance.md).
     """
+    from yaml._yaml import CParser  # libyaml's parser, as yaml.cyaml uses it
     from yaml.constructor import BaseConstructor
-    from yaml.cyaml import CParser
     from yaml.resolver import BaseResolver
 
-    class PositionLoader(CParser, BaseConstructor, BaseResolver):  # type: ignore[misc]
+    class PositionLoader(CParser, BaseConstructor, BaseResolver):
         def __init__(self, stream: str) -> None:
             CParser.__init__(self, stream)
             BaseConstructor.__init__(self)

@@ -38,7 +38,8 @@ def _view(name: str) -> Callable[[Spec, Iterable[Diagnostic]], Board]:
     import importlib
 
     module = importlib.import_module(f".{name}", __name__)
-    return getattr(module, f"render_{name}")  # type: ignore[no-any-return]
+    render: Callable[[Spec, Iterable[Diagnostic]], Board] = getattr(module, f"render_{name}")
+    return render
 
 
 def render_spec(spec: Spec, view: str = "blueprint",

@@ -223,7 +223,7 @@ def _draw_pills(f: Frame, pills: list, line: float) -> None:
         x = f.centre(i) - w / 2
         f.board.box(f"tp:{step.id}", x, line - h / 2, w, h, label(text), shape="box",
                     style=f"rounded,filled,{style}", fillcolor="#FFFFFF", color=LINE_INK,
-                    penwidth=1.2, id=f"touchpoint-{step.id}", **{"class": "touchpoint"})
+                    penwidth=1.2, id=f"touchpoint-{step.id}", class_="touchpoint")
         if badges:  # on the pill's top edge, like every badge on a box
             draw_badges(f.board, f"tp:{step.id}", badges, x + w - 8, line - h / 2)
 
@@ -246,7 +246,7 @@ def _draw_links(f: Frame, row: CustomerRow,
         for (a, _, a_bottom), (b, b_top, _) in itertools.pairwise(chain):
             f.board.path(a, b, [(x, a_bottom), (x, b_top)], color=MUTED, penwidth=1.0,
                          id=f"link-{step.id}-{a.split(':')[0]}-{b.split(':')[0]}",
-                         **{"class": "link"})
+                         class_="link")
 
 
 __all__ = ["GUTTER", "drawn_keys", "render_blueprint"]

@@ -28,7 +28,8 @@ class Inches(float):
     label)."""
 
 
-Value = Union[str, float, int, bool, Html]  # noqa: UP007 (a runtime alias; `|` needs 3.10 types)  # Inches is a float
+# Inches is a float; None leaves the attribute unset (Graphviz's default)
+Value = Union[str, float, int, bool, Html, None]  # noqa: UP007 (a runtime alias)
 
 
 def num(value: float) -> str:
@@ -51,11 +52,17 @@ def _value(value: Value) -> str:
         return f"{float(value):.4f}".rstrip("0").rstrip(".")
     if isinstance(value, (int, float)):
         return num(float(value))
+    assert value is not None  # _attrs leaves unset attributes out
     return quote(value)
 
 
 def _attrs(attrs: dict[str, Value]) -> str:
-    return ", ".join(f"{key}={_value(val)}" for key, val in attrs.items())
+    return ", ".join(f"{key}={_value(val)}" for key, val in attrs.items() if val is not None)
+
+
+def _named(attrs: dict[str, Value]) -> dict[str, Value]:
+    """Graphviz's names for keyword arguments: `class` is a Python keyword, passed as `class_`."""
+    return {key.rstrip("_"): value for key, value in attrs.items()}
 
 
 @dataclass
@@ -104,7 +111,7 @@ class Board:
         base: dict[str, Value] = {"pos": f"{num(x + w / 2)},{num(-(y + h / 2))}",
                                   "width": _inches(w), "height": _inches(h),
                                   "fixedsize": True, "label": label}
-        self.nodes.append(Node(name, {**base, **attrs}))
+        self.nodes.append(Node(name, {**base, **_named(attrs)}))
         return name
 
     def background(self, name: str, x: float, y: float, w: float, h: float,
@@ -113,7 +120,7 @@ class Board:
         self._grow(x + w, y + h)
         bb = f"{num(x)},{num(-(y + h))},{num(x + w)},{num(-y)}"
         self.clusters.append(Node(self._unique(f"cluster_{name}"),
-                                  {"bb": bb, "label": "", **attrs}))
+                                  {"bb": bb, "label": "", **_named(attrs)}))
 
     def point(self, name: str, at: Point) -> str:
         """An invisible anchor for lines that start or end in the open."""
@@ -133,13 +140,13 @@ class Board:
         controls = _bezier(pts, round_corners)
         spec += " ".join(f"{num(x)},{num(-y)}" for x, y in controls)
         base: dict[str, Value] = {"pos": spec, "dir": "forward" if arrow else "none"}
-        self.edges.append(Edge(tail, head, {**base, **attrs}))
+        self.edges.append(Edge(tail, head, {**base, **_named(attrs)}))
         for x, y in points:
             self._grow(x, y)
 
     def link(self, tail: str, head: str, **attrs: Value) -> None:
         """An edge that Graphviz routes itself (splines around the nodes)."""
-        self.edges.append(Edge(tail, head, attrs))
+        self.edges.append(Edge(tail, head, _named(attrs)))
 
     def to_dot(self, margin: float = 12.0) -> str:
         # y was stored negated; shift so the picture sits in positive coordinates

@@ -116,24 +116,24 @@ def customer_band(f: Frame, y: float, bottom_pad: float, box_fill: str,
             name = f.board.box(f"customer:{step.id}", x, top, COL_W, box_h,
                                label([texts[i]]), shape="box", style="rounded,filled",
                                fillcolor=box_fill, color=box_border, penwidth=1.2,
-                               id=f"customer-{step.id}", **{"class": "customer-action"})
+                               id=f"customer-{step.id}", class_="customer-action")
             badges = f.badges(f"customer:{step.id}")
             if badges:
                 draw_badges(f.board, f"customer:{step.id}", badges, x + COL_W - 6, top)
         else:  # an empty cell stays empty: only a waypoint keeps the journey's thread
             name = f.board.box(f"customer:{step.id}", f.centre(i) - 4, flow_y - 4, 8, 8,
                                shape="circle", style="solid", color=FLOW,
-                               id=f"customer-{step.id}", **{"class": "waypoint"})
+                               id=f"customer-{step.id}", class_="waypoint")
         row.box[i] = name
         row.link_x[i] = x + COL_W - 12
         if step.decision:
             dx = x + COL_W + GUTTER / 2
             f.board.box(f"decision:{step.id}", dx - 10, flow_y - 10, 20, 20, shape="diamond",
                         style="filled", fillcolor="#FFFFFF", color=FLOW, penwidth=1.4,
-                        id=f"decision-{step.id}", **{"class": "decision"})
+                        id=f"decision-{step.id}", class_="decision")
             f.board.path(name, f"decision:{step.id}",
                          [(_right(f, i), flow_y), (dx - 10, flow_y)], arrow=False,
-                         color=FLOW, penwidth=1.3, **{"class": "flow"})
+                         color=FLOW, penwidth=1.3, class_="flow")
         _draw_markers(f, step, x, top + box_h + 6)
     _draw_flow(f, row, jumps, tracks, top, flow_y)
     height = PAD + track_h + box_h + (6 + marker_h if marker_h else 0) + bottom_pad
@@ -156,7 +156,7 @@ def _draw_markers(f: Frame, step: Step, x: float, y: float) -> None:
         marker(f.board, key, row.kind, FAIL if is_fail else WAIT, x + 2, y + 8.5,
                "fail-point" if is_fail else "wait", html_id)
         plain(f.board, f"{key}:text", x + 21, y + max(0.0, (17 - row.text_height) / 2),
-              row.text, align="LEFT", id=f"{html_id}-label", **{"class": "marker-label"})
+              row.text, align="LEFT", id=f"{html_id}-label", class_="marker-label")
         if row.badges and row.badges_below:
             top = y + max(17.0, row.text_height) + 1
             draw_badges(f.board, key, row.badges, x + 21 + badges_width(row.badges),
@@ -176,7 +176,9 @@ class Jump:
 
 def _jumps(f: Frame) -> list[Jump]:
     """Every arrow of the journey that does not go to the very next column."""
-    out, outs, ins = [], {}, {}
+    out: list[Jump] = []
+    outs: dict[int, int] = {}  # jumps leaving / arriving at each column so far
+    ins: dict[int, int] = {}
     for i, step in enumerate(f.steps):
         for j in f.next_steps(i):
             if j == i + 1:
@@ -214,15 +216,14 @@ def assign_tracks(jumps: Sequence[Jump]) -> dict[Jump, int]:
 
 def _draw_flow(f: Frame, row: CustomerRow, jumps: Sequence[Jump], tracks: dict[Jump, int],
                top: float, flow_y: float) -> None:
-    attrs = {"color": FLOW, "penwidth": 1.3}
     for i, step in enumerate(f.steps):
         j = i + 1
         if j < len(f.steps) and j in f.next_steps(i):
             x0 = f.left(i) + COL_W + GUTTER / 2 + 10 if step.decision else _right(f, i)
             source = f"decision:{step.id}" if step.decision else row.box[i]
             f.board.path(source, row.box[j], [(x0, flow_y), (_left(f, j), flow_y)],
-                         id=f"flow-{step.id}-{f.steps[j].id}", **attrs,
-                         **{"class": "flow"})
+                         id=f"flow-{step.id}-{f.steps[j].id}", color=FLOW, penwidth=1.3,
+                         class_="flow")
     for jump in jumps:
         step, target = f.steps[jump.source], f.steps[jump.target]
         ty = top - 6 - tracks[jump] * TRACK
@@ -235,5 +236,5 @@ def _draw_flow(f: Frame, row: CustomerRow, jumps: Sequence[Jump], tracks: dict[J
         end_y = top if target.customer else flow_y - 3
         f.board.path(source, row.box[jump.target],
                      [start, (jump.x0, ty), (jump.x1, ty), (jump.x1, end_y)],
-                     id=f"flow-{step.id}-{target.id}", **attrs,
-                     **{"class": "flow jump" + (" back" if jump.target <= jump.source else "")})
+                     id=f"flow-{step.id}-{target.id}", color=FLOW, penwidth=1.3,
+                     class_="flow jump" + (" back" if jump.target <= jump.source else ""))

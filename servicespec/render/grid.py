@@ -96,7 +96,7 @@ def title_band(board: Board, spec: Spec, y: float, width: float, view: str) -> f
         parts.append(Text.of(spec.metadata.description, width, 9.5, MUTED, italic=True,
                              max_lines=3))
     h = plain(board, "title", MARGIN, y, parts, align="LEFT", id="title",
-              **{"class": "title"})
+              class_="title")
     return h + 10
 
 
@@ -117,7 +117,7 @@ def phase_band(f: Frame, y: float, bottom_hint: str = "") -> float:
             text = [Text.of(title.upper(), x1 - x0 - 8, 9.5, ink, bold=True, max_lines=1)]
         f.board.box(f"phase:{n}", x0, y, x1 - x0, h, label(text), shape="box",
                     style="rounded,filled", fillcolor=fill, color=fill,
-                    id=f"phase-{n}-{phase or 'none'}", **{"class": f"phase phase-{phase}"})
+                    id=f"phase-{n}-{phase or 'none'}", class_=f"phase phase-{phase}")
     return h + 4
 
 
@@ -138,7 +138,7 @@ def header_band(f: Frame, y: float) -> float:
         f.board.box(f"step:{step.id}", x, y, COL_W, h, label(texts[i]), shape="box",
                     style="rounded,filled", fillcolor="#F5F7FA", color=RULE,
                     labelloc="t" if badges else "c", id=f"step-{step.id}",
-                    **{"class": "step-header"})
+                    class_="step-header")
         if badges:
             draw_badges(f.board, f"step:{step.id}", badges, x + COL_W - 5,
                         y + h - 5 - BADGE_H / 2)
@@ -164,17 +164,17 @@ def lane_label(f: Frame, key: str, title: str, subtitle: str, y: float, h: float
     parts = _lane_text(title, subtitle, ink)
     f.board.background(f"lane:{key}:label", MARGIN, y, LABEL_W - 4, h, style="filled",
                        fillcolor=fill, color=fill, id=f"lane-{key}-label",
-                       **{"class": f"lane-label lane-{key}"})
+                       class_=f"lane-label lane-{key}")
     text_h = height_of(parts) + 2
     plain(f.board, f"lane:{key}:title", MARGIN + 4, y + (h - text_h) / 2, parts,
-          w=LABEL_W - 12, id=f"lane-{key}-title", **{"class": f"lane-title lane-{key}"})
+          w=LABEL_W - 12, id=f"lane-{key}-title", class_=f"lane-title lane-{key}")
 
 
 def lane_background(f: Frame, key: str, y: float, h: float, tint: str) -> None:
     x = MARGIN + LABEL_W
     f.board.background(f"lane:{key}", x, y, f.grid_right - x, h, style="filled",
                        fillcolor=tint, color=tint, id=f"lane-{key}",
-                       **{"class": f"lane lane-{key}"})
+                       class_=f"lane lane-{key}")
 
 
 def rule_line(f: Frame, key: str, title: str, y: float, style: str, penwidth: float,
@@ -184,12 +184,12 @@ def rule_line(f: Frame, key: str, title: str, y: float, style: str, penwidth: fl
     b = f.board.point(f"line:{key}:end", (f.grid_right, y))
     f.board.path(a, b, [(MARGIN, y), (f.grid_right, y)], arrow=False,
                  style=style, penwidth=penwidth, color=colour, id=f"line-{key}",
-                 **{"class": f"line line-{key}"})
+                 class_=f"line line-{key}")
     tag = [Text([title.upper()], 7.5, colour, bold=True)]
     w = tag[0].width + 10
     f.board.box(f"line:{key}:label", MARGIN + 6, y - 7, w, 14, label(tag), shape="box",
                 style="rounded,filled", fillcolor="#FFFFFF", color=colour, penwidth=0.8,
-                id=f"line-{key}-label", **{"class": f"line-label line-{key}"})
+                id=f"line-{key}-label", class_=f"line-label line-{key}")
 
 
 def stack(f: Frame, i: int, key: str, items: Sequence[tuple[str, list[Text], list[Badge]]],
@@ -204,7 +204,7 @@ def stack(f: Frame, i: int, key: str, items: Sequence[tuple[str, list[Text], lis
         h = item_height(text, badges)
         name = f.board.box(f"{key}:{n}", x, y, COL_W, h, label(text), shape=shape,
                            style=style, fillcolor=fill, color=border,
-                           id=f"{key}-{n}".replace(":", "-"), **{"class": ident})
+                           id=f"{key}-{n}".replace(":", "-"), class_=ident)
         if badges:
             draw_badges(f.board, f"{key}:{n}", badges, x + COL_W - 6, y)
         out.append((name, y, y + h))
@@ -229,4 +229,4 @@ def phase_dividers(f: Frame, y0: float, y1: float) -> None:
             a = f.board.point(f"phase-divider:{i}:top", (x, y0))
             b = f.board.point(f"phase-divider:{i}:bottom", (x, y1))
             f.board.path(a, b, [(x, y0), (x, y1)], arrow=False, style="dashed", color=FAINT,
-                         penwidth=0.8, **{"class": "phase-divider"})
+                         penwidth=0.8, class_="phase-divider")

@@ -171,7 +171,7 @@ def render_journey(spec: Spec, findings: Iterable[Diagnostic] = ()) -> Board:
     y += findings_panel(board, MARGIN, y, width, placement.general)
     if placement.general:
         y += 10
-    items = [("flow", "journey order"), ("decision", "decision: the journey branches"),
+    symbols = [("flow", "journey order"), ("decision", "decision: the journey branches"),
              ("F", "fail point (id, severity)"), ("W", "wait: expected, maximum"),
              ("mode:live", "live channel: a person answers"),
              ("mode:self-service", "self-service channel"),
@@ -179,7 +179,7 @@ def render_journey(spec: Spec, findings: Iterable[Diagnostic] = ()) -> Board:
              ("swatch:#DDF4E4/#1F7A3F", "outcome metric"),
              ("swatch:#DCEBFE/#1E5BB8", "experience metric"),
              ("swatch:#ECE6FB/#5B3FA8", "relationship metric")]
-    y += legend(board, MARGIN, y, width, items + finding_items(bool(
+    y += legend(board, MARGIN, y, width, symbols + finding_items(bool(
         placement.badges or placement.general)))
     board.width, board.height = f.width, y + MARGIN
     return board

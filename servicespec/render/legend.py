@@ -78,11 +78,11 @@ def legend(board: Board, x: float, y: float, width: float,
         cy = cursor_y + ROW_H / 2
         _sample(board, n, kind, cx, cy)
         plain(board, f"legend:{n}:text", cx + SAMPLE_W + 6, cy - text.height / 2, [text],
-              align="LEFT", **{"class": "legend-text"})
+              align="LEFT", class_="legend-text")
         cx += w
     height = cursor_y + ROW_H + 8 - y
     board.background("legend", x, y, width, height, style="rounded,filled",
-                     fillcolor="#FFFFFF", color=RULE, id="legend", **{"class": "legend"})
+                     fillcolor="#FFFFFF", color=RULE, id="legend", class_="legend")
     return height
 
 
@@ -103,13 +103,13 @@ def findings_panel(board: Board, x: float, y: float, width: float,
         draw_badges(board, f"general:{n}", [badge], x + 70, cursor + 9)
         plain(board, f"general:{n}:text", x + 80, cursor + 2, text, align="LEFT",
               id=f"general-{n}-text",
-              **{"class": f"general-finding severity-{badge.severity.value}"})
+              class_=f"general-finding severity-{badge.severity.value}")
         cursor += h + 3
     height = cursor + 6 - y
     fill = SEVERITY_COLOURS[max((b.severity for b in badges), key=lambda s: s.rank)][0]
     board.background("general", x, y, width, height, style="rounded,filled",
                      fillcolor="#FFFFFF", color=fill, id="general-findings",
-                     **{"class": "general-findings"})
+                     class_="general-findings")
     return height
 
 

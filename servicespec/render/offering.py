@@ -160,7 +160,7 @@ def render_offering(spec: Spec, findings: Iterable[Diagnostic] = ()) -> Board:
         r.x, r.y = r.x + dx, r.y + dy
     board.box("product", core.x - core.w / 2, core.y - core.h / 2, core.w, core.h,
               label(core_parts), shape="circle", style="filled", fillcolor=CORE[0],
-              color=CORE[1], penwidth=2, id="product", **{"class": "core-product"})
+              color=CORE[1], penwidth=2, id="product", class_="core-product")
     if placement.at("product"):
         draw_badges(board, "product", placement.at("product"), core.x + core.w * 0.35,
                     core.y - core.h * 0.35)
@@ -192,7 +192,7 @@ def _draw_petal(board: Board, petal: str, rect: Rect, head: list[Text],
                      style="rounded,filled" if services else "rounded,filled,dashed",
                      fillcolor=fill if services else "#FAFAFA",
                      color=ink if services else FAINT, penwidth=1.4, id=f"petal-{petal}",
-                     **{"class": f"petal petal-{petal}"})
+                     class_=f"petal petal-{petal}")
     y = y0 + 7
     y += plain(board, f"petal:{petal}:head", x0 + 8, y, head, w=rect.w - 16) + 4
     if not services:
@@ -204,7 +204,7 @@ def _draw_petal(board: Board, petal: str, rect: Rect, head: list[Text],
             y += BADGE_H / 2
         board.box(f"facilitating:{fac.id}", x0 + 8, y, SERVICE_W, service.height,
                   service.label(), shape="box", style="rounded,filled", fillcolor="#FFFFFF",
-                  color=ink, id=f"facilitating-{fac.id}", **{"class": "facilitating"})
+                  color=ink, id=f"facilitating-{fac.id}", class_="facilitating")
         if service.badges:
             draw_badges(board, f"facilitating:{fac.id}", service.badges,
                         x0 + 8 + SERVICE_W - 6, y)
@@ -261,7 +261,9 @@ def _channel_row(board: Board, spec: Spec, order: list[Channel], placement: Plac
     left = [x + n * (CHANNEL_W + CHANNEL_GAP) for n in range(len(order))]
     target = {n: first[c.escalates_to] for n, c in enumerate(order)
               if c.escalates_to in first and first[c.escalates_to] != n}
-    jumps, outs, ins = {}, {}, {}
+    jumps: dict[int, Jump] = {}
+    outs: dict[int, int] = {}  # jumps leaving / arriving at each channel so far
+    ins: dict[int, int] = {}
     for n, to in target.items():
         if to != n + 1:
             k_out, k_in = outs.get(n, 0), ins.get(to, 0)
@@ -277,23 +279,22 @@ def _channel_row(board: Board, spec: Spec, order: list[Channel], placement: Plac
         names.append(board.box(f"channel:{c.id}", left[n], top, CHANNEL_W, h, label(text),
                                shape="box", style=style, fillcolor="#FFFFFF", color="#3E4C59",
                                penwidth=1.5, id=f"channel-{c.id}",
-                               **{"class": f"channel mode-{c.mode}"}))
+                               class_=f"channel mode-{c.mode}"))
         if placement.at(f"channel:{c.id}"):
             draw_badges(board, f"channel:{c.id}", placement.at(f"channel:{c.id}"),
                         left[n] + CHANNEL_W - 6, top + h)
     for n, to in target.items():
         c = order[n]
-        attrs = {"color": ESCALATION, "penwidth": 1.8, "id": f"escalates-{c.id}-{order[to].id}",
-                 "class": f"escalation handover-{c.handover or 'unspecified'}"}
-        if c.handover == "cold":
-            attrs["style"] = "dashed"
         if n in jumps:
             jump = jumps[n]
             ty = top - 6 - tracks[jump] * TRACK
             points = [(jump.x0, top), (jump.x0, ty), (jump.x1, ty), (jump.x1, top)]
         else:
             points = [(left[n] + CHANNEL_W, top + h / 2), (left[to], top + h / 2)]
-        board.path(names[n], names[to], points, **attrs)
+        board.path(names[n], names[to], points, color=ESCALATION, penwidth=1.8,
+                   id=f"escalates-{c.id}-{order[to].id}",
+                   class_=f"escalation handover-{c.handover or 'unspecified'}",
+                   style="dashed" if c.handover == "cold" else None)
     badges = any(placement.at(f"channel:{c.id}") for c in order)
     return top + h + (BADGE_H / 2 if badges else 0) - y0
 

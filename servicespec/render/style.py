@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..diagnostics import Severity
-from .dot import Board, Html
+from .dot import Board, Html, Value
 from .findings import Badge
 from .text import html, line_height, text_width, wrap
 
@@ -138,7 +138,7 @@ def draw_badges(board: Board, name: str, badges: Sequence[Badge], right: float,
                   Html(font(badge.code, BADGE_SIZE, ink, bold=True)), shape="box",
                   style="rounded,filled", fillcolor=fill, color=fill, penwidth=0.5,
                   tooltip=f"{badge.code} ({badge.severity.value})",
-                  **{"class": f"finding severity-{badge.severity.value}"},
+                  class_=f"finding severity-{badge.severity.value}",
                   id=f"{name}:badge:{len(badges) - 1 - i}".replace(":", "-"))
         x -= 3
     return x + 3
@@ -149,11 +149,11 @@ def marker(board: Board, name: str, letter: str, colour: str, x: float, cy: floa
     """A field marker: a letter in a filled circle (F for a fail point, W for a wait)."""
     board.box(name, x, cy - size / 2, size, size, Html(font(letter, 8.5, "#FFFFFF", True)),
               shape="circle", style="filled", fillcolor=colour, color=colour,
-              **{"class": klass}, id=ident)
+              class_=klass, id=ident)
 
 
 def plain(board: Board, name: str, x: float, y: float, parts: Sequence[Text],
-          align: str = "", w: float | None = None, **attrs: object) -> float:
+          align: str = "", w: float | None = None, **attrs: Value) -> float:
     """Text without a frame; (x, y) is its top left corner. Returns its height."""
     width = math.ceil(w if w is not None else max((p.width for p in parts), default=0) + 2)
     h = math.ceil(height_of(parts) + 2)

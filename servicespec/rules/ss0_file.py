@@ -290,9 +290,9 @@ class UnresolvedReference(Rule):
             for j, role in enumerate(fac.roles):
                 yield from ref(("facilitating", i, "roles", j), role, "role",
                                f"facilitating service '{fac.id}'")
-        for i, ch in enumerate(spec.channels):
-            yield from ref(("channels", i, "escalates_to"), ch.escalates_to, "channel",
-                           f"channel '{ch.id}'")
+        for i, channel in enumerate(spec.channels):
+            yield from ref(("channels", i, "escalates_to"), channel.escalates_to, "channel",
+                           f"channel '{channel.id}'")
         for i, tp in enumerate(spec.touchpoints):
             yield from ref(("touchpoints", i, "channel"), tp.channel, "channel",
                            f"touchpoint '{tp.id}'")

@@ -54,7 +54,8 @@ class NoHumanOption(Rule):
         for tp in spec.touchpoints:
             if tp.serves and tp.channel:
                 served.setdefault(tp.serves, []).append(tp.channel)
-        targets = [(("product",), spec.product.id, f"product '{spec.product.id}'", [])]
+        targets: list[tuple[tuple[str | int, ...], str, str, list[str]]] = [
+            (("product",), spec.product.id, f"product '{spec.product.id}'", [])]
         targets += [(("facilitating", i), fac.id, f"facilitating service '{fac.id}'",
                      list(fac.channels)) for i, fac in enumerate(spec.facilitating)]
         for path, id_, label, own in targets:

@@ -10,10 +10,14 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..report.safe import terminal_safe
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 EXIT_CLEAN, EXIT_ERROR = 0, 2
 
@@ -23,7 +27,7 @@ def _fail(message: str) -> int:
     return EXIT_ERROR
 
 
-def _config(config_path: str | None):  # type: ignore[no-untyped-def]
+def _config(config_path: str | None) -> Config | None:
     from ..config import read_config
 
     return read_config(Path(config_path)) if config_path else None
