@@ -50,7 +50,8 @@ def _targets(files: list[str], paths: Sequence[str], output: str, fmt: str | Non
     fmt = (fmt or "svg").lower()
     if fmt not in FORMATS:
         raise RenderError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
-    pairs, seen = [], {}
+    pairs: list[tuple[str, str]] = []
+    seen: dict[str, str] = {}  # output file -> the spec drawn into it
     for file in files:
         target = os.path.join(output, output_name(file, view, fmt))
         if target in seen:

@@ -104,10 +104,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the repository root")
     args = parser.parse_args(argv)
     if args.check:
-        out = stale(args.root)
-        for path in out:
-            print(f"stale: {path}")
-        return 1 if out else 0
+        outdated = stale(args.root)
+        for name in outdated:
+            print(f"stale: {name}")
+        return 1 if outdated else 0
     for path in regenerate(args.root):
         print(f"wrote {path.relative_to(args.root)}")
     return 0
