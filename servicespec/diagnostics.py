@@ -65,6 +65,24 @@ class Diagnostic:
         }
 
 
+# the most of a spec's own text that a message quotes: a message names the thing, it does not
+# repeat it (a key or value can be a megabyte long)
+QUOTE_LIMIT = 60
+
+
+def shown(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """A spec's value as a message quotes it: text cut to `limit` characters, lists and
+    mappings named rather than printed."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def fingerprint(code: str, element: str, occurrence: int = 0) -> str:
     """Stable across edits that move lines: made of the rule and the element's id path."""
     digest = hashlib.sha1(f"{code}\0{element}\0{occurrence}".encode()).hexdigest()

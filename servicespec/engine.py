@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic, Severity, fingerprint
 from .index import SpecIndex
-from .loader import Loaded, file_diagnostic, load_text
+from .loader import MAX_DIGITS, Loaded, file_diagnostic, load_text
 from .model.spec import API_VERSION, KIND, Spec
 from .model.validate import build_spec
 from .results import FileResult
@@ -73,6 +73,8 @@ _FAST_MAX_CHARS = 512_000
 # NEL, LS and PS: libyaml breaks lines there and the precise loader recounts positions.
 _NOT_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
                             "\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+# a run of digits that may be a number too long for a spec: the loader reports it (SS002)
+_LONG_DIGITS = re.compile(f"[0-9a-fA-F]{{{MAX_DIGITS + 1}}}")
 
 
 def _fast(text: str, file: str, config: Config) -> FileResult | None:
@@ -84,7 +86,7 @@ def _fast(text: str, file: str, config: Config) -> FileResult | None:
     """
     if yaml_rs is None or len(text) > _FAST_MAX_CHARS or "servicespec:" in text or (
             ("&" in text or "!" in text) and _ANCHOR_OR_TAG.search(text)) or \
-            _NOT_PRINTABLE.search(text):
+            _NOT_PRINTABLE.search(text) or _LONG_DIGITS.search(text):
         return None
     try:
         data = yaml_rs.loads(text, parse_datetime=False)

@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
 
-from .diagnostics import FILE_CODES, Diagnostic, Severity
+from .diagnostics import FILE_CODES, Diagnostic, Severity, shown
 from .source import Path, RawSpan, SourceMap, Span
 
 if TYPE_CHECKING:
@@ -151,15 +151,25 @@ def load_bytes(raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> Loaded
 _NULL = {"", "~", "null", "Null", "NULL"}
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False,
          "FALSE": False}
-_INT = re.compile(r"[-+]?[0-9]+\Z")
-_INT8 = re.compile(r"0o[0-7]+\Z")
-_INT16 = re.compile(r"0x[0-9a-fA-F]+\Z")
+# at most MAX_DIGITS digits: no field of a spec takes a longer number, and Python refuses to
+# print one of over 4,300 digits (the builder reports a longer one as SS002)
+MAX_DIGITS = 100
+_INT = re.compile(rf"[-+]?[0-9]{{1,{MAX_DIGITS}}}\Z")
+_INT8 = re.compile(rf"0o[0-7]{{1,{MAX_DIGITS}}}\Z")
+_INT16 = re.compile(rf"0x[0-9a-fA-F]{{1,{MAX_DIGITS}}}\Z")
+_LONG = f"{{{MAX_DIGITS + 1},}}"
+_LONG_NUMBER = re.compile(rf"(?:[-+]?[0-9]{_LONG}|0o[0-7]{_LONG}|0x[0-9a-fA-F]{_LONG})\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
 _MAYBE_NOT_STR = frozenset("0123456789+-.~nNtTfF")
 
 _TAG = "tag:yaml.org,2002:"
+
+
+def looks_like_number(value: str) -> bool:
+    """A number too long to be one: plain, it is SS002 (quoted, it is text)."""
+    return bool(_LONG_NUMBER.match(value))
 
 
 def resolve_plain(value: str) -> Any:
@@ -170,15 +180,14 @@ def resolve_plain(value: str) -> Any:
         return None
     if value in _BOOL:
         return _BOOL[value]
-    try:
-        if _INT.match(value):
-            return int(value)
-        if _INT8.match(value):
-            return int(value[2:], 8)
-        if _INT16.match(value):
-            return int(value[2:], 16)
-    except ValueError:  # more digits than Python converts: it is not a sensible number
-        return value
+    if looks_like_number(value):
+        return value  # reported by the builder; kept as the text it is
+    if _INT.match(value):
+        return int(value)
+    if _INT8.match(value):
+        return int(value[2:], 8)
+    if _INT16.match(value):
+        return int(value[2:], 16)
     if _FLOAT.match(value):
         return float(value)
     if _INF.match(value):
@@ -219,18 +228,19 @@ class _Builder:
     def scalar(self, ev: Any, raw: RawSpan) -> Any:
         tag = ev.tag
         value = ev.value
-        if tag is None:
-            return resolve_plain(value) if ev.implicit[0] else value
-        if tag == "!" or tag == _TAG + "str":
-            return value
-        if tag in (_TAG + "int", _TAG + "float", _TAG + "bool", _TAG + "null"):
+        if (tag is None and not ev.implicit[0]) or tag == "!" or tag == _TAG + "str":
+            return value  # quoted or block text
+        if tag in (None, _TAG + "int", _TAG + "float", _TAG + "bool", _TAG + "null"):
+            if looks_like_number(value):
+                self.report("SS002", f"a number of {len(value):,} characters: no field of a "
+                                     "spec takes one this long; if it is text, quote it", raw)
             return resolve_plain(value)
         self.unsupported_tag(tag, raw)
         return value
 
     def unsupported_tag(self, tag: str, raw: RawSpan) -> None:
-        shown = tag.replace(_TAG, "!!")
-        self.report("SS002", f"YAML tag '{shown}' is not supported: a spec holds plain data "
+        name = shown(tag.replace(_TAG, "!!"))
+        self.report("SS002", f"YAML tag '{name}' is not supported: a spec holds plain data "
                              "only; remove the tag", raw)
 
     def span(self, start: Any, end: Any) -> RawSpan:
@@ -334,8 +344,10 @@ class _Builder:
 
         if cls is yaml.ScalarEvent:
             key = ev.value  # keys are names: always strings, whatever they look like
+            if ev.anchor is not None:
+                self.anchors[ev.anchor] = (key, 1)
         elif cls is yaml.AliasEvent and isinstance(self.anchors.get(ev.anchor, (None,))[0], str):
-            key = self.anchors[ev.anchor][0]
+            key = self.alias(ev, raw)  # counted against the alias budget like any other use
         else:
             self.report("SS002", "a mapping key must be a plain name, not a list, mapping "
                                  "or alias", raw)
@@ -352,7 +364,7 @@ class _Builder:
         if key in container:
             first = self.source.keys.get(parent[1] + (key,)) if parent[1] is not None else None
             where = f" (first at line {first[0] + 1})" if first else ""
-            self.report("SS004", f"duplicate key '{key}'{where}: YAML keeps only the last "
+            self.report("SS004", f"duplicate key '{shown(key)}'{where}: YAML keeps only the last "
                                  "value; remove one of them", raw)
         parent[2], parent[3] = key, raw
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from ..loader import resolve_plain
+from ..loader import looks_like_number, resolve_plain
 from .spec import Spec
 
 
@@ -19,7 +19,7 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     node = dumper.represent_scalar("tag:yaml.org,2002:str", value)
     # line breaks such as NEL and U+2028 are only safe as escapes in a double-quoted scalar
     if resolve_plain(value) != value or not isinstance(resolve_plain(value), str) or \
-            not value.replace("\n", "").isprintable():
+            looks_like_number(value) or not value.replace("\n", "").isprintable():
         node.style = '"'
     return node
 

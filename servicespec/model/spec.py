@@ -293,8 +293,10 @@ class Metric(SpecModel):
     @model_validator(mode="before")
     @classmethod
     def _kind_from_type(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("kind") is None:
-            kind = METRIC_KIND_BY_TYPE.get(data.get("type"))  # type: ignore[arg-type]
+        # `type` of the wrong type (a list, a mapping) is reported by its own validation
+        if isinstance(data, dict) and data.get("kind") is None and isinstance(
+                data.get("type"), str):
+            kind = METRIC_KIND_BY_TYPE.get(data["type"])
             if kind:
                 data = {**data, "kind": kind}
             elif data.get("type") == "custom":

@@ -12,6 +12,8 @@ from typing import Annotated, Any
 
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 
+from ..diagnostics import shown
+
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 # One pattern serves the parser and the JSON Schema, so both accept exactly the same text
 # (ASCII digits and spaces only: JSON Schema regexes are ECMA-262, Python's are wider).
@@ -45,12 +47,13 @@ def parse_duration(value: Any) -> Duration:
         return value
     if isinstance(value, bool) or not isinstance(value, str):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            raise ValueError(f"duration {value!r} has no unit: write e.g. '{value}m' or "
-                             f"'{value}h' (s, m, h, d, w)")
+            number = shown(value, 20)
+            raise ValueError(f"duration {number} has no unit: write e.g. '{number}m' or "
+                             f"'{number}h' (s, m, h, d, w)")
         raise ValueError("a duration is text such as '30s', '15m', '4h', '2d', '1w' or 'PT4H'")
     if not _DURATION.match(value):
-        raise ValueError(f"'{value}' is not a duration: write e.g. '30s', '15m', '4h', '2d', "
-                         "'1w' or ISO 8601 'PT4H' (no years or months)")
+        raise ValueError(f"'{shown(value)}' is not a duration: write e.g. '30s', '15m', '4h', "
+                         "'2d', '1w' or ISO 8601 'PT4H' (no years or months)")
     if value.startswith("P"):
         total, in_time = 0.0, False
         for part in re.split(r"(T)", value[1:]):
@@ -101,12 +104,15 @@ class Target:
 def parse_target(value: Any) -> Target:
     if isinstance(value, Target):
         return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = shown(value, 20)
+        raise ValueError(f"target {number} needs an operator: write it as text such as "
+                         f"'>= {number}' (one of < <= > >= ==)")
     if not isinstance(value, str):
-        raise ValueError(f"target {value!r} needs an operator: write it as text such as "
-                         f"'>= {value}' (one of < <= > >= ==)")
+        raise ValueError("a target is text such as '>= 4.5', '< 1%' or '<= 2d'")
     match = _TARGET.match(value)
     if not match:
-        raise ValueError(f"'{value}' is not a target: write OP NUMBER[UNIT] with OP one of "
+        raise ValueError(f"'{shown(value)}' is not a target: write OP NUMBER[UNIT] with OP one of "
                          "< <= > >= ==, e.g. '>= 4.5', '< 1%', '<= 2d'")
     return Target(match[1], float(match[2]), (match[3] or "").strip(" "), value)
 

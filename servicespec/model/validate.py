@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, shown
 from ..loader import Loaded, file_diagnostic
 from ..source import Path, format_path
 from .spec import API_VERSION, KIND, Spec
@@ -46,7 +46,7 @@ def _check_version(loaded: Loaded, data: dict[str, Any]) -> list[Diagnostic]:
                       f"`apiVersion: {API_VERSION}` and `kind: {KIND}`"
         else:
             span = loaded.source.locate((key,), prefer_key=False)
-            message = f"unsupported {key} '{value}': this version of servicespec reads " \
+            message = f"unsupported {key} '{shown(value)}': this version of servicespec reads " \
                       f"`{key}: {expected}`"
         out.append(file_diagnostic(loaded.file, "SS007", message, span))
     return out
@@ -105,7 +105,7 @@ def _to_diagnostic(loaded: Loaded, err: Any) -> Diagnostic:
         known = _fields(model) if model else {}
         hint = did_you_mean(str(field), known)
         return file_diagnostic(loaded.file, "SS003",
-                               f"unknown key '{field}' in {where}{hint}" + (
+                               f"unknown key '{shown(field)}' in {where}{hint}" + (
                                    "" if hint else f" (allowed: {', '.join(sorted(known))}; "
                                    "prefix your own keys with `x-`)"),
                                source.locate(loc))
@@ -116,9 +116,10 @@ def _to_diagnostic(loaded: Loaded, err: Any) -> Diagnostic:
     if kind in ("literal_error", "enum"):
         allowed = [a.strip("'") for a in _split_expected(err.get("ctx", {}).get("expected", ""))]
         hint = did_you_mean(str(got), allowed) if isinstance(got, str) else ""
-        message = f"`{field}` is '{got}', not one of: {', '.join(allowed)}{hint}"
+        message = f"`{field}` is '{shown(got)}', not one of: {', '.join(allowed)}{hint}"
     elif kind == "string_pattern_mismatch":
-        message = f"`{field}` '{got}' is not an id: use lowercase letters, digits and hyphens, " \
+        message = f"`{field}` '{shown(got)}' is not an id: use lowercase letters, digits and " \
+                  "hyphens, " \
                   "starting with a letter (e.g. 'room-service')"
     elif kind == "string_too_long":
         message = f"`{field}` is too long: ids have at most 100 characters"
@@ -143,13 +144,6 @@ def _split_expected(text: str) -> list[str]:
 def _describe(value: Any) -> str:
     if value is None:
         return "empty"
-    if isinstance(value, bool):
-        return f"{str(value).lower()}"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
     if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"'{shown}'"
-    return repr(value)
+        return f"'{shown(value, 40)}'"
+    return shown(value)
