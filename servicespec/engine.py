@@ -15,6 +15,7 @@ from .model.validate import build_spec
 from .results import FileResult
 from .rules import ALL_RULES
 from .source import ComposedSourceMap, Path, SourceMap, Span
+from .textutil import YAML_UNPRINTABLE
 
 if TYPE_CHECKING:
     from .config import Config
@@ -68,10 +69,6 @@ def lint_text(text: str, file: str, config: Config) -> FileResult:
 _ANCHOR_OR_TAG = re.compile(r"(?:^|[\s\[{,:-])[&!][^\s]")
 # Small enough that no file under it can hold more nodes than the precise loader allows.
 _FAST_MAX_CHARS = 512_000
-# Characters libyaml refuses (YAML 1.2's printable set) and yaml_rs lets through.
-# NEL, LS and PS: libyaml breaks lines there and the precise loader recounts positions.
-_NOT_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
-                            "\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
 def _fast(text: str, file: str, config: Config) -> FileResult | None:
@@ -83,7 +80,7 @@ def _fast(text: str, file: str, config: Config) -> FileResult | None:
     """
     if yaml_rs is None or len(text) > _FAST_MAX_CHARS or "servicespec:" in text or (
             ("&" in text or "!" in text) and _ANCHOR_OR_TAG.search(text)) or \
-            _NOT_PRINTABLE.search(text):
+            YAML_UNPRINTABLE.search(text):
         return None
     try:
         data = yaml_rs.loads(text, parse_datetime=False)

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from ..diagnostics import Diagnostic
 from ..diff import ADDED, REMOVED, SpecDiff
+from ..textutil import terminal_safe
 from . import markdown as md
-from .safe import terminal_safe
 
 _MARKS = {ADDED: "+", REMOVED: "-"}
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from ..api import LintResult
 from ..diagnostics import Diagnostic, Severity
-from .safe import terminal_safe
+from ..textutil import terminal_safe
 
 # GitHub's per-step limit for each annotation type
 MAX_PER_SEVERITY = 10

@@ -12,12 +12,12 @@ from collections.abc import Iterable, Sequence
 
 from ..api import LintResult
 from ..diagnostics import Diagnostic, Severity
+from ..textutil import terminal_safe
 
 # Markdown that works mid-line: emphasis, code, links and images, table cells, strikethrough,
 # issue references (`#12`); the text is never at the start of a line, so lists and headings
 # cannot begin
 _PUNCTUATION = re.compile(r"([\\`*_\[\]|~#])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;"}
 
 # the job summary holds at most 1 MiB; a table of this many rows stays far below it
@@ -26,7 +26,7 @@ MAX_ROWS = 200
 
 def escape(text: str) -> str:
     """Spec text as literal markdown: one line, no markup, no HTML, no @mentions."""
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text.replace("\r\n", "\n"))
+    text = terminal_safe(text.replace("\r\n", "\n"))
     text = " ".join(text.split("\n"))
     text = _PUNCTUATION.sub(r"\\\1", text)
     return "".join(_ENTITIES.get(ch, ch) for ch in text)

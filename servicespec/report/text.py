@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from ..api import LintResult
 from ..diagnostics import Diagnostic, Severity
-from .safe import terminal_safe
+from ..textutil import terminal_safe
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from ..report.safe import terminal_safe
+from ..textutil import terminal_safe
 
 EXIT_CLEAN, EXIT_ERROR = 0, 2
 
