@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
+
+from .textutil import plural
 
 
 class Severity(str, Enum):
@@ -14,6 +18,8 @@ class Severity(str, Enum):
 
     @property
     def rank(self) -> int:
+        """Higher is worse: `fail_on` thresholds compare ranks, and worst-first orders sort
+        by `-rank`."""
         return _RANK[self]
 
     @classmethod
@@ -63,6 +69,13 @@ class Diagnostic:
             "element": self.element,
             "fingerprint": self.fingerprint,
         }
+
+
+def severity_counts(diagnostics: Iterable[Diagnostic]) -> str:
+    """`2 errors, 1 warning, 3 info` (severities with none left out), or `no findings`."""
+    found = Counter(d.severity for d in diagnostics)
+    return ", ".join(plural(found[s], s.value, "info" if s is Severity.INFO else None)
+                     for s in Severity if found[s]) or "no findings"
 
 
 def fingerprint(code: str, element: str, occurrence: int = 0) -> str:

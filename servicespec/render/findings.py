@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from ..diagnostics import Diagnostic, Severity
 from ..model.spec import Spec
 
-SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 _PART = re.compile(r"([^.\[\]]+)|\[([^\]]*)\]")
 
 
@@ -159,8 +158,7 @@ def place(spec: Spec, findings: Iterable[Diagnostic], drawn: set[str] | None = N
     alias = alias or {}
     badges: dict[str, list[Badge]] = {}
     general: list[Badge] = []
-    ordered = sorted(findings, key=lambda d: (SEVERITY_ORDER.get(d.severity, 3), d.code,
-                                              d.element, d.message))
+    ordered = sorted(findings, key=lambda d: (-d.severity.rank, d.code, d.element, d.message))
     for d in ordered:
         badge = Badge(d.code, d.severity, d.message, d.element)
         for key in anchors.keys(d.element):

@@ -8,12 +8,14 @@ catalogue matrix of the index page (phases, channel modes, recovery, experience 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..diagnostics import FILE_CODES, Diagnostic, Severity
 from ..model.spec import FACILITATING_PETALS, Spec
 from ..rules import ALL_RULES, GROUPS
+from ..textutil import plural
 
 PHASES = ("before", "during", "after")
 MODES = ("live", "self-service", "automated")
@@ -22,7 +24,6 @@ METRIC_KINDS = ("outcome", "experience", "relationship")
 MAX_SOURCE_LINES = 20_000
 MAX_LINE_CHARS = 2_000
 
-_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -79,14 +80,18 @@ class Health:
 
 def health(diagnostics: Iterable[Diagnostic]) -> Health:
     """Findings counted by severity, overall and by rule group (groups with none left out)."""
-    counts: dict[str, list[int]] = {}
-    totals = [0, 0, 0]
+    totals: Counter[Severity] = Counter()
+    counts: dict[str, Counter[Severity]] = {}
     for d in diagnostics:
-        slot = _SEVERITY_ORDER[d.severity]
-        totals[slot] += 1
-        counts.setdefault(d.code[:3], [0, 0, 0])[slot] += 1
-    groups = tuple(GroupCount(g, GROUPS.get(g, "other"), *counts[g]) for g in sorted(counts))
-    return Health(totals[0], totals[1], totals[2], groups)
+        totals[d.severity] += 1
+        counts.setdefault(d.code[:3], Counter())[d.severity] += 1
+    groups = tuple(GroupCount(g, GROUPS.get(g, "other"), *_by_severity(counts[g]))
+                   for g in sorted(counts))
+    return Health(*_by_severity(totals), groups)
+
+
+def _by_severity(counts: Counter[Severity]) -> tuple[int, int, int]:
+    return counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO]
 
 
 # --- coverage ---------------------------------------------------------------------------
@@ -360,7 +365,7 @@ def finding_rows(diagnostics: Sequence[Diagnostic]) -> list[FindingRow]:
     """Worst first, then by position; anchors made of the fingerprint (stable when lines
     move)."""
     rows, seen = [], set()
-    for d in sorted(diagnostics, key=lambda d: (_SEVERITY_ORDER[d.severity], d.line, d.column,
+    for d in sorted(diagnostics, key=lambda d: (-d.severity.rank, d.line, d.column,
                                                 d.code, d.message)):
         base = f"finding-{d.fingerprint or d.code.lower()}"
         anchor, n = base, 1
@@ -388,8 +393,7 @@ def source_lines(text: str, findings: Sequence[FindingRow]) -> list[SourceLine]:
     out = []
     for number, line in enumerate(lines, start=1):
         here = at.get(number, [])
-        worst = min((f.severity for f in here), key=lambda s: _SEVERITY_ORDER[Severity(s)],
-                    default="")
+        worst = max((f.severity for f in here), key=lambda s: Severity(s).rank, default="")
         if len(line) > MAX_LINE_CHARS:
             line = line[:MAX_LINE_CHARS] + " …"
         out.append(SourceLine(number, line.replace("\t", "    "), worst,
@@ -497,11 +501,11 @@ def view_summary(spec: Spec, view: str) -> str:
             return f"Service blueprint of {name}: no steps yet."
         return (f"Service blueprint of {name}: {len(steps)} steps ({', '.join(steps)}) across "
                 f"the lanes evidence, customer, frontstage, backstage and support; "
-                f"{fps} fail point{'s' if fps != 1 else ''} marked.")
+                f"{plural(fps, 'fail point')} marked.")
     if view == "journey":
         touch = len(spec.touchpoints)
         return (f"Customer journey of {name}: {len(spec.steps)} steps before, during and after "
-                f"purchase, with {touch} touchpoint{'s' if touch != 1 else ''}, their channels "
+                f"purchase, with {plural(touch, 'touchpoint')}, their channels "
                 "and metrics.")
     petals = sorted({f.type for f in spec.facilitating})
     return (f"Offering of {name}: the core product “{spec.product.name}” surrounded by "
