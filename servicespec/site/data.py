@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..diagnostics import FILE_CODES, Diagnostic, Severity
+from ..index import SpecIndex
 from ..model.spec import FACILITATING_PETALS, Spec
 from ..rules import ALL_RULES, GROUPS
 from ..textutil import plural
@@ -140,13 +141,6 @@ class Coverage:
     facilitating_measured: Ratio
 
 
-def covered_fail_points(spec: Spec) -> set[str]:
-    """Fail point ids a recovery process covers (by naming it or its step)."""
-    covers = {c for rec in spec.recovery for c in rec.covers}
-    return {fp.id for step in spec.steps for fp in step.fail_points
-            if fp.id in covers or step.id in covers}
-
-
 def experience_measured(spec: Spec) -> set[str]:
     """Facilitating service ids with at least one experience metric measuring them."""
     ids = {f.id for f in spec.facilitating}
@@ -161,12 +155,11 @@ def coverage(spec: Spec) -> Coverage:
         for phase in PHASES)
     modes = tuple(ModeCount(mode, tuple(c.name or c.id for c in spec.channels if c.mode == mode))
                   for mode in MODES)
-    fail_points = [fp.id for s in spec.steps for fp in s.fail_points]
-    covered = covered_fail_points(spec)
+    fail_points = SpecIndex.build(spec).fail_points
     measured = experience_measured(spec)
     return Coverage(
         phases, modes,
-        Ratio(sum(1 for fp in fail_points if fp in covered), len(fail_points)),
+        Ratio(sum(1 for at in fail_points if at.recovered), len(fail_points)),
         Ratio(sum(1 for f in spec.facilitating if f.id in measured), len(spec.facilitating)))
 
 
@@ -330,10 +323,12 @@ def recovery_rows(spec: Spec) -> list[RecoveryRow]:
 
 
 def fail_point_rows(spec: Spec) -> list[FailPointRow]:
-    covered = covered_fail_points(spec)
-    return [FailPointRow(fp.id, step.name or step.id, fp.description or fp.id,
-                         fp.severity or "", fp.prevention or "", fp.id in covered)
-            for step in spec.steps for fp in step.fail_points]
+    rows = []
+    for at in SpecIndex.build(spec).fail_points:
+        fp = at.fail_point
+        rows.append(FailPointRow(fp.id, at.step.name or at.step.id, fp.description or fp.id,
+                                 fp.severity or "", fp.prevention or "", at.recovered))
+    return rows
 
 
 # --- findings and source ----------------------------------------------------------------
