@@ -222,7 +222,7 @@ def rules_listing(fmt: str) -> str:
     for rule in ALL_RULES.values():
         if rule.group != group:
             group = rule.group
-            lines.append(f"{'' if not lines else chr(10)}{group} — {GROUPS[group]}")
+            lines.append(f"{'' if not lines else chr(10)}{group} — {GROUPS[group].title}")
         lines.append(f"  {rule.code}  {rule.severity.value[0].upper()}  {rule.name:<40} "
                      f"{rule.summary}")
     return "\n".join(lines) + "\n"

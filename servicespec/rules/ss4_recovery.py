@@ -9,7 +9,9 @@ from typing import Any
 from ..diagnostics import Severity
 from ..index import SpecIndex
 from ..model.spec import Recovery, Spec
-from .base import Finding, Rule, finding
+from .base import Finding, Group, Rule, finding
+
+GROUP = Group("SS4", "recovery", "fail points, waits and recovery")
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 STEPS = ("blueprint", "steps")

@@ -48,11 +48,6 @@ def pretty_target(text: str) -> str:
 
 # --- health -----------------------------------------------------------------------------
 
-# short names of the rule groups, for the index's health chips
-GROUP_SHORT = {"SS0": "file", "SS1": "offering", "SS2": "channels", "SS3": "journey",
-               "SS4": "recovery", "SS5": "handoffs", "SS6": "metrics", "SS7": "people"}
-
-
 @dataclass(frozen=True)
 class GroupCount:
     group: str  # SS4
@@ -63,7 +58,9 @@ class GroupCount:
 
     @property
     def short(self) -> str:
-        return GROUP_SHORT.get(self.group, self.group)
+        """One word for the index's health chips."""
+        group = GROUPS.get(self.group)
+        return group.short if group else self.group
 
 
 @dataclass(frozen=True)
@@ -86,9 +83,14 @@ def health(diagnostics: Iterable[Diagnostic]) -> Health:
     for d in diagnostics:
         totals[d.severity] += 1
         counts.setdefault(d.code[:3], Counter())[d.severity] += 1
-    groups = tuple(GroupCount(g, GROUPS.get(g, "other"), *_by_severity(counts[g]))
+    groups = tuple(GroupCount(g, _group_title(g, "other"), *_by_severity(counts[g]))
                    for g in sorted(counts))
     return Health(*_by_severity(totals), groups)
+
+
+def _group_title(code: str, unknown: str) -> str:
+    group = GROUPS.get(code)
+    return group.title if group else unknown
 
 
 def _by_severity(counts: Counter[Severity]) -> tuple[int, int, int]:
@@ -371,7 +373,7 @@ def finding_rows(diagnostics: Sequence[Diagnostic]) -> list[FindingRow]:
         rule = ALL_RULES.get(d.code)
         rows.append(FindingRow(anchor, d.code, d.name, d.severity.value, d.message, d.line,
                                d.column, d.end_line, d.element,
-                               rule.summary if rule else "", GROUPS.get(d.code[:3], "")))
+                               rule.summary if rule else "", _group_title(d.code[:3], "")))
     return rows
 
 
