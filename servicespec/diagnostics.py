@@ -7,8 +7,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from .textutil import plural
+
+if TYPE_CHECKING:
+    from .source import Path
 
 
 class Severity(str, Enum):
@@ -48,8 +52,11 @@ class Diagnostic:
     column: int
     end_line: int
     end_column: int
-    element: str = ""
+    element: str = ""  # the id path, `blueprint.steps[check-in].fail_points[late]`: stable text
     fingerprint: str = ""
+    # the model path the rule reported, `("blueprint", "steps", 2, "fail_points", 0)`: what
+    # in-process readers (the renderer) place a finding by; empty for file-level findings
+    path: Path = ()
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

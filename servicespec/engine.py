@@ -152,7 +152,7 @@ def _positioned(loaded: Loaded, found: Iterable[tuple[str, Path, str, Severity]]
         occurrences[(code, element)] = n + 1
         out.append(Diagnostic(code, ALL_RULES[code].name, severity, message, loaded.file,
                               span.line, span.column, span.end_line, span.end_column,
-                              element, fingerprint(code, element, n)))
+                              element, fingerprint(code, element, n), path))
     return out
 
 
