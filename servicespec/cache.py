@@ -234,8 +234,10 @@ def _decode(raw: Any, file: str) -> tuple[FileResult, Severity] | None:
                     and len(numbers) == 4 and all(type(n) is int for n in numbers)
                     and type(path) is list and all(type(p) in (str, int) for p in path)):
                 return None
+            line, column, end_line, end_column = numbers
             diagnostics.append(Diagnostic(code, name, _SEVERITIES[severity], message, where,
-                                          *numbers, element, fp, tuple(path)))
+                                          line, column, end_line, end_column, element, fp,
+                                          tuple(path)))
         return FileResult(file, diagnostics), _SEVERITIES[fail_on]
     except (TypeError, ValueError, KeyError):
         return None
