@@ -44,7 +44,7 @@ from .results import FileResult
 
 CACHE_DIR_NAME = ".servicespec_cache"
 ENV_DIR = "SERVICESPEC_CACHE_DIR"
-FORMAT = 1
+FORMAT = 2
 # Larger files are linted every time: reading them to hash them is not worth it, and the
 # default input limit reports them at once anyway.
 MAX_CACHED_BYTES = 16 * 1024 * 1024
@@ -220,7 +220,7 @@ class ResultCache:
 
 def _encode(d: Diagnostic) -> list[Any]:
     return [d.code, d.name, d.severity.value, d.message, d.file, d.line, d.column,
-            d.end_line, d.end_column, d.element, d.fingerprint]
+            d.end_line, d.end_column, d.element, d.fingerprint, list(d.path)]
 
 
 def _decode(raw: Any, file: str) -> tuple[FileResult, Severity] | None:
@@ -229,13 +229,15 @@ def _decode(raw: Any, file: str) -> tuple[FileResult, Severity] | None:
     try:
         fail_on, items = raw
         diagnostics = []
-        for code, name, severity, message, where, *numbers, element, fp in items:
+        for code, name, severity, message, where, *numbers, element, fp, path in items:
             if not (all(isinstance(s, str) for s in (code, name, message, where, element, fp))
-                    and len(numbers) == 4 and all(type(n) is int for n in numbers)):
+                    and len(numbers) == 4 and all(type(n) is int for n in numbers)
+                    and type(path) is list and all(type(p) in (str, int) for p in path)):
                 return None
             line, column, end_line, end_column = numbers
             diagnostics.append(Diagnostic(code, name, _SEVERITIES[severity], message, where,
-                                          line, column, end_line, end_column, element, fp))
+                                          line, column, end_line, end_column, element, fp,
+                                          tuple(path)))
         return FileResult(file, diagnostics), _SEVERITIES[fail_on]
     except (TypeError, ValueError, KeyError):
         return None

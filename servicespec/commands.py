@@ -17,6 +17,7 @@ import click
 
 from .api import LintResult, discover
 from .diagnostics import Severity
+from .textutil import plural
 
 if TYPE_CHECKING:
     from .baseline import Comparison
@@ -128,7 +129,7 @@ def _apply_baseline(result: LintResult, baseline: str | None, write: str | None
 
     if write:
         count = write_baseline(write, result)
-        click.echo(f"servicespec: wrote {count} {'finding' if count == 1 else 'findings'} to "
+        click.echo(f"servicespec: wrote {plural(count, 'finding')} to "
                    f"baseline {write}", err=True)
     return compare(result, read_baseline(baseline or write))  # type: ignore[arg-type]
 
@@ -221,7 +222,7 @@ def rules_listing(fmt: str) -> str:
     for rule in ALL_RULES.values():
         if rule.group != group:
             group = rule.group
-            lines.append(f"{'' if not lines else chr(10)}{group} — {GROUPS[group]}")
+            lines.append(f"{'' if not lines else chr(10)}{group} — {GROUPS[group].title}")
         lines.append(f"  {rule.code}  {rule.severity.value[0].upper()}  {rule.name:<40} "
                      f"{rule.summary}")
     return "\n".join(lines) + "\n"

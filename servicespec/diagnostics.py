@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
+
+from .textutil import plural
+
+if TYPE_CHECKING:
+    from .source import Path
 
 
 class Severity(str, Enum):
@@ -14,6 +22,8 @@ class Severity(str, Enum):
 
     @property
     def rank(self) -> int:
+        """Higher is worse: `fail_on` thresholds compare ranks, and worst-first orders sort
+        by `-rank`."""
         return _RANK[self]
 
     @classmethod
@@ -42,8 +52,11 @@ class Diagnostic:
     column: int
     end_line: int
     end_column: int
-    element: str = ""
+    element: str = ""  # the id path, `blueprint.steps[check-in].fail_points[late]`: stable text
     fingerprint: str = ""
+    # the model path the rule reported, `("blueprint", "steps", 2, "fail_points", 0)`: what
+    # in-process readers (the renderer) place a finding by; empty for file-level findings
+    path: Path = ()
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
@@ -65,22 +78,11 @@ class Diagnostic:
         }
 
 
-# the most of a spec's own text that a message quotes: a message names the thing, it does not
-# repeat it (a key or value can be a megabyte long)
-QUOTE_LIMIT = 60
-
-
-def shown(value: object, limit: int = QUOTE_LIMIT) -> str:
-    """A spec's value as a message quotes it: text cut to `limit` characters, lists and
-    mappings named rather than printed."""
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    text = value if isinstance(value, str) else repr(value)
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+def severity_counts(diagnostics: Iterable[Diagnostic]) -> str:
+    """`2 errors, 1 warning, 3 info` (severities with none left out), or `no findings`."""
+    found = Counter(d.severity for d in diagnostics)
+    return ", ".join(plural(found[s], s.value, "info" if s is Severity.INFO else None)
+                     for s in Severity if found[s]) or "no findings"
 
 
 def fingerprint(code: str, element: str, occurrence: int = 0) -> str:

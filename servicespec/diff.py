@@ -22,6 +22,7 @@ from .diagnostics import Diagnostic, Severity
 from .engine import FileResult
 from .model.spec import Action, Spec
 from .model.types import Duration, Target
+from .textutil import plural
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 # (kind, spec attribute, label): the order changes are reported in
@@ -99,8 +100,7 @@ def _inventory(spec: Spec) -> str:
     counts = [(len(spec.steps), "step"), (len(spec.facilitating), "facilitating service"),
               (len(spec.channels), "channel"), (len(spec.metrics), "metric"),
               (len(spec.recovery), "recovery process")]
-    return ", ".join(f"{n} {word}{'es' if word.endswith('ss') and n != 1 else ''}"
-                     f"{'s' if n != 1 and not word.endswith('ss') else ''}"
+    return ", ".join(plural(n, word, word + "es" if word.endswith("ss") else None)
                      for n, word in counts)
 
 

@@ -23,17 +23,18 @@ def rules_markdown() -> str:
            "Every rule servicespec checks, by group. `servicespec explain CODE` prints the same "
            "text. Severities: **E** error, **W** warning, **I** info; configure them in "
            "`[tool.servicespec]` (see the README).\n"]
-    for group, title in GROUPS.items():
-        out.append(f"\n## {group} — {title}\n\n| code | name | sev | checks |\n|---|---|---|---|")
+    for group in GROUPS.values():
+        out.append(f"\n## {group.code} — {group.title}\n\n"
+                   "| code | name | sev | checks |\n|---|---|---|---|")
         for rule in ALL_RULES.values():
-            if rule.group == group:
+            if rule.group == group.code:
                 out.append(f"| [{rule.code}](#{rule.code.lower()}) | {rule.name} | "
                            f"{rule.severity.value[0].upper()} | {_cell(rule.summary)} |")
     for rule in ALL_RULES.values():
         docs = rule.docs()
         out.append(f"\n## {rule.code}\n\n**{rule.name}** · {rule.severity.value} · "
-                   f"{GROUPS[rule.group]}\n\n{rule.summary[0].upper() + rule.summary[1:]}.\n\n"
-                   f"{docs.why}\n")
+                   f"{GROUPS[rule.group].title}\n\n"
+                   f"{rule.summary[0].upper() + rule.summary[1:]}.\n\n{docs.why}\n")
         options = rule.Options.model_fields
         if options:
             out.append(f"Options (`[tool.servicespec.options.{rule.code}]`):\n")

@@ -15,6 +15,7 @@ from .model.validate import build_spec
 from .results import FileResult
 from .rules import ALL_RULES
 from .source import ComposedSourceMap, Path, SourceMap, Span
+from .textutil import YAML_UNPRINTABLE
 
 if TYPE_CHECKING:
     from .config import Config
@@ -69,10 +70,6 @@ def lint_text(text: str, file: str, config: Config) -> FileResult:
 _ANCHOR_OR_TAG = re.compile(r"(?:^|[\s\[{,:-])[&!][^\s]")
 # Small enough that no file under it can hold more nodes than the precise loader allows.
 _FAST_MAX_CHARS = 512_000
-# Characters libyaml refuses (YAML 1.2's printable set) and yaml_rs lets through.
-# NEL, LS and PS: libyaml breaks lines there and the precise loader recounts positions.
-_NOT_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
-                            "\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 # a run of digits that may be a number too long for a spec: the loader reports it (SS002)
 _LONG_DIGITS = re.compile(f"[0-9a-fA-F]{{{MAX_DIGITS + 1}}}")
 
@@ -86,7 +83,7 @@ def _fast(text: str, file: str, config: Config) -> FileResult | None:
     """
     if yaml_rs is None or len(text) > _FAST_MAX_CHARS or "servicespec:" in text or (
             ("&" in text or "!" in text) and _ANCHOR_OR_TAG.search(text)) or \
-            _NOT_PRINTABLE.search(text) or _LONG_DIGITS.search(text):
+            YAML_UNPRINTABLE.search(text) or _LONG_DIGITS.search(text):
         return None
     try:
         data = yaml_rs.loads(text, parse_datetime=False)
@@ -158,7 +155,7 @@ def _positioned(loaded: Loaded, found: Iterable[tuple[str, Path, str, Severity]]
         occurrences[(code, element)] = n + 1
         out.append(Diagnostic(code, ALL_RULES[code].name, severity, message, loaded.file,
                               span.line, span.column, span.end_line, span.end_column,
-                              element, fingerprint(code, element, n)))
+                              element, fingerprint(code, element, n), path))
     return out
 
 

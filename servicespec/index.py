@@ -19,6 +19,7 @@ class FailPointAt(NamedTuple):
     fail_point_index: int  # not `index`: a tuple has an index() method
     step: Step
     fail_point: FailPoint
+    recovered: bool  # a recovery process covers it, by naming it or its step
 
     @property
     def path(self) -> Path:
@@ -47,12 +48,14 @@ class SpecIndex:
                               ("metrics", "metric"), ("recovery", "recovery")):
             for i, item in enumerate(getattr(spec, section)):
                 add(item.id, kind, (section, i))
+        covered = {c for rec in spec.recovery for c in rec.covers}
         for i, step in enumerate(spec.steps):
             add(step.id, "step", ("blueprint", "steps", i))
             index.steps.setdefault(step.id, i)
             for j, fp in enumerate(step.fail_points):
                 add(fp.id, "fail-point", ("blueprint", "steps", i, "fail_points", j))
-                index.fail_points.append(FailPointAt(i, j, step, fp))
+                index.fail_points.append(
+                    FailPointAt(i, j, step, fp, fp.id in covered or step.id in covered))
         for ch in spec.channels:
             index.channels.setdefault(ch.id, ch)
         for role in spec.roles:

@@ -25,8 +25,9 @@ from functools import cache
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
 
-from .diagnostics import FILE_CODES, Diagnostic, Severity, shown
+from .diagnostics import FILE_CODES, Diagnostic, Severity
 from .source import Path, RawSpan, SourceMap, Span
+from .textutil import shown
 
 if TYPE_CHECKING:
     import yaml

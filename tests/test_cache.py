@@ -192,7 +192,9 @@ def test_damaged_entries_are_ignored(specs: Path, cache_dir: Path, linted: list[
     wrong = [None, 7, [], ["error"], ["error", [["SS101"]]], ["fatal", []],
              ["error", [["SS101", "x", "error", "m", "f", "1", 1, 1, 1, "", ""]]],
              ["error", [["SS101", "x", "loud", "m", "f", 1, 1, 1, 1, "", ""]]],
-             ["error", [[1, "x", "error", "m", "f", 1, 1, 1, 1, "", ""]]]]
+             ["error", [[1, "x", "error", "m", "f", 1, 1, 1, 1, "", "", []]]],
+             ["error", [["SS101", "x", "error", "m", "f", 1, 1, 1, 1, "", "", [1.5]]]],
+             ["error", [["SS101", "x", "error", "m", "f", 1, 1, 1, 1, "", "", "a.b"]]]]
     damaged = 0
     for bucket in sorted(cache_dir.glob("results-*.json")):
         doc = json.loads(bucket.read_text())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from servicespec.diagnostics import FILE_CODES
-from servicespec.rules import ALL_RULES, GROUPS
+from servicespec.rules import ALL_RULES, GROUP_MODULES, GROUPS, rules_of
 
 
 def test_codes_unique_and_well_formed() -> None:
@@ -30,3 +30,14 @@ def test_catalogue_codes_all_registered() -> None:
         {f"SS40{i}" for i in range(1, 10)} | {f"SS50{i}" for i in range(1, 4)} | \
         {f"SS60{i}" for i in range(1, 8)} | {f"SS70{i}" for i in range(1, 5)}
     assert expected <= set(ALL_RULES)
+
+
+def test_each_rule_lives_in_its_groups_module() -> None:
+    codes = [m.GROUP.code for m in GROUP_MODULES]
+    assert codes == sorted(set(codes)) == list(GROUPS)
+    registered = [cls for m in GROUP_MODULES for cls in rules_of(m)]
+    assert len(registered) == len(ALL_RULES)  # no two classes with one code
+    for module in GROUP_MODULES:
+        for cls in rules_of(module):
+            assert cls.code.startswith(module.GROUP.code), f"{cls.code} in {module.__name__}"
+            assert type(ALL_RULES[cls.code]) is cls

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from servicespec.diagnostics import Diagnostic, Severity
+from servicespec.engine import element_path
 from servicespec.model.spec import PETALS, Spec
 from servicespec.render import VIEWS, render_bytes, render_spec
 
@@ -83,22 +84,28 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
 
 @st.composite
 def findings(draw: st.DrawFn, data: dict[str, Any]) -> list[Diagnostic]:
-    steps = [s["id"] for s in data["blueprint"]["steps"]] or ["none"]
-    elements = st.one_of(
-        st.sampled_from(["", "product", "blueprint", "blueprint.steps", "facilitating",
-                         "channels", "metrics[0]", "recovery[x].actions", "roles[r]"]),
-        st.builds(lambda s, tail: f"blueprint.steps[{s}]{tail}", st.sampled_from(steps),
-                  st.sampled_from(["", ".wait", ".customer", ".collects[0]", ".touchpoint",
-                                   ".frontstage[0]", ".backstage[1]", ".support[0]",
-                                   ".fail_points[0]", ".next[2]", ".evidence"])),
-        st.builds(lambda sec, i: f"{sec}[{i}]", st.sampled_from(
-            ["channels", "facilitating", "touchpoints", "metrics", "roles"]),
-                  st.one_of(IDS, st.integers(0, 5))),
-        st.text(max_size=30))
-    return [Diagnostic(code, "name", severity, message, "spec.yaml", 1, 1, 1, 1, element)
-            for code, severity, message, element in draw(st.lists(st.tuples(
-                st.from_regex(r"SS[0-9]{3}", fullmatch=True), st.sampled_from(list(Severity)),
-                TEXT, elements), max_size=8))]
+    steps = len(data["blueprint"]["steps"])
+    paths = st.one_of(
+        st.sampled_from([(), ("product",), ("blueprint",), ("blueprint", "steps"),
+                         ("facilitating",), ("channels",), ("metrics", 0),
+                         ("recovery", 0, "actions"), ("roles", 3)]),
+        st.builds(lambda i, tail: ("blueprint", "steps", i, *tail), st.integers(0, steps),
+                  st.sampled_from([(), ("wait",), ("customer",), ("collects", 0),
+                                   ("touchpoint",), ("frontstage", 0), ("backstage", 1),
+                                   ("support", 0), ("fail_points", 0), ("next", 2),
+                                   ("evidence",)])),
+        st.tuples(st.sampled_from(["channels", "facilitating", "touchpoints", "metrics",
+                                   "roles"]), st.integers(-1, 5)),
+        st.lists(st.one_of(st.text(max_size=10), st.integers(-1, 5)), max_size=4).map(tuple))
+    out = []
+    for code, severity, message, path, text in draw(st.lists(st.tuples(
+            st.from_regex(r"SS[0-9]{3}", fullmatch=True), st.sampled_from(list(Severity)),
+            TEXT, paths, st.one_of(st.none(), TEXT)), max_size=8)):
+        # the element text the engine would give, or any text: the legend prints it
+        element = element_path(data, path) if text is None else text
+        out.append(Diagnostic(code, "name", severity, message, "spec.yaml", 1, 1, 1, 1, element,
+                              path=path))
+    return out
 
 
 @settings(max_examples=examples(30), deadline=None, suppress_health_check=[

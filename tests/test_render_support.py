@@ -10,8 +10,11 @@ from pathlib import Path
 import pygraphviz
 
 from servicespec.diagnostics import Diagnostic, Severity
+from servicespec.engine import element_path
+from servicespec.loader import read_file
 from servicespec.model.spec import Spec
 from servicespec.render.dot import Board
+from servicespec.source import Path as SpecPath
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "render"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -27,32 +30,39 @@ def golden_spec() -> Spec:
     return load(GOLDEN / "branching.yaml")
 
 
-def diag(code: str, severity: str, element: str, message: str = "") -> Diagnostic:
+_GOLDEN_DATA = read_file(GOLDEN / "branching.yaml").data
+
+
+def diag(code: str, severity: str, path: SpecPath, message: str = "") -> Diagnostic:
+    """A finding at a model path of the golden spec, with the element text the engine gives."""
+    element = element_path(_GOLDEN_DATA, path)
     return Diagnostic(code, "rule-name", Severity(severity), message or f"{code} about "
-                      f"{element or 'the service'}", "branching.yaml", 1, 1, 1, 1, element)
+                      f"{element or 'the service'}", "branching.yaml", 1, 1, 1, 1, element,
+                      path=path)
 
 
 # One finding on every kind of element a view can draw, and some no view can.
 FINDINGS = [
-    diag("SS101", "warning", "product"),
-    diag("SS102", "info", "facilitating[booking]"),
-    diag("SS202", "warning", "channels[bot]"),
-    diag("SS205", "warning", "channels[web].handover"),
-    diag("SS301", "warning", "blueprint.steps"),
-    diag("SS303", "warning", "blueprint.steps[fix-screen]"),
-    diag("SS304", "warning", "blueprint.steps[collect].touchpoint"),
-    diag("SS306", "info", "touchpoints[drop-off-desk]"),
-    diag("SS402", "error", "blueprint.steps[drop-off].fail_points[no-part]"),
-    diag("SS403", "warning", "blueprint.steps[fix-screen].fail_points[test-fails].detected_by"),
-    diag("SS407", "warning", "blueprint.steps[post-in].wait"),
-    diag("SS501", "warning", "blueprint.steps[drop-off]"),
-    diag("SS503", "warning", "blueprint.steps[book].collects[0]"),
-    diag("SS605", "warning", "metrics[status-csat]"),
-    diag("SS606", "info", "metrics[part-availability]"),
-    diag("SS702", "info", "blueprint.steps[post-in].backstage[0]"),
-    diag("SS704", "info", "roles[technician]"),
-    diag("SS404", "warning", "recovery[part-delay].actions"),
-    diag("SS999", "error", "", "a finding about nothing in particular"),
+    diag("SS101", "warning", ("product",)),
+    diag("SS102", "info", ("facilitating", 1)),  # booking
+    diag("SS202", "warning", ("channels", 1)),  # bot
+    diag("SS205", "warning", ("channels", 0, "handover")),  # web
+    diag("SS301", "warning", ("blueprint", "steps")),
+    diag("SS303", "warning", ("blueprint", "steps", 3)),  # fix-screen
+    diag("SS304", "warning", ("blueprint", "steps", 4, "touchpoint")),  # collect
+    diag("SS306", "info", ("touchpoints", 1)),  # drop-off-desk
+    diag("SS402", "error", ("blueprint", "steps", 1, "fail_points", 0)),  # drop-off, no-part
+    # fix-screen, test-fails
+    diag("SS403", "warning", ("blueprint", "steps", 3, "fail_points", 0, "detected_by")),
+    diag("SS407", "warning", ("blueprint", "steps", 2, "wait")),  # post-in
+    diag("SS501", "warning", ("blueprint", "steps", 1)),  # drop-off
+    diag("SS503", "warning", ("blueprint", "steps", 0, "collects", 0)),  # book
+    diag("SS605", "warning", ("metrics", 3)),  # status-csat
+    diag("SS606", "info", ("metrics", 2)),  # part-availability
+    diag("SS702", "info", ("blueprint", "steps", 2, "backstage", 0)),  # post-in
+    diag("SS704", "info", ("roles", 0)),  # technician
+    diag("SS404", "warning", ("recovery", 0, "actions")),  # part-delay
+    diag("SS999", "error", (), "a finding about nothing in particular"),
 ]
 
 

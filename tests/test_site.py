@@ -25,6 +25,7 @@ from servicespec.site import build_files, build_site
 from servicespec.site.build import MARKER, SiteError, collect, write_site
 from servicespec.site.data import (
     coverage,
+    fail_point_rows,
     finding_rows,
     health,
     metric_rows,
@@ -69,6 +70,23 @@ def test_coverage_of_a_gap_spec_counts_what_the_spec_says():
     modes = {m.mode: m.count for m in cov.modes}
     assert sum(modes.values()) == len(spec.channels)
     assert modes["live"] == sum(1 for c in spec.channels if c.mode == "live")
+
+
+def test_the_site_marks_a_fail_point_recovered_exactly_when_ss402_does_not_fire(tmp_path):
+    # `slow-speed` twice (SS005), the second in a step no recovery covers: the first is covered
+    # through its step `go-live`, the second is not, whatever its id
+    text = GAP.read_text(encoding="utf-8").replace("engineer-no-show", "slow-speed").replace(
+        "covers: [slow-speed]", "covers: [go-live]")
+    spec_file = tmp_path / "twice.yaml"
+    spec_file.write_text(text, encoding="utf-8")
+    result = _spec(spec_file)
+    rows = fail_point_rows(result.spec)
+    twins = [(r.step, r.recovered) for r in rows if r.id == "slow-speed"]
+    assert twins == [("Engineer installs the line", False), ("Go live", True)]
+    flagged = [d.element for d in result.diagnostics if d.code == "SS402"]
+    assert flagged == ["blueprint.steps[engineer-visit].fail_points[slow-speed]"]
+    cov = coverage(result.spec).fail_points_recovered
+    assert cov.done == sum(r.recovered for r in rows) == len(rows) - 1
 
 
 def test_facilitating_measured_counts_experience_metrics_only():

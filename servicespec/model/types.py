@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 
-from ..diagnostics import shown
+from ..textutil import shown
 
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 # One pattern serves the parser and the JSON Schema, so both accept exactly the same text

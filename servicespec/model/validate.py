@@ -9,9 +9,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..diagnostics import Diagnostic, shown
+from ..diagnostics import Diagnostic
 from ..loader import Loaded, file_diagnostic
 from ..source import Path, format_path
+from ..textutil import shown
 from .spec import API_VERSION, KIND, Spec
 
 

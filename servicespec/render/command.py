@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from ..diagnostics import FILE_CODES, Diagnostic, Severity
-from ..report.safe import terminal_safe
+from ..textutil import terminal_safe
 from . import FORMATS, RenderError, format_for, render_bytes, render_spec
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2

@@ -1,41 +1,31 @@
 """Lint findings placed on the picture: which drawn element each finding concerns.
 
-Findings arrive as data (`Diagnostic`s); their `element` id path, such as
-`blueprint.steps[check-in].fail_points[room-not-ready]`, is turned into anchor keys in order of
+Findings arrive as data (`Diagnostic`s); the model path each rule reported, such as
+`("blueprint", "steps", 2, "fail_points", 0)`, is turned into anchor keys in order of
 preference. A view draws a finding's badge on the first key it has drawn; what it cannot place
 goes into the "about the whole service" panel, so no finding is ever dropped.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic, Severity
 from ..model.spec import Spec
-
-SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-_PART = re.compile(r"([^.\[\]]+)|\[([^\]]*)\]")
+from ..source import Path
 
 
-def parse_element(element: str) -> list[str]:
-    """`a.b[c].d` → `["a", "b", "[c]", "d"]`."""
-    out = []
-    for match in _PART.finditer(element):
-        out.append(match[1] if match[1] is not None else f"[{match[2]}]")
-    return out
+def _index(path: Path, i: int, length: int) -> int | None:
+    """The list position at path[i], when there is one and the list has it."""
+    part = path[i] if i < len(path) else None
+    return part if type(part) is int and 0 <= part < length else None
 
 
-def _item(parts: list[str], i: int, names: Sequence[str]) -> str | None:
-    """The id of the list item at parts[i] (`[id]` or `[3]`), resolved against `names`."""
-    if i >= len(parts) or not parts[i].startswith("["):
-        return None
-    key = parts[i][1:-1]
-    if key.isdigit() and key not in names:
-        index = int(key)
-        return names[index] if index < len(names) else None
-    return key
+def _item(path: Path, i: int, ids: Sequence[str]) -> str | None:
+    """The id of the list item at path[i], in a list whose items have `ids`."""
+    index = _index(path, i, len(ids))
+    return None if index is None else ids[index]
 
 
 class Anchors:
@@ -71,13 +61,13 @@ class Anchors:
             return ["product"]
         return []
 
-    def keys(self, element: str) -> list[str]:
-        parts = parse_element(element)
-        if not parts:
+    def keys(self, path: Path) -> list[str]:
+        """Anchor keys of the element at a model path, most specific first."""
+        if not path:
             return []
-        head = parts[0]
-        if head == "blueprint" and len(parts) >= 3 and parts[1] == "steps":
-            return self._step_keys(parts)
+        head = path[0]
+        if head == "blueprint" and len(path) >= 3 and path[1] == "steps":
+            return self._step_keys(path)
         if head == "product":
             return ["product"]
         sections = {"facilitating": [f.id for f in self.spec.facilitating],
@@ -88,7 +78,7 @@ class Anchors:
                     "recovery": [r.id for r in self.spec.recovery]}
         if head not in sections:
             return []
-        ident = _item(parts, 1, sections[head])
+        ident = _item(path, 1, sections[head])
         if ident is None:
             return []
         kind = {"facilitating": "facilitating", "channels": "channel", "roles": "role",
@@ -102,21 +92,20 @@ class Anchors:
                 keys += self.of_id(covered)
         return keys
 
-    def _step_keys(self, parts: list[str]) -> list[str]:
-        step = _item(parts, 2, self.step_ids)
-        if step is None:
+    def _step_keys(self, path: Path) -> list[str]:
+        at = _index(path, 2, len(self.spec.steps))
+        if at is None:
             return []
+        step = self.spec.steps[at].id
         keys: list[str] = []
-        field = parts[3] if len(parts) > 3 else None
+        field = path[3] if len(path) > 3 else None
         if field == "fail_points":
-            fp = _item(parts, 4, [f.id for s in self.spec.steps if s.id == step
-                                  for f in s.fail_points])
+            fp = _item(path, 4, [f.id for f in self.spec.steps[at].fail_points])
             if fp:
                 keys.append(f"fp:{step}:{fp}")
         elif field in ("frontstage", "backstage", "support"):
-            index = parts[4][1:-1] if len(parts) > 4 else ""
-            if index.isdigit():
-                keys.append(f"action:{step}:{field}:{index}")
+            if len(path) > 4 and type(path[4]) is int:
+                keys.append(f"action:{step}:{field}:{path[4]}")
             keys.append(f"lane:{step}:{field}")
         elif field in ("customer", "collects", "next", "decision"):
             keys.append(f"customer:{step}")
@@ -159,11 +148,10 @@ def place(spec: Spec, findings: Iterable[Diagnostic], drawn: set[str] | None = N
     alias = alias or {}
     badges: dict[str, list[Badge]] = {}
     general: list[Badge] = []
-    ordered = sorted(findings, key=lambda d: (SEVERITY_ORDER.get(d.severity, 3), d.code,
-                                              d.element, d.message))
+    ordered = sorted(findings, key=lambda d: (-d.severity.rank, d.code, d.element, d.message))
     for d in ordered:
         badge = Badge(d.code, d.severity, d.message, d.element)
-        for key in anchors.keys(d.element):
+        for key in anchors.keys(d.path):
             key = alias.get(key, key)
             if drawn is None or key in drawn:
                 badges.setdefault(key, []).append(badge)

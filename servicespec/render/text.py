@@ -13,11 +13,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from ..textutil import XML_UNSAFE
+
 FONT = "Helvetica,Arial,sans-serif"
 
-# Control characters are not valid in SVG (XML 1.0); lone surrogates cannot be encoded; the
-# non-characters U+FFFE/U+FFFF are not XML either.
-_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2028\u2029]+")
 
 # Advance widths (in em) of printable ASCII in DejaVu Sans, the widest of the usual fallbacks
@@ -52,7 +51,7 @@ MAX_LINES = 14  # per text item: a longer text is cut with an ellipsis, never ov
 def clean(value: object) -> str:
     """Printable text: line breaks kept as `\\n`, other controls and broken characters gone."""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    text = _UNSAFE.sub("", text)
+    text = XML_UNSAFE.sub("", text)  # SVG is XML 1.0
     if not text.isascii():  # format characters: soft hyphens, bidi overrides, zero widths
         text = "".join(c for c in text if unicodedata.category(c) != "Cf")
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n")).strip()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, severity_counts
 from ..diff import ADDED, REMOVED, SpecDiff
+from ..textutil import plural, terminal_safe
 from . import markdown as md
-from .safe import terminal_safe
 
 _MARKS = {ADDED: "+", REMOVED: "-"}
 
@@ -19,10 +19,10 @@ def _finding(diag: Diagnostic) -> str:
 
 def _headline(diff: SpecDiff) -> str:
     changes = len(diff.changes)
-    introduced = (f"{len(diff.introduced)} introduced ({md.counts(diff.introduced)})"
+    introduced = (f"{len(diff.introduced)} introduced ({severity_counts(diff.introduced)})"
                   if diff.introduced else "none introduced")
     fixed = f"{len(diff.fixed)} fixed" if diff.fixed else "none fixed"
-    return (f"{changes or 'no'} {'change' if changes == 1 else 'changes'}; findings: "
+    return (f"{plural(changes, 'change') if changes else 'no changes'}; findings: "
             f"{introduced}, {fixed}")
 
 

@@ -8,12 +8,11 @@ JSON strings, where `\\u009b` means the same character.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
-_C1 = re.compile("[\x7f-\x9f\u2028\u2029]")
+from ..textutil import JSON_UNSAFE
 
 
 def dumps(value: Any) -> str:
     text = json.dumps(value, indent=2, ensure_ascii=False)
-    return _C1.sub(lambda m: f"\\u{ord(m[0]):04x}", text) + "\n"
+    return JSON_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text) + "\n"

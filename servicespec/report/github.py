@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..api import LintResult
-from ..diagnostics import Diagnostic, Severity
-from .safe import terminal_safe
+from ..diagnostics import Diagnostic, Severity, severity_counts
+from ..textutil import plural, terminal_safe
 
 # GitHub's per-step limit for each annotation type
 MAX_PER_SEVERITY = 10
@@ -60,21 +60,17 @@ def render(result: LintResult, *, fixed: Sequence[tuple[str, str, str]] = (),
         else:
             over.append(diag)
     if over:
-        lines.append(f"::notice title=servicespec::{len(over)} more "
-                     f"{'finding' if len(over) == 1 else 'findings'} not annotated (GitHub "
-                     f"shows {limit} per severity): listed below and in the job summary")
+        lines.append(f"::notice title=servicespec::{plural(len(over), 'more finding')} not "
+                     f"annotated (GitHub shows {limit} per severity): listed below and in the "
+                     "job summary")
         lines += [plain(d) for d in over]
     if known:
-        lines.append(f"servicespec: {known} known {'finding' if known == 1 else 'findings'} "
-                     "hidden by the baseline")
+        lines.append(f"servicespec: {plural(known, 'known finding')} hidden by the baseline")
     if fixed:
-        lines.append(f"::notice title=servicespec baseline::{len(fixed)} baseline "
-                     f"{'entry is' if len(fixed) == 1 else 'entries are'} fixed: shrink the "
-                     "baseline with --write-baseline")
+        lines.append(f"::notice title=servicespec baseline::"
+                     f"{plural(len(fixed), 'baseline entry is', 'baseline entries are')} fixed: "
+                     "shrink the baseline with --write-baseline")
         lines += ["  - " + escape_data(terminal_safe(f"fixed: {f}: {c} {m}")) for f, c, m in fixed]
-    counts = [(sum(1 for d in result.diagnostics if d.severity == s), s.value) for s in Severity]
-    parts = [f"{n} {word}{'' if n == 1 or word == 'info' else 's'}" for n, word in counts if n]
-    files = len(result.files)
-    lines.append(f"servicespec: {', '.join(parts) or 'no findings'} in {files} "
-                 f"{'file' if files == 1 else 'files'} checked")
+    lines.append(f"servicespec: {severity_counts(result.diagnostics)} in "
+                 f"{plural(len(result.files), 'file')} checked")
     return "\n".join(lines) + "\n"

@@ -7,21 +7,17 @@ is clean. No timestamps or durations: the output is the same for the same findin
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from itertools import groupby
 
 from ..api import LintResult
 from ..diagnostics import Diagnostic
-
-# characters XML 1.0 cannot carry at all, even escaped, and C1 controls (which a terminal may
-# act on when the report is printed): shown as \xNN instead
-_NOT_XML = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+from ..textutil import XML_UNSAFE, escaped
 
 
 def xml_text(text: str) -> str:
-    # a lone CR would move a terminal's cursor back over the line when the report is printed
-    return _NOT_XML.sub(lambda m: f"\\x{ord(m[0]):02x}", text.replace("\r\n", "\n"))
+    """What XML cannot carry, and what a terminal acts on when the report is printed, as \\xNN."""
+    return escaped(text.replace("\r\n", "\n"), XML_UNSAFE)
 
 
 def _line(diag: Diagnostic) -> str:

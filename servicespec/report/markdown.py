@@ -11,13 +11,13 @@ import re
 from collections.abc import Iterable, Sequence
 
 from ..api import LintResult
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Severity, severity_counts
+from ..textutil import plural, terminal_safe
 
 # Markdown that works mid-line: emphasis, code, links and images, table cells, strikethrough,
 # issue references (`#12`); the text is never at the start of a line, so lists and headings
 # cannot begin
 _PUNCTUATION = re.compile(r"([\\`*_\[\]|~#])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;"}
 
 # the job summary holds at most 1 MiB; a table of this many rows stays far below it
@@ -26,7 +26,7 @@ MAX_ROWS = 200
 
 def escape(text: str) -> str:
     """Spec text as literal markdown: one line, no markup, no HTML, no @mentions."""
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text.replace("\r\n", "\n"))
+    text = terminal_safe(text.replace("\r\n", "\n"))
     text = " ".join(text.split("\n"))
     text = _PUNCTUATION.sub(r"\\\1", text)
     return "".join(_ENTITIES.get(ch, ch) for ch in text)
@@ -53,17 +53,6 @@ def findings_table(diagnostics: Sequence[Diagnostic], limit: int = MAX_ROWS) -> 
     return lines
 
 
-def counts(diagnostics: Sequence[Diagnostic]) -> str:
-    """`2 errors, 1 warning` (or `no findings`)."""
-    parts = []
-    for severity in Severity:
-        n = sum(1 for d in diagnostics if d.severity == severity)
-        if n:
-            word = severity.value
-            parts.append(f"{n} {word}{'' if n == 1 or word == 'info' else 's'}")
-    return ", ".join(parts) or "no findings"
-
-
 def lint_summary(result: LintResult, *, fixed: Sequence[tuple[str, str, str]] = (),
                  known: int = 0) -> str:
     """The job summary of a lint run: counts, then a table of the findings.
@@ -76,11 +65,9 @@ def lint_summary(result: LintResult, *, fixed: Sequence[tuple[str, str, str]] = 
     lines = ["## servicespec lint", ""]
     icon = ":x:" if any(d.severity == Severity.ERROR for d in diagnostics) else (
         ":warning:" if diagnostics else ":white_check_mark:")
-    lines.append(f"{icon} {counts(diagnostics)} in {files} {'file' if files == 1 else 'files'}"
-                 " checked.")
+    lines.append(f"{icon} {severity_counts(diagnostics)} in {plural(files, 'file')} checked.")
     if known:
-        lines.append(f"{known} known {'finding' if known == 1 else 'findings'} hidden by the "
-                     "baseline.")
+        lines.append(f"{plural(known, 'known finding')} hidden by the baseline.")
     if diagnostics:
         lines += ["", *findings_table(diagnostics)]
     if fixed:

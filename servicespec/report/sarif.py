@@ -54,7 +54,7 @@ def rule_descriptor(code: str, fallback_name: str = "") -> dict[str, Any]:
         "help": {"text": help_text, "markdown": help_md},
         "helpUri": f"{RULES_DOC_URL}#{rule.code.lower()}",
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "properties": {"tags": [rule.group, GROUPS.get(rule.group, "")],
+        "properties": {"tags": [rule.group, GROUPS[rule.group].title],
                        "precision": "very-high"},
     }
 

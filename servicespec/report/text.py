@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..api import LintResult
-from ..diagnostics import Diagnostic, Severity
-from .safe import terminal_safe
+from ..diagnostics import Diagnostic, Severity, severity_counts
+from ..textutil import plural, terminal_safe
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
@@ -81,15 +81,9 @@ def summary(result: LintResult, *, known: int = 0) -> str:
     """`2 errors, 1 warning in 1 file.`: counted over the files that have findings."""
     checked = len(result.files)
     with_findings = sum(1 for f in result.files if f.diagnostics)
-    counts = [(result.count(s), s.value) for s in Severity]
-    parts = [f"{n} {word}{'' if n == 1 or word == 'info' else 's'}" for n, word in counts if n]
-    hidden = (f" ({known} known {'finding' if known == 1 else 'findings'} hidden by the "
-              "baseline)") if known else ""
-    if not parts:
-        return f"All clean: {checked} {_files(checked)} checked.{hidden}"
+    hidden = f" ({plural(known, 'known finding')} hidden by the baseline)" if known else ""
+    if not with_findings:
+        return f"All clean: {plural(checked, 'file')} checked.{hidden}"
     of = f" ({checked} checked)" if checked != with_findings else ""
-    return f"{', '.join(parts)} in {with_findings} {_files(with_findings)}{of}.{hidden}"
-
-
-def _files(n: int) -> str:
-    return "file" if n == 1 else "files"
+    return (f"{severity_counts(result.diagnostics)} in {plural(with_findings, 'file')}{of}."
+            f"{hidden}")

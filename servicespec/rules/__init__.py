@@ -1,99 +1,42 @@
-"""The rule registry: every rule, explicitly listed, sorted by code."""
+"""The rule registry, built from the group modules listed here.
+
+Each group module declares its `GROUP` (code, short name, title) and defines its rules as
+`Rule` subclasses; defining a rule class in its group's module registers it.
+"""
 
 from __future__ import annotations
 
-from .base import GROUPS, Finding, Rule, RuleDocs
-from .ss0_file import (
-    DuplicateId,
-    DuplicateKey,
-    LimitExceeded,
-    SchemaViolation,
-    UnknownKey,
-    UnreadableFile,
-    UnresolvedReference,
-    UnsupportedVersion,
-    UnusedSuppression,
-    YamlSyntaxError,
+from types import ModuleType
+
+from . import (
+    ss0_file,
+    ss1_offering,
+    ss2_channels,
+    ss3_journey,
+    ss4_recovery,
+    ss5_handoffs,
+    ss6_metrics,
+    ss7_people,
 )
-from .ss1_offering import (
-    CategoryConfusion,
-    FacilitatingPetalMissing,
-    FacilitatingWithoutChannel,
-    InvisibleComponentUnowned,
-    ProductWithoutOutcomes,
-    ProductWithoutSupportChannel,
-)
-from .ss2_channels import (
-    AutomatedDeadEnd,
-    ChannelServiceLevelMissing,
-    ColdHandover,
-    ComplaintChannelMissing,
-    EscalationCycle,
-    NoAssistedChannel,
-    NoHumanOption,
-    UnusedChannel,
-)
-from .ss3_journey import (
-    BlueprintTooLarge,
-    CustomerStepWithoutEvidence,
-    JourneyPhaseMissing,
-    LaneEmpty,
-    NoBlueprint,
-    OrphanTouchpoint,
-    StepWithoutCustomerAction,
-    SupportGapInPhase,
-    UnansweredCustomerAction,
-    UnreachableStep,
-)
-from .ss4_recovery import (
-    FailPointUndetected,
-    FailPointWithoutRecovery,
-    NoRecoveryProcess,
-    RecoveryIncomplete,
-    RecoveryUnreachable,
-    RecoveryWithoutTimeTarget,
-    WaitExceedsStandard,
-    WaitWithoutExpectation,
-    WaitWithoutStandard,
-)
-from .ss5_handoffs import CustomerRepeatsInformation, HandoffWithoutContext, TooManyHandoffs
-from .ss6_metrics import (
-    FacilitatingUnmeasured,
-    KindContradictsType,
-    MetricKindMismatch,
-    MetricWithoutSource,
-    MetricWithoutTarget,
-    ProductUnmeasured,
-    RelationshipMetricOnly,
-)
-from .ss7_people import (
-    FrontstageWithoutInterpersonalSkills,
-    RecoveryOwnerWithoutAuthority,
-    UnownedAction,
-    UnusedRole,
+from .base import Finding, Group, Rule, RuleDocs
+
+GROUP_MODULES: tuple[ModuleType, ...] = (
+    ss0_file, ss1_offering, ss2_channels, ss3_journey, ss4_recovery, ss5_handoffs, ss6_metrics,
+    ss7_people,
 )
 
-_CLASSES: list[type[Rule]] = [
-    YamlSyntaxError, SchemaViolation, UnknownKey, DuplicateKey, DuplicateId,
-    UnresolvedReference, UnsupportedVersion, UnusedSuppression, LimitExceeded, UnreadableFile,
-    ProductWithoutOutcomes, ProductWithoutSupportChannel, FacilitatingPetalMissing,
-    CategoryConfusion, InvisibleComponentUnowned, FacilitatingWithoutChannel,
-    NoHumanOption, AutomatedDeadEnd, EscalationCycle, ChannelServiceLevelMissing, ColdHandover,
-    NoAssistedChannel, ComplaintChannelMissing, UnusedChannel,
-    JourneyPhaseMissing, SupportGapInPhase, StepWithoutCustomerAction, UnansweredCustomerAction,
-    OrphanTouchpoint, CustomerStepWithoutEvidence, UnreachableStep, LaneEmpty,
-    BlueprintTooLarge, NoBlueprint,
-    NoRecoveryProcess, FailPointWithoutRecovery, FailPointUndetected, RecoveryIncomplete,
-    RecoveryWithoutTimeTarget, RecoveryUnreachable, WaitWithoutStandard,
-    WaitWithoutExpectation, WaitExceedsStandard,
-    HandoffWithoutContext, TooManyHandoffs, CustomerRepeatsInformation,
-    MetricKindMismatch, ProductUnmeasured, FacilitatingUnmeasured, RelationshipMetricOnly,
-    MetricWithoutTarget, MetricWithoutSource, KindContradictsType,
-    FrontstageWithoutInterpersonalSkills, UnownedAction, RecoveryOwnerWithoutAuthority,
-    UnusedRole,
-]
 
-ALL_RULES: dict[str, Rule] = {cls.code: cls() for cls in sorted(_CLASSES, key=lambda c: c.code)}
+def rules_of(module: ModuleType) -> list[type[Rule]]:
+    """The rule classes a group module defines (not those it imports)."""
+    return [obj for obj in vars(module).values()
+            if isinstance(obj, type) and issubclass(obj, Rule) and obj is not Rule
+            and obj.__module__ == module.__name__]
+
+
+GROUPS: dict[str, Group] = {m.GROUP.code: m.GROUP for m in GROUP_MODULES}
+ALL_RULES: dict[str, Rule] = {
+    cls.code: cls()
+    for cls in sorted((c for m in GROUP_MODULES for c in rules_of(m)), key=lambda c: c.code)}
 BY_NAME: dict[str, Rule] = {rule.name: rule for rule in ALL_RULES.values()}
 
 
@@ -102,4 +45,5 @@ def get_rule(code_or_name: str) -> Rule | None:
     return ALL_RULES.get(key.upper()) or BY_NAME.get(key.lower())
 
 
-__all__ = ["ALL_RULES", "BY_NAME", "GROUPS", "Finding", "Rule", "RuleDocs", "get_rule"]
+__all__ = ["ALL_RULES", "BY_NAME", "GROUPS", "GROUP_MODULES", "Finding", "Group", "Rule",
+           "RuleDocs", "get_rule", "rules_of"]

@@ -15,16 +15,14 @@ from ..index import SpecIndex
 from ..model.spec import Spec
 from ..source import Path
 
-GROUPS = {
-    "SS0": "the file itself",
-    "SS1": "offering: core product vs facilitating services",
-    "SS2": "channels and escalation",
-    "SS3": "journey and blueprint",
-    "SS4": "fail points, waits and recovery",
-    "SS5": "handoffs: don't pass the customer around",
-    "SS6": "metrics: product and customer service measured apart",
-    "SS7": "people",
-}
+
+@dataclass(frozen=True)
+class Group:
+    """A rule group, declared by its module as `GROUP`: its rules' codes start with `code`."""
+
+    code: str  # SS4
+    short: str  # recovery: one word, for the site's health chips
+    title: str  # fail points, waits and recovery
 
 
 class Finding(NamedTuple):

@@ -9,7 +9,9 @@ from ..diagnostics import Severity
 from ..index import SpecIndex
 from ..model.spec import Spec
 from ..model.validate import did_you_mean
-from .base import Finding, Rule, finding
+from .base import Finding, Group, Rule, finding
+
+GROUP = Group("SS0", "file", "the file itself")
 
 E, W = Severity.ERROR, Severity.WARNING
 

@@ -8,7 +8,9 @@ from typing import Any
 from ..diagnostics import Severity
 from ..index import SpecIndex
 from ..model.spec import FACILITATING_PETALS, Spec
-from .base import Finding, Rule, finding
+from .base import Finding, Group, Rule, finding
+
+GROUP = Group("SS1", "offering", "offering: core product vs facilitating services")
 
 E, W = Severity.ERROR, Severity.WARNING
 

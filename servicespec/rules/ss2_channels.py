@@ -8,7 +8,9 @@ from typing import Any
 from ..diagnostics import Severity
 from ..index import SpecIndex
 from ..model.spec import Spec
-from .base import Finding, Rule, finding
+from .base import Finding, Group, Rule, finding
+
+GROUP = Group("SS2", "channels", "channels and escalation")
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 

@@ -11,7 +11,9 @@ from ..diagnostics import Severity
 from ..index import SpecIndex
 from ..model.spec import Spec
 from ..model.validate import did_you_mean
-from .base import Finding, Rule, finding
+from .base import Finding, Group, Rule, finding
+
+GROUP = Group("SS3", "journey", "journey and blueprint")
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 PHASES = ("before", "during", "after")

@@ -9,7 +9,9 @@ from typing import Any
 from ..diagnostics import Severity
 from ..index import SpecIndex
 from ..model.spec import Recovery, Spec
-from .base import Finding, Rule, finding
+from .base import Finding, Group, Rule, finding
+
+GROUP = Group("SS4", "recovery", "fail points, waits and recovery")
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 STEPS = ("blueprint", "steps")
@@ -74,10 +76,9 @@ class FailPointWithoutRecovery(Rule):
     summary = "a fail point has no recovery and no `prevention` (E when severity is high)"
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
-        covered = {c for rec in spec.recovery for c in rec.covers}
         for at in index.fail_points:
             fp = at.fail_point
-            if fp.prevention or fp.id in covered or at.step.id in covered:
+            if fp.prevention or at.recovered:
                 continue
             yield finding(at.path, f"fail point '{fp.id}' has no recovery process: add one "
                           f"under recovery: with covers: [{fp.id}], or a prevention",

@@ -11,7 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..diagnostics import Severity
 from ..index import SpecIndex
 from ..model.spec import Spec
-from .base import Finding, Rule, finding
+from .base import Finding, Group, Rule, finding
+
+GROUP = Group("SS5", "handoffs", "handoffs: don't pass the customer around")
 
 W = Severity.WARNING
 STEPS = ("blueprint", "steps")

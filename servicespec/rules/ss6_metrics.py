@@ -8,7 +8,9 @@ from typing import Any
 from ..diagnostics import Severity
 from ..index import SpecIndex
 from ..model.spec import METRIC_KIND_BY_TYPE, Spec
-from .base import Finding, Rule, finding
+from .base import Finding, Group, Rule, finding
+
+GROUP = Group("SS6", "metrics", "metrics: product and customer service measured apart")
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 

@@ -8,8 +8,10 @@ from typing import Any
 from ..diagnostics import Severity
 from ..index import SpecIndex
 from ..model.spec import Spec
-from .base import Finding, Rule, finding
+from .base import Finding, Group, Rule, finding
 from .ss4_recovery import compensates
+
+GROUP = Group("SS7", "people", "people")
 
 I = Severity.INFO
 

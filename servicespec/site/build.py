@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..config import Config
+from ..textutil import plural
 from .data import MODES, PHASES, Ratio, ServiceData, service_data, slugify, view_summary
 from .svg import inline_svg, standalone_svg
 
@@ -135,13 +136,9 @@ def environment() -> Environment:
     env = Environment(loader=PackageLoader("servicespec.site", "templates"),
                       autoescape=True, undefined=StrictUndefined, trim_blocks=True,
                       lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters["plural"] = _plural
+    env.filters["plural"] = plural
     env.globals.update(PHASES=PHASES, MODES=MODES, version=__version__)
     return env
-
-
-def _plural(count: int, word: str, words: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (words or word + 's')}"
 
 
 def static_files() -> dict[str, bytes]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..report.safe import terminal_safe
+from ..textutil import terminal_safe
 
 if TYPE_CHECKING:
     from ..config import Config

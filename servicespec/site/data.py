@@ -8,12 +8,15 @@ catalogue matrix of the index page (phases, channel modes, recovery, experience 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..diagnostics import FILE_CODES, Diagnostic, Severity
+from ..index import SpecIndex
 from ..model.spec import FACILITATING_PETALS, Spec
 from ..rules import ALL_RULES, GROUPS
+from ..textutil import plural
 
 PHASES = ("before", "during", "after")
 MODES = ("live", "self-service", "automated")
@@ -22,7 +25,6 @@ METRIC_KINDS = ("outcome", "experience", "relationship")
 MAX_SOURCE_LINES = 20_000
 MAX_LINE_CHARS = 2_000
 
-_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -46,11 +48,6 @@ def pretty_target(text: str) -> str:
 
 # --- health -----------------------------------------------------------------------------
 
-# short names of the rule groups, for the index's health chips
-GROUP_SHORT = {"SS0": "file", "SS1": "offering", "SS2": "channels", "SS3": "journey",
-               "SS4": "recovery", "SS5": "handoffs", "SS6": "metrics", "SS7": "people"}
-
-
 @dataclass(frozen=True)
 class GroupCount:
     group: str  # SS4
@@ -61,7 +58,9 @@ class GroupCount:
 
     @property
     def short(self) -> str:
-        return GROUP_SHORT.get(self.group, self.group)
+        """One word for the index's health chips."""
+        group = GROUPS.get(self.group)
+        return group.short if group else self.group
 
 
 @dataclass(frozen=True)
@@ -79,14 +78,23 @@ class Health:
 
 def health(diagnostics: Iterable[Diagnostic]) -> Health:
     """Findings counted by severity, overall and by rule group (groups with none left out)."""
-    counts: dict[str, list[int]] = {}
-    totals = [0, 0, 0]
+    totals: Counter[Severity] = Counter()
+    counts: dict[str, Counter[Severity]] = {}
     for d in diagnostics:
-        slot = _SEVERITY_ORDER[d.severity]
-        totals[slot] += 1
-        counts.setdefault(d.code[:3], [0, 0, 0])[slot] += 1
-    groups = tuple(GroupCount(g, GROUPS.get(g, "other"), *counts[g]) for g in sorted(counts))
-    return Health(totals[0], totals[1], totals[2], groups)
+        totals[d.severity] += 1
+        counts.setdefault(d.code[:3], Counter())[d.severity] += 1
+    groups = tuple(GroupCount(g, _group_title(g, "other"), *_by_severity(counts[g]))
+                   for g in sorted(counts))
+    return Health(*_by_severity(totals), groups)
+
+
+def _group_title(code: str, unknown: str) -> str:
+    group = GROUPS.get(code)
+    return group.title if group else unknown
+
+
+def _by_severity(counts: Counter[Severity]) -> tuple[int, int, int]:
+    return counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO]
 
 
 # --- coverage ---------------------------------------------------------------------------
@@ -135,13 +143,6 @@ class Coverage:
     facilitating_measured: Ratio
 
 
-def covered_fail_points(spec: Spec) -> set[str]:
-    """Fail point ids a recovery process covers (by naming it or its step)."""
-    covers = {c for rec in spec.recovery for c in rec.covers}
-    return {fp.id for step in spec.steps for fp in step.fail_points
-            if fp.id in covers or step.id in covers}
-
-
 def experience_measured(spec: Spec) -> set[str]:
     """Facilitating service ids with at least one experience metric measuring them."""
     ids = {f.id for f in spec.facilitating}
@@ -156,12 +157,11 @@ def coverage(spec: Spec) -> Coverage:
         for phase in PHASES)
     modes = tuple(ModeCount(mode, tuple(c.name or c.id for c in spec.channels if c.mode == mode))
                   for mode in MODES)
-    fail_points = [fp.id for s in spec.steps for fp in s.fail_points]
-    covered = covered_fail_points(spec)
+    fail_points = SpecIndex.build(spec).fail_points
     measured = experience_measured(spec)
     return Coverage(
         phases, modes,
-        Ratio(sum(1 for fp in fail_points if fp in covered), len(fail_points)),
+        Ratio(sum(1 for at in fail_points if at.recovered), len(fail_points)),
         Ratio(sum(1 for f in spec.facilitating if f.id in measured), len(spec.facilitating)))
 
 
@@ -325,10 +325,12 @@ def recovery_rows(spec: Spec) -> list[RecoveryRow]:
 
 
 def fail_point_rows(spec: Spec) -> list[FailPointRow]:
-    covered = covered_fail_points(spec)
-    return [FailPointRow(fp.id, step.name or step.id, fp.description or fp.id,
-                         fp.severity or "", fp.prevention or "", fp.id in covered)
-            for step in spec.steps for fp in step.fail_points]
+    rows = []
+    for at in SpecIndex.build(spec).fail_points:
+        fp = at.fail_point
+        rows.append(FailPointRow(fp.id, at.step.name or at.step.id, fp.description or fp.id,
+                                 fp.severity or "", fp.prevention or "", at.recovered))
+    return rows
 
 
 # --- findings and source ----------------------------------------------------------------
@@ -360,7 +362,7 @@ def finding_rows(diagnostics: Sequence[Diagnostic]) -> list[FindingRow]:
     """Worst first, then by position; anchors made of the fingerprint (stable when lines
     move)."""
     rows, seen = [], set()
-    for d in sorted(diagnostics, key=lambda d: (_SEVERITY_ORDER[d.severity], d.line, d.column,
+    for d in sorted(diagnostics, key=lambda d: (-d.severity.rank, d.line, d.column,
                                                 d.code, d.message)):
         base = f"finding-{d.fingerprint or d.code.lower()}"
         anchor, n = base, 1
@@ -371,7 +373,7 @@ def finding_rows(diagnostics: Sequence[Diagnostic]) -> list[FindingRow]:
         rule = ALL_RULES.get(d.code)
         rows.append(FindingRow(anchor, d.code, d.name, d.severity.value, d.message, d.line,
                                d.column, d.end_line, d.element,
-                               rule.summary if rule else "", GROUPS.get(d.code[:3], "")))
+                               rule.summary if rule else "", _group_title(d.code[:3], "")))
     return rows
 
 
@@ -388,8 +390,7 @@ def source_lines(text: str, findings: Sequence[FindingRow]) -> list[SourceLine]:
     out = []
     for number, line in enumerate(lines, start=1):
         here = at.get(number, [])
-        worst = min((f.severity for f in here), key=lambda s: _SEVERITY_ORDER[Severity(s)],
-                    default="")
+        worst = max((f.severity for f in here), key=lambda s: Severity(s).rank, default="")
         if len(line) > MAX_LINE_CHARS:
             line = line[:MAX_LINE_CHARS] + " …"
         out.append(SourceLine(number, line.replace("\t", "    "), worst,
@@ -497,11 +498,11 @@ def view_summary(spec: Spec, view: str) -> str:
             return f"Service blueprint of {name}: no steps yet."
         return (f"Service blueprint of {name}: {len(steps)} steps ({', '.join(steps)}) across "
                 f"the lanes evidence, customer, frontstage, backstage and support; "
-                f"{fps} fail point{'s' if fps != 1 else ''} marked.")
+                f"{plural(fps, 'fail point')} marked.")
     if view == "journey":
         touch = len(spec.touchpoints)
         return (f"Customer journey of {name}: {len(spec.steps)} steps before, during and after "
-                f"purchase, with {touch} touchpoint{'s' if touch != 1 else ''}, their channels "
+                f"purchase, with {plural(touch, 'touchpoint')}, their channels "
                 "and metrics.")
     petals = sorted({f.type for f in spec.facilitating})
     return (f"Offering of {name}: the core product “{spec.product.name}” surrounded by "
