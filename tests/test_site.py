@@ -406,6 +406,34 @@ def test_a_rebuild_uses_the_configuration_as_saved(tmp_path):
         state.close()
 
 
+def test_a_rebuild_reads_the_config_option_file_again(tmp_path):
+    from servicespec.site.serve import SiteServer, SiteState, change_filter
+
+    spec = tmp_path / "specs" / "fibre.yaml"
+    spec.parent.mkdir()
+    shutil.copy(GAP, spec)
+    config = tmp_path / "ci.toml"
+    config.write_text('select = ["SS0"]\n')
+    builds: list[str] = []
+    state = SiteState([str(spec.parent)], config_file=str(config), on_build=builds.append)
+    try:
+        state.rebuild()
+        assert builds[-1].endswith("0 error(s), 0 warning(s)"), builds[-1]
+        config.write_text('select = ["ALL"]\n')
+        state.rebuild()
+        assert not builds[-1].endswith("0 error(s), 0 warning(s)"), builds[-1]
+        config.write_text('select = [\n')
+        state.rebuild()
+        assert "invalid TOML" in state.error
+    finally:
+        state.close()
+    server = SiteServer([str(spec.parent)], port=0, config_file=str(config))
+    try:  # the watcher rebuilds when that file is saved
+        assert change_filter(server.watched)(None, str(config))
+    finally:
+        server.stop()
+
+
 def test_serve_as_a_real_process(tmp_path):
     shutil.copy(GAP, tmp_path / "fibre.yaml")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
