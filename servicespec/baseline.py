@@ -1,8 +1,10 @@
 """Baselines: record today's findings, then report only new ones.
 
 A finding is known when the baseline holds an entry with the same file and fingerprint. The
-fingerprint is made of the rule code and the element's id path (see `engine.element_path`), not
-of the line, so edits elsewhere in the file do not bring old findings back. File paths are
+fingerprint is made of the rule code and the element's id path (see `source.element_path`), or
+for a finding about the whole file a position-free name of the problem
+(`loader.file_diagnostic`), never of a line, so edits elsewhere in the file do not bring old
+findings back. File paths are
 stored relative to the baseline file's folder, so a run from another directory still matches.
 
 The file is JSON, versioned and sorted, with the message beside each fingerprint so that a

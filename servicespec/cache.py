@@ -269,11 +269,8 @@ def lint_with_cache(files: Sequence[str], *, config_path: str | None,
             misses.append((file, config_key if data is not None else None))
         slots.append(found)
     if misses:
-        from .config import find_config, read_config
+        from .config import read_config
 
-        # the configuration as it is now, as in the keys (a long-lived process may have
-        # read an older one); worker processes are forked after this
-        find_config.cache_clear()
         fixed = read_config(Path(config_path)) if config_path else None
         work = partial(_lint_keyed, config=fixed, overrides=overrides)
         linted = iter(map_in_processes(work, misses, jobs=jobs))

@@ -92,9 +92,8 @@ def run_lint(paths: Sequence[str], *, formats: Sequence[str], outputs: Sequence[
                                                 overrides=overrides, jobs=jobs)
         else:
             from .api import config_for, lint_files
-            from .config import Config, find_config, read_config
+            from .config import Config, read_config
 
-            find_config.cache_clear()  # as it is now, as the cache does (long-lived processes)
             fixed = read_config(Path(config_path)) if config_path else None
             result = LintResult(list(lint_files(files, fixed, overrides, jobs=jobs,
                                                 stdin_filename=stdin_filename)))

@@ -6,10 +6,12 @@ untrusted repository runs none of its code.
 
 from __future__ import annotations
 
+import errno
 import fnmatch
+import os
+import stat
 import sys
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -166,13 +168,25 @@ def _describe(exc: ValidationError, where: str) -> str:
 def read_config(path: Path) -> Config:
     """Read one config file (servicespec.toml, or pyproject.toml's [tool.servicespec])."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the configuration: {exc}") from None
+    raw = _toml(path, data)
+    if path.name == "pyproject.toml":
+        raw = raw.get("tool", {}).get("servicespec", {})
+    return _validate(path, raw)
+
+
+def _toml(path: Path, data: bytes) -> dict[str, Any]:
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: cannot read the configuration: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    if path.name == "pyproject.toml":
-        raw = raw.get("tool", {}).get("servicespec", {})
+
+
+def _validate(path: Path, raw: dict[str, Any]) -> Config:
     raw = {k.replace("-", "_"): v for k, v in raw.items()}
     try:
         return Config.model_validate(raw)
@@ -180,22 +194,79 @@ def read_config(path: Path) -> Config:
         raise ConfigError(_describe(exc, str(path))) from None
 
 
-def _has_section(pyproject: Path) -> bool:
-    try:
-        return "servicespec" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get(
-            "tool", {})
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False
+CONFIG_NAMES = ("servicespec.toml", "pyproject.toml")
 
 
-@lru_cache(maxsize=256)
+class ConfigResolver:
+    """Finds the configuration of a folder: the nearest servicespec.toml, or pyproject.toml
+    with [tool.servicespec], walking up.
+
+    Every lookup looks at the files as they are now: each candidate on the way up is checked
+    again, and one is parsed again only when its bytes differ from the last read (comparing
+    bytes, unlike times, cannot miss two saves within one clock tick). So a long-lived
+    process (`servicespec serve`, an editor integration) sees a configuration edit at its
+    next lookup, with nothing to clear; an unchanged file gives back the same `Config`
+    object (whose per-config work, such as `Config.active_rules`, is then reused).
+    """
+
+    def __init__(self) -> None:
+        self._read: dict[str, tuple[bytes, Config | None]] = {}
+        self._defaults = LoadedConfig(Config(), None)
+
+    def find(self, directory: Path) -> LoadedConfig:
+        folder = os.path.abspath(directory)  # strings: a lookup runs for every file linted
+        while True:
+            for name in CONFIG_NAMES:
+                candidate = os.path.join(folder, name)
+                config = self._config_in(candidate, name)
+                if config is not None:
+                    return LoadedConfig(config, Path(candidate))
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                return self._defaults
+            folder = parent
+
+    def _config_in(self, path: str, name: str) -> Config | None:
+        """The configuration `path` holds; None when it is not there, or is a pyproject.toml
+        without [tool.servicespec] (or one that is not TOML: it may be another tool's)."""
+        try:
+            if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block the read
+                return None
+        except OSError as exc:
+            if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.ELOOP):  # not there
+                self._read.pop(path, None)
+                return None
+            raise ConfigError(f"{path}: cannot read the configuration: {exc}") from None
+        pyproject = name == "pyproject.toml"
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            if pyproject:  # another tool's file, maybe: as if it had no section
+                return None
+            raise ConfigError(f"{path}: cannot read the configuration: {exc}") from None
+        known = self._read.get(path)
+        if known is not None and known[0] == data:
+            return known[1]
+        where = Path(path)
+        if pyproject:
+            try:
+                section = _toml(where, data).get("tool", {}).get("servicespec")
+            except ConfigError:
+                section = None
+            config = None if section is None else _validate(where, section)
+        else:
+            config = _validate(where, _toml(where, data))
+        self._read[path] = (data, config)
+        return config
+
+
+# The lookups of this process (the CLI, a worker, the preview server): nothing in it can go
+# stale, see ConfigResolver.
+_resolver = ConfigResolver()
+
+
 def find_config(directory: Path) -> LoadedConfig:
-    """The nearest servicespec.toml or pyproject.toml with [tool.servicespec], walking up."""
-    for folder in (directory, *directory.parents):
-        candidate = folder / "servicespec.toml"
-        if candidate.is_file():
-            return LoadedConfig(read_config(candidate), candidate)
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file() and _has_section(candidate):
-            return LoadedConfig(read_config(candidate), candidate)
-    return LoadedConfig(Config(), None)
+    """The nearest servicespec.toml or pyproject.toml with [tool.servicespec], walking up,
+    as it is now."""
+    return _resolver.find(directory)

@@ -14,7 +14,7 @@ from .model.spec import API_VERSION, KIND, Spec
 from .model.validate import build_spec
 from .results import FileResult
 from .rules import ALL_RULES
-from .source import ComposedSourceMap, Path, SourceMap, Span
+from .source import ComposedSourceMap, Path, SourceMap, Span, element_path
 from .textutil import YAML_UNPRINTABLE
 
 if TYPE_CHECKING:
@@ -27,26 +27,6 @@ except ImportError:  # pragma: no cover
     yaml_rs = None
 
 _SUPPRESSION = re.compile(r"(?:^|\s)#\s*servicespec:\s*ignore\[([^\]]*)\]\s*(.*?)\s*$")
-
-
-def element_path(data: Any, path: Path) -> str:
-    """The id path of an element: `blueprint.steps[check-in].fail_points[late]`.
-
-    List items are named by their `id`, so the path (and the fingerprint made of it) stays the
-    same when lines move or items are reordered.
-    """
-    out = ""
-    node = data
-    for part in path:
-        if isinstance(part, int):
-            item = node[part] if isinstance(node, list) and part < len(node) else None
-            ident = item.get("id") if isinstance(item, dict) else None
-            out += f"[{ident}]" if isinstance(ident, str) else f"[{part}]"
-            node = item
-        else:
-            out += f".{part}" if out else part
-            node = node.get(part) if isinstance(node, dict) else None
-    return out
 
 
 def run_rules(spec: Spec, config: Config, file: str) -> list[tuple[str, Path, str, Severity]]:
@@ -128,11 +108,23 @@ def lint_loaded(loaded: Loaded, config: Config) -> FileResult:
     if spec is not None:
         diagnostics += _positioned(loaded, run_rules(spec, config, file))
     diagnostics = [_with_severity(d, config) for d in diagnostics]
-    diagnostics = [d if d.fingerprint else replace(d, fingerprint=fingerprint(d.code, d.message))
-                   for d in diagnostics]
     diagnostics = apply_suppressions(loaded, diagnostics, config)
     diagnostics.sort(key=lambda d: d.sort_key)
-    return FileResult(file, diagnostics, spec if loaded.ok else None)
+    return FileResult(file, _told_apart(diagnostics), spec if loaded.ok else None)
+
+
+def _told_apart(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Findings about the same thing (two identical tags, two duplicates of one key) get
+    fingerprints numbered in the order they come in the file, which lines moving keeps.
+    Rule findings are numbered already (`_positioned`)."""
+    seen: dict[str, int] = {}
+    out = []
+    for d in diagnostics:
+        n = seen.get(d.fingerprint, 0)
+        seen[d.fingerprint] = n + 1
+        out.append(d if n == 0 else replace(d, fingerprint=fingerprint(d.code, d.fingerprint,
+                                                                        n)))
+    return out
 
 
 def _with_severity(diag: Diagnostic, config: Config) -> Diagnostic:
@@ -257,8 +249,8 @@ def _unused(loaded: Loaded, suppressions: list[Suppression], config: Config
                 continue
             problem = f"suppresses nothing for {', '.join(unused)}: remove it"
         span = Span(sup.line, sup.column, sup.line, sup.column + 1)
-        diag = file_diagnostic(loaded.file, "SS008", f"suppression comment {problem}", span,
-                               config.severity_of("SS008", Severity.WARNING))
-        element = f"suppression:{sup.line}"
-        out.append(replace(diag, element=element, fingerprint=fingerprint("SS008", element)))
+        # known by what it says, not by its line
+        out.append(file_diagnostic(loaded.file, "SS008", f"suppression comment {problem}", span,
+                                   config.severity_of("SS008", Severity.WARNING),
+                                   problem=f"ignore[{','.join(sup.codes)}] {sup.reason}"))
     return out

@@ -25,8 +25,8 @@ from functools import cache
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
 
-from .diagnostics import FILE_CODES, Diagnostic, Severity
-from .source import Path, RawSpan, SourceMap, Span
+from .diagnostics import FILE_CODES, Diagnostic, Severity, fingerprint
+from .source import Path, RawSpan, SourceMap, Span, element_path
 from .textutil import shown
 
 if TYPE_CHECKING:
@@ -63,9 +63,16 @@ class Loaded:
 
 
 def file_diagnostic(file: str, code: str, message: str, span: Span,
-                    severity: Severity = Severity.ERROR) -> Diagnostic:
+                    severity: Severity = Severity.ERROR, *, element: str = "",
+                    problem: str = "") -> Diagnostic:
+    """A finding about the file itself. Its fingerprint is made of the code and what it is
+    about, never of a position, so that it survives lines moving (baselines match on it):
+    `element`, the id path of the key or value concerned, or for a finding about the whole
+    file (a syntax error, a limit) `problem`, a position-free name of it. The message cannot
+    serve: it may name lines."""
     return Diagnostic(code, FILE_CODES[code], severity, message, file,
-                      span.line, span.column, span.end_line, span.end_column)
+                      span.line, span.column, span.end_line, span.end_column,
+                      element, fingerprint(code, element or problem))
 
 
 def _raw_to_span(raw: RawSpan) -> Span:
@@ -92,13 +99,13 @@ def read_text(path: str | FsPath, limits: Limits = DEFAULT_LIMITS,
         if not stat.S_ISREG(st.st_mode):
             # a FIFO or device would block or never end: refuse before opening it
             return _unreadable(name, "is not a regular file (a FIFO, device or socket?): "
-                                     "lint spec files only")
+                                     "lint spec files only", "not a regular file")
         if st.st_size > limits.max_file_bytes:
             return _too_big(name, limits)
         with open(path, "rb") as fh:
             raw = fh.read(limits.max_file_bytes + 1)
     except OSError as exc:
-        return _unreadable(name, f"cannot be read: {exc.strerror or exc}")
+        return _unreadable(name, f"cannot be read: {exc.strerror or exc}", "unreadable")
     return decode(raw, name, limits)
 
 
@@ -109,15 +116,16 @@ def read_file(path: str | FsPath, limits: Limits = DEFAULT_LIMITS,
     return text if isinstance(text, Loaded) else load_text(text, display or str(path), limits)
 
 
-def _unreadable(name: str, why: str) -> Loaded:
+def _unreadable(name: str, why: str, problem: str) -> Loaded:
     return Loaded(name, "", diagnostics=[file_diagnostic(
-        name, "SS010", f"file {why}", Span(1, 1, 1, 1))])
+        name, "SS010", f"file {why}", Span(1, 1, 1, 1), problem=problem)])
 
 
 def _too_big(name: str, limits: Limits) -> Loaded:
     return Loaded(name, "", diagnostics=[file_diagnostic(
         name, "SS009", f"file is over the limit of {limits.max_file_bytes:,} bytes: split the "
-                       "service into smaller specs or raise `max_file_bytes`", Span(1, 1, 1, 1))])
+                       "service into smaller specs or raise `max_file_bytes`", Span(1, 1, 1, 1),
+        problem="max_file_bytes")])
 
 
 def decode(raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> str | Loaded:
@@ -139,7 +147,7 @@ def decode(raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> str | Load
         return Loaded(file, text, diagnostics=[file_diagnostic(
             file, "SS001",
             f"invalid {encoding.upper()} (byte 0x{raw[exc.start]:02x}): save the file as UTF-8",
-            Span(line + 1, column + 1, line + 1, column + 2))])
+            Span(line + 1, column + 1, line + 1, column + 2), problem="encoding")])
 
 
 def load_bytes(raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
@@ -212,6 +220,10 @@ class _Builder:
         self.limits = limits
         self.source = SourceMap()
         self.diagnostics: list[Diagnostic] = []
+        # findings about a key, named by their element once the data is built (list items
+        # are named by their `id`, which may come later): (code, message, span, path)
+        self.keyed: list[tuple[str, str, RawSpan, Path]] = []
+        self.root: Any = None  # the data so far, kept when loading stops
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.nodes = 0
         self.alias_nodes = 0
@@ -219,11 +231,26 @@ class _Builder:
         # aliases inside it at their full size, so nested bombs are measured as they grow
         self.expanded = 0
 
-    def report(self, code: str, message: str, raw: RawSpan) -> None:
-        self.diagnostics.append(file_diagnostic(self.file, code, message, _raw_to_span(raw)))
+    def report(self, code: str, message: str, raw: RawSpan, problem: str) -> None:
+        self.diagnostics.append(file_diagnostic(self.file, code, message, _raw_to_span(raw),
+                                                problem=problem))
 
-    def limit(self, message: str, raw: RawSpan) -> None:
-        self.report("SS009", message, raw)
+    def report_key(self, code: str, message: str, raw: RawSpan, path: Path | None,
+                   problem: str) -> None:
+        """A finding about a key at `path` (None under a key that is not kept)."""
+        if path is None:
+            self.report(code, message, raw, problem)
+        else:
+            self.keyed.append((code, message, raw, path))
+
+    def findings(self) -> list[Diagnostic]:
+        return self.diagnostics + [
+            file_diagnostic(self.file, code, message, _raw_to_span(raw),
+                            element=element_path(self.root, path))
+            for code, message, raw, path in self.keyed]
+
+    def limit(self, message: str, raw: RawSpan, setting: str) -> None:
+        self.report("SS009", message, raw, setting)
         raise _Stop
 
     def scalar(self, ev: Any, raw: RawSpan) -> Any:
@@ -234,7 +261,8 @@ class _Builder:
         if tag in (None, _TAG + "int", _TAG + "float", _TAG + "bool", _TAG + "null"):
             if looks_like_number(value):
                 self.report("SS002", f"a number of {len(value):,} characters: no field of a "
-                                     "spec takes one this long; if it is text, quote it", raw)
+                                     "spec takes one this long; if it is text, quote it", raw,
+                            f"long number {shown(value)}")
             return resolve_plain(value)
         self.unsupported_tag(tag, raw)
         return value
@@ -242,7 +270,7 @@ class _Builder:
     def unsupported_tag(self, tag: str, raw: RawSpan) -> None:
         name = shown(tag.replace(_TAG, "!!"))
         self.report("SS002", f"YAML tag '{name}' is not supported: a spec holds plain data "
-                             "only; remove the tag", raw)
+                             "only; remove the tag", raw, f"tag {name}")
 
     def span(self, start: Any, end: Any) -> RawSpan:
         """A raw span from two libyaml marks, in lines as editors count them."""
@@ -272,7 +300,7 @@ class _Builder:
                     line, column = self.span(ev.start_mark, ev.start_mark)[:2]
                     self.report("SS001", "several YAML documents in one file: a spec file "
                                 "holds one service; split the documents into files",
-                                (line, column, line, column + 3))
+                                (line, column, line, column + 3), "several documents")
                     raise _Stop
                 continue
             if cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
@@ -293,7 +321,7 @@ class _Builder:
                 self.expanded += 1
             if self.nodes > limits.max_nodes:
                 self.limit(f"more than {limits.max_nodes:,} YAML nodes: split the service "
-                           "or raise `max_nodes`", raw)
+                           "or raise `max_nodes`", raw, "max_nodes")
 
             # A node is either a mapping key, a mapping value, a sequence item or the root.
             parent = stack[-1] if stack else None
@@ -313,6 +341,7 @@ class _Builder:
             if parent is None:
                 path: Path | None = ()
                 root, have_root = value, True
+                self.root = root
             else:
                 container = parent[0]
                 if type(container) is list:
@@ -331,7 +360,7 @@ class _Builder:
 
             if cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
                 if len(stack) >= limits.max_depth:
-                    self.limit(_nesting_message(limits.max_depth), raw)
+                    self.limit(_nesting_message(limits.max_depth), raw, "max_depth")
                 stack.append([value, path, None, None, ev.anchor, self.expanded, sm])
             else:
                 if path is not None:
@@ -350,29 +379,32 @@ class _Builder:
         elif cls is yaml.AliasEvent and isinstance(self.anchors.get(ev.anchor, (None,))[0], str):
             key = self.alias(ev, raw)  # counted against the alias budget like any other use
         else:
-            self.report("SS002", "a mapping key must be a plain name, not a list, mapping "
-                                 "or alias", raw)
+            self.report_key("SS002", "a mapping key must be a plain name, not a list, "
+                                     "mapping or alias", raw, parent[1], "complex key")
             if cls in (yaml.MappingStartEvent, yaml.SequenceStartEvent):
                 raise _Stop  # skipping a complex key's subtree is not worth the machinery
             parent[2], parent[3] = _DROP, raw
             return
         container = parent[0]
         if key == "<<":
-            self.report("SS002", "merge keys (<<) are not part of YAML 1.2: write the keys "
-                                 "out, or use an anchor for the whole value", raw)
+            self.report_key("SS002", "merge keys (<<) are not part of YAML 1.2: write the "
+                                     "keys out, or use an anchor for the whole value", raw,
+                            parent[1], "merge key")
             parent[2], parent[3] = _DROP, raw
             return
         if key in container:
-            first = self.source.keys.get(parent[1] + (key,)) if parent[1] is not None else None
+            path = parent[1] + (key,) if parent[1] is not None else None
+            first = self.source.keys.get(path) if path is not None else None
             where = f" (first at line {first[0] + 1})" if first else ""
-            self.report("SS004", f"duplicate key '{shown(key)}'{where}: YAML keeps only the last "
-                                 "value; remove one of them", raw)
+            self.report_key("SS004", f"duplicate key '{shown(key)}'{where}: YAML keeps only the "
+                                     "last value; remove one of them", raw, path,
+                            f"key {shown(key)}")
         parent[2], parent[3] = key, raw
 
     def alias(self, ev: Any, raw: RawSpan) -> Any:
         if ev.anchor not in self.anchors:
             self.report("SS001", f"alias '*{ev.anchor}' names no anchor defined before it",
-                        raw)
+                        raw, f"alias {ev.anchor}")
             return None
         value, size = self.anchors[ev.anchor]
         self.alias_nodes += size
@@ -380,7 +412,7 @@ class _Builder:
         if self.alias_nodes > self.limits.max_alias_nodes:
             self.limit(f"aliases expand to more than {self.limits.max_alias_nodes:,} nodes "
                        "(an alias bomb?): write the values out or raise `max_alias_nodes`",
-                       raw)
+                       raw, "max_alias_nodes")
         return value
 
 
@@ -412,21 +444,22 @@ def load_text(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
             diagnostic = file_diagnostic(
                 file, "SS009", _nesting_message(min(limits.max_depth, LIBYAML_MAX_NESTING)),
                 Span(diagnostic.line, diagnostic.column, diagnostic.end_line,
-                     diagnostic.end_column))
+                     diagnostic.end_column), problem="max_depth")
         builder.diagnostics.append(diagnostic)
         data = None
     except yaml.YAMLError as exc:  # libyaml reader errors carry a position of their own
         builder.diagnostics.append(_reader_diagnostic(file, exc, text))
         data = None
     loaded.source = builder.source
-    loaded.diagnostics = builder.diagnostics
+    loaded.diagnostics = builder.findings()
     if (data is not None and not isinstance(data, dict)) or (
-            data is None and not builder.diagnostics):
+            data is None and not loaded.diagnostics):
         what = "empty" if data is None else f"a {_kind(data)}"
         loaded.diagnostics.append(file_diagnostic(
             file, "SS002", f"the file is {what}: a spec is a mapping that starts with "
                            "`apiVersion: servicespec/v1` and `kind: Service` "
-                           "(`servicespec init` writes a starter)", Span(1, 1, 1, 1)))
+                           "(`servicespec init` writes a starter)", Span(1, 1, 1, 1),
+            problem="not a mapping"))
         data = None
     loaded.data = data
     return loaded
@@ -463,8 +496,10 @@ def _syntax_diagnostic(file: str, exc: yaml.MarkedYAMLError, text: str,
     line, column = _clamp(text, line, column)
     if "\t" in text.split("\n")[line][: column + 1]:
         message += ": indent with spaces, YAML does not allow tabs there"
+    # the parser's words without its marks: what went wrong, wherever it now is
+    problem = f"{problem} ({exc.context})" if exc.context else problem
     return file_diagnostic(file, "SS001", message, Span(line + 1, column + 1, line + 1,
-                                                          column + 2))
+                                                          column + 2), problem=problem)
 
 
 def _reader_diagnostic(file: str, exc: yaml.YAMLError, text: str) -> Diagnostic:
@@ -481,7 +516,8 @@ def _reader_diagnostic(file: str, exc: yaml.YAMLError, text: str) -> Diagnostic:
         message += f" (character U+{character:04X}): remove it or quote it as an escape"
     line, column = _clamp(text, line, column)
     return file_diagnostic(file, "SS001", message, Span(line + 1, column + 1, line + 1,
-                                                          column + 2))
+                                                          column + 2),
+                           problem=f"{reason} {character}")
 
 
 # libyaml follows YAML 1.1 and also breaks lines at NEL, LS and PS; editors (and YAML 1.2)

@@ -150,6 +150,26 @@ class ComposedSourceMap(SourceMap):
         self._raw(path, True)
         return self.keys.get(path)
 
+def element_path(data: Any, path: Path) -> str:
+    """The id path of an element: `blueprint.steps[check-in].fail_points[late]`.
+
+    List items are named by their `id`, so the path (and the fingerprint made of it) stays the
+    same when lines move or items are reordered.
+    """
+    out = ""
+    node = data
+    for part in path:
+        if isinstance(part, int):
+            item = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+            ident = item.get("id") if isinstance(item, dict) else None
+            out += f"[{ident}]" if isinstance(ident, str) else f"[{part}]"
+            node = item
+        else:
+            out += f".{part}" if out else part
+            node = node.get(part) if isinstance(node, dict) else None
+    return out
+
+
 def format_path(path: Path) -> str:
     """`('blueprint', 'steps', 2, 'wait')` -> `blueprint.steps[2].wait`."""
     out = ""

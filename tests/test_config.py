@@ -26,9 +26,7 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "specs" / "drafts").mkdir(parents=True)
     (tmp_path / "specs" / "hotel.yaml").write_text(GAPPY)
     (tmp_path / "specs" / "drafts" / "hotel.yaml").write_text(GAPPY)
-    find_config.cache_clear()
-    yield tmp_path
-    find_config.cache_clear()
+    return tmp_path
 
 
 def test_defaults_without_a_file(project: Path) -> None:
@@ -95,3 +93,31 @@ def test_cli_config_error_exits_2(project: Path) -> None:
     (project / "servicespec.toml").write_text('select = ["NOPE"]\n')
     result = CliRunner().invoke(cli, ["lint", str(project / "specs")], catch_exceptions=False)
     assert result.exit_code == 2 and "NOPE" in result.output
+
+
+def test_a_long_lived_process_sees_every_configuration_edit(project: Path) -> None:
+    # one process, the same API called again and again, as `servicespec serve` and an editor
+    # integration do: each call reads the configuration files as they are now
+    spec = project / "specs" / "drafts" / "hotel.yaml"
+    assert {"SS401", "SS402"} <= codes(spec)
+    config = project / "specs" / "servicespec.toml"
+    config.write_text('select = ["SS402"]\n')
+    assert codes(spec) == {"SS402"}
+    config.write_text('select = ["SS401"]\n')  # the same size, saved within the same tick
+    assert codes(spec) == {"SS401"}
+    config.unlink()
+    (project / "pyproject.toml").write_text('[tool.servicespec]\nignore = ["SS4"]\n')
+    assert codes(spec) == set()
+    (project / "specs" / "drafts" / "pyproject.toml").write_text('[tool.other]\nx = 1\n')
+    assert codes(spec) == set()  # a pyproject.toml without the section is passed over
+    (project / "pyproject.toml").write_text('[project]\nname = "hotel"\n')
+    assert {"SS401", "SS402"} <= codes(spec)
+
+
+def test_an_unchanged_configuration_is_not_read_again(project: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    (project / "servicespec.toml").write_text('ignore = ["SS4"]\n')
+    first = find_config(project / "specs")
+    monkeypatch.setattr(Config, "model_validate", None)  # parsing it again would fail
+    again = find_config(project / "specs")
+    assert again.config is first.config and again.path == project / "servicespec.toml"

@@ -83,3 +83,23 @@ def test_rule_output_does_not_depend_on_rule_order(monkeypatch) -> None:
     reordered = dict(reversed(list(ALL_RULES.items())))
     monkeypatch.setattr(engine, "ALL_RULES", reordered)
     assert lint_text(text).diagnostics == forward
+
+
+@pytest.mark.parametrize("code,path", fixture_cases("bad"), ids=lambda v: getattr(v, "name", v))
+def test_fingerprints_stay_when_a_line_is_inserted_above(code: str, path: Path) -> None:
+    # a baseline matches findings by fingerprint: moving every line down by one must keep
+    # each finding's fingerprint, whether it comes from a rule or from the loader (SS004's
+    # message names the line of the first key, SS001's may name the parser's context line)
+    text = path.read_text(encoding="utf-8")
+    before = lint_text(text, path.name).diagnostics
+    after = lint_text("# a line inserted above\n" + text, path.name).diagnostics
+    assert code in {d.code for d in before}
+    prints = [d.fingerprint for d in before]
+    assert len(set(prints)) == len(prints), "two findings of one file share a fingerprint"
+    assert sorted(d.fingerprint for d in after) == sorted(prints)
+    moved = {d.fingerprint: d.line for d in after}
+    # a finding about the whole file (empty, not a mapping) points at its start, wherever
+    # the content is; every other one moves down a line
+    whole_file = [(d.line, d.column, d.end_line, d.end_column) == (1, 1, 1, 1) for d in before]
+    assert [moved[d.fingerprint] for d in before] == [
+        d.line if whole else d.line + 1 for d, whole in zip(before, whole_file, strict=True)]

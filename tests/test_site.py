@@ -405,6 +405,53 @@ def test_serve_shows_an_error_page_when_the_build_fails(tmp_path, monkeypatch):
         assert _get(server.url + "services/fibre.html")[0] == 200
 
 
+def test_a_rebuild_uses_the_configuration_as_saved(tmp_path):
+    # what the watcher does on a save, called directly: no thread, nothing to wait for
+    from servicespec.site.serve import SiteState
+
+    shutil.copy(GAP, tmp_path / "fibre.yaml")
+    builds: list[str] = []
+    state = SiteState([str(tmp_path)], on_build=builds.append)
+    try:
+        state.rebuild()
+        assert not re.search(r"\b0 warning", builds[-1]), builds[-1]
+        (tmp_path / "servicespec.toml").write_text('select = ["SS0"]\n')
+        state.rebuild()
+        assert builds[-1].endswith("0 error(s), 0 warning(s)"), builds[-1]
+        page = (state.folder / "services" / "fibre.html").read_text()
+        assert 'xlink:title="SS402' not in page  # no badge left on the drawing
+    finally:
+        state.close()
+
+
+def test_a_rebuild_reads_the_config_option_file_again(tmp_path):
+    from servicespec.site.serve import SiteServer, SiteState, change_filter
+
+    spec = tmp_path / "specs" / "fibre.yaml"
+    spec.parent.mkdir()
+    shutil.copy(GAP, spec)
+    config = tmp_path / "ci.toml"
+    config.write_text('select = ["SS0"]\n')
+    builds: list[str] = []
+    state = SiteState([str(spec.parent)], config_file=str(config), on_build=builds.append)
+    try:
+        state.rebuild()
+        assert builds[-1].endswith("0 error(s), 0 warning(s)"), builds[-1]
+        config.write_text('select = ["ALL"]\n')
+        state.rebuild()
+        assert not builds[-1].endswith("0 error(s), 0 warning(s)"), builds[-1]
+        config.write_text('select = [\n')
+        state.rebuild()
+        assert "invalid TOML" in state.error
+    finally:
+        state.close()
+    server = SiteServer([str(spec.parent)], port=0, config_file=str(config))
+    try:  # the watcher rebuilds when that file is saved
+        assert change_filter(server.watched)(None, str(config))
+    finally:
+        server.stop()
+
+
 def test_serve_as_a_real_process(tmp_path):
     shutil.copy(GAP, tmp_path / "fibre.yaml")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}

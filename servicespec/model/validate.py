@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..diagnostics import Diagnostic
 from ..loader import Loaded, file_diagnostic
-from ..source import Path, format_path
+from ..source import Path, element_path, format_path
 from ..textutil import shown
 from .spec import API_VERSION, KIND, Spec
 
@@ -49,7 +49,7 @@ def _check_version(loaded: Loaded, data: dict[str, Any]) -> list[Diagnostic]:
             span = loaded.source.locate((key,), prefer_key=False)
             message = f"unsupported {key} '{shown(value)}': this version of servicespec reads " \
                       f"`{key}: {expected}`"
-        out.append(file_diagnostic(loaded.file, "SS007", message, span))
+        out.append(file_diagnostic(loaded.file, "SS007", message, span, element=key))
     return out
 
 
@@ -101,6 +101,7 @@ def _to_diagnostic(loaded: Loaded, err: Any) -> Diagnostic:
     field = format_path(loc[named:]) if loc else "(document)"
     source = loaded.source
     got = err.get("input")
+    element = element_path(loaded.data, loc)  # what the finding is known by (fingerprint)
     if kind == "extra_forbidden":
         model = _model_at(loc[:named])
         known = _fields(model) if model else {}
@@ -109,10 +110,10 @@ def _to_diagnostic(loaded: Loaded, err: Any) -> Diagnostic:
                                f"unknown key '{shown(field)}' in {where}{hint}" + (
                                    "" if hint else f" (allowed: {', '.join(sorted(known))}; "
                                    "prefix your own keys with `x-`)"),
-                               source.locate(loc))
+                               source.locate(loc), element=element, problem=kind)
     if kind == "missing":
         return file_diagnostic(loaded.file, "SS002", f"missing required key '{field}' in "
-                               f"{where}", source.locate(loc))
+                               f"{where}", source.locate(loc), element=element, problem=kind)
     span = source.locate(loc, prefer_key=False)
     if kind in ("literal_error", "enum"):
         allowed = [a.strip("'") for a in _split_expected(err.get("ctx", {}).get("expected", ""))]
@@ -134,7 +135,8 @@ def _to_diagnostic(loaded: Loaded, err: Any) -> Diagnostic:
         message = f"`{field}`: {err['msg']}"
     if where != "the top level":
         message += f" (in {where})"
-    return file_diagnostic(loaded.file, "SS002", message, span)
+    return file_diagnostic(loaded.file, "SS002", message, span, element=element,
+                           problem=kind)
 
 
 def _split_expected(text: str) -> list[str]:

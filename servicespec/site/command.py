@@ -66,8 +66,8 @@ def run_serve(paths: Sequence[str], *, port: int, config_path: str | None = None
     from .serve import SiteServer
 
     try:
-        config = _config(config_path)
-        server = SiteServer(paths, port=port, config=config,
+        _config(config_path)  # a bad configuration stops here; each build reads it again
+        server = SiteServer(paths, port=port, config_file=config_path,
                             on_build=lambda m: click.echo(terminal_safe(m)))
     except ConfigError as exc:
         return _fail(str(exc))

@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from ..api import SPEC_SUFFIXES
-from ..config import Config
+from ..config import ConfigError, read_config
 from .build import SiteError, build_files, error_page, static_files, write_tree
 
 HOST = "127.0.0.1"
@@ -37,12 +37,17 @@ POLL_SECONDS = 25.0
 
 
 class SiteState:
-    """The current build: which folder is served, its id, and the error if it failed."""
+    """The current build: which folder is served, its id, and the error if it failed.
 
-    def __init__(self, paths: Sequence[str], config: Config | None = None,
+    The configuration is looked up at every build: `config_file` (`--config`) read again,
+    else the files found beside each spec (`config.find_config` sees them as they are now),
+    so a saved configuration takes effect at the next build.
+    """
+
+    def __init__(self, paths: Sequence[str], config_file: str | None = None,
                  on_build: Callable[[str], None] | None = None) -> None:
         self.paths = list(paths)
-        self.config = config
+        self.config_file = config_file
         self.on_build = on_build or (lambda message: None)
         self.root = Path(tempfile.mkdtemp(prefix="servicespec-serve-"))
         self.folder = self.root / "empty"
@@ -61,13 +66,14 @@ class SiteState:
             folder = self.root / f"build-{number}"
             error = ""
             try:
-                services, files = build_files(self.paths, self.config, live_reload=True,
+                config = read_config(Path(self.config_file)) if self.config_file else None
+                services, files = build_files(self.paths, config, live_reload=True,
                                               build_id=build_id)
                 errors = sum(s.health.errors for s in services)
                 warnings = sum(s.health.warnings for s in services)
                 message = (f"built {len(services)} service page(s): {errors} error(s), "
                            f"{warnings} warning(s)")
-            except SiteError as exc:
+            except (SiteError, ConfigError) as exc:
                 error = str(exc)
             except Exception as exc:
                 error = f"{type(exc).__name__}: {exc}"
@@ -184,8 +190,9 @@ class SiteHTTPServer(ThreadingHTTPServer):
 
 
 def watched_roots(paths: Sequence[str]) -> list[str]:
-    """Folders to watch: the folders given, and the folder of each file given (an editor
-    that saves by renaming replaces the file, so the file itself cannot be watched)."""
+    """Folders to watch: the folders given, and the folder of each file given (a spec, or
+    the `--config` file; an editor that saves by renaming replaces the file, so the file
+    itself cannot be watched)."""
     roots = []
     for path in paths:
         full = os.path.abspath(path)
@@ -195,7 +202,7 @@ def watched_roots(paths: Sequence[str]) -> list[str]:
 
 def change_filter(paths: Sequence[str]) -> Callable[[Any, str], bool]:
     """Which changed files call for a rebuild: specs under the folders given, the files
-    given, and configuration files."""
+    given (specs, the `--config` file), and configuration files."""
     folders = [os.path.abspath(p) for p in paths if os.path.isdir(p)]
     files = {os.path.abspath(p) for p in paths if not os.path.isdir(p)}
 
@@ -215,11 +222,12 @@ class SiteServer:
     """The preview server: build, serve, watch, rebuild. `start()` returns at once;
     `serve_forever()` blocks (the CLI); `stop()` ends both threads and removes the builds."""
 
-    def __init__(self, paths: Sequence[str], *, port: int = 8000, config: Config | None = None,
+    def __init__(self, paths: Sequence[str], *, port: int = 8000,
+                 config_file: str | None = None,
                  on_build: Callable[[str], None] | None = None,
                  poll_seconds: float = POLL_SECONDS) -> None:
-        self.paths = list(paths)
-        self.state = SiteState(paths, config, on_build)
+        self.watched = list(paths) + ([config_file] if config_file else [])
+        self.state = SiteState(paths, config_file, on_build)
         self.httpd = SiteHTTPServer(self.state, port, poll_seconds)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -240,7 +248,8 @@ class SiteServer:
     def _watch(self) -> None:
         from watchfiles import watch
 
-        for _changes in watch(*watched_roots(self.paths), watch_filter=change_filter(self.paths),
+        for _changes in watch(*watched_roots(self.watched),
+                              watch_filter=change_filter(self.watched),
                               stop_event=self._stop, debounce=400, step=50,
                               raise_interrupt=False, rust_timeout=500):
             self.state.rebuild()
