@@ -8,11 +8,16 @@ raise nothing from it.
 
 from __future__ import annotations
 
+import random
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pydantic import PrivateAttr
 
+import servicespec.engine as engine
+from servicespec.config import Config
 from servicespec.rules import ALL_RULES
 
 from .conftest import FIXTURES, apply_fragment, lint_text
@@ -75,11 +80,32 @@ def test_rule_has_fixtures(code: str) -> None:
     assert list(folder.glob("good-*.y*ml")), f"{code} has no good fixture in {folder}"
 
 
-def test_rule_output_does_not_depend_on_rule_order(monkeypatch) -> None:
-    import servicespec.engine as engine
+class Reordered(Config):
+    """The default configuration with its rules run in another order."""
 
+    _order: Callable[[list], list] = PrivateAttr()
+    _runs: list[list[str]] = PrivateAttr(default_factory=list)  # the order of each run
+
+    def active_rules(self, file: str | None = None) -> list:
+        rules = self._order(super().active_rules(file))
+        self._runs.append([code for code, _, _ in rules])
+        return rules
+
+
+@pytest.mark.parametrize("order", ["reversed", "shuffled"])
+def test_rule_output_does_not_depend_on_rule_order(order: str) -> None:
     text = (FIXTURES / "multi-finding.yaml").read_text(encoding="utf-8")
-    forward = lint_text(text).diagnostics
-    reordered = dict(reversed(list(ALL_RULES.items())))
-    monkeypatch.setattr(engine, "ALL_RULES", reordered)
-    assert lint_text(text).diagnostics == forward
+    config = Reordered()
+    config._order = (lambda rules: rules[::-1]) if order == "reversed" else (
+        lambda rules: random.Random(11).sample(rules, len(rules)))
+    for path in ("precise", "fast"):
+        forward = (lint_text(text) if path == "precise" else
+                   engine.lint_text(text, "spec.yaml", Config())).diagnostics
+        assert len({d.code for d in forward}) > 5, "the spec should make many rules report"
+        again = (lint_text(text, config=config) if path == "precise" else
+                 engine.lint_text(text, "spec.yaml", config)).diagnostics
+        assert again == forward, path
+    # the engine ran the rules in the new order, on each path
+    default = [code for code, _, _ in Config().active_rules()]
+    assert len(config._runs) == 2 and all(run != default and sorted(run) == sorted(default)
+                                          for run in config._runs)
