@@ -1,4 +1,5 @@
-"""Properties over generated specs: schema and model agree, specs round-trip, nothing crashes.
+"""Properties over generated specs: schema and model agree, specs round-trip, findings lie in
+the file, both lint paths agree, and the reports carry every finding.
 
 Sizes are small for the suite; `pytest --hypothesis-profile=long` runs them deep.
 """
@@ -6,6 +7,8 @@ Sizes are small for the suite; `pytest --hypothesis-profile=long` runs them deep
 from __future__ import annotations
 
 import copy
+import json
+import xml.etree.ElementTree as ET
 
 import jsonschema
 import pytest
@@ -15,7 +18,7 @@ from hypothesis_jsonschema import from_schema
 
 from servicespec.api import LintResult
 from servicespec.config import Config
-from servicespec.engine import lint_loaded
+from servicespec.engine import lint_loaded, lint_text
 from servicespec.loader import load_text
 from servicespec.model.dump import dump_spec
 from servicespec.model.spec import Spec
@@ -52,10 +55,29 @@ def test_what_the_schema_accepts_the_model_accepts(data) -> None:
 def test_generated_specs_load_lint_and_report(data) -> None:
     text = dump_spec(Spec.from_data(data))
     result = lint_loaded(load_text(text, "generated.yaml"), Config())
-    assert not [d for d in result.diagnostics if d.code in ("SS001", "SS002", "SS003")]
+    found = result.diagnostics
+    assert not [d for d in found if d.code in ("SS001", "SS002", "SS003")]
+    # the fast path gives exactly what the precise path gives
+    assert lint_text(text, "generated.yaml", Config()).diagnostics == found
+    # every finding starts and ends inside the file (the end may be the end of the file)
+    lines = text.split("\n")
+    for d in found:
+        assert 1 <= d.line <= len(lines) and 1 <= d.column <= len(lines[d.line - 1]) + 1, d
+        assert (d.line, d.column) <= (d.end_line, d.end_column) and d.end_line <= len(lines), d
+        assert d.end_column <= len(lines[d.end_line - 1]) + 1, d
+    # the reports parse back and carry every finding
     lint = LintResult([result])
-    for name, reporter in REPORTERS.items():
-        assert isinstance(reporter(lint), str), name
+    assert json.loads(REPORTERS["json"](lint))["findings"] == [d.to_dict() for d in found]
+    sarif = json.loads(REPORTERS["sarif"](lint))["runs"][0]["results"]
+    regions = [r["locations"][0]["physicalLocation"]["region"] for r in sarif]
+    assert [(r["ruleId"], r["message"]["text"], g["startLine"], g["startColumn"])
+            for r, g in zip(sarif, regions, strict=True)] == \
+        [(d.code, d.message, d.line, d.column) for d in found]
+    junit = ET.fromstring(REPORTERS["junit"](lint).encode("utf-8"))
+    assert len(junit.findall("testsuite/testcase/failure")) == len({d.code for d in found})
+    report = REPORTERS["text"](lint).splitlines()
+    assert [line.split(" ", 2)[:2] for line in report if line.startswith("generated.yaml:")] \
+        == [[f"generated.yaml:{d.line}:{d.column}:", d.code] for d in found]
 
 
 @SUITE

@@ -1,24 +1,39 @@
 """Every rule against its fixtures and its documented examples.
 
-Fixtures live in tests/fixtures/rules/<CODE>/: `bad-*.yaml` mark each expected finding with
-`# expect: CODE` on the line where it must start (`# expect: CODE, CODE` for two findings on
-one line), and the test compares the exact list of (line, code) of that rule; `good-*.yaml` must
-raise nothing from it.
+Fixtures live in tests/fixtures/rules/<CODE>/. `bad-*.yaml` mark each expected finding on the
+line where it must start, with the column it starts at (1-based, in characters) and a fragment
+of its message in double quotes:
+
+    - id: room-not-ready  # expect: SS402@11 "'room-not-ready' has no recovery process"
+
+Several findings on one line are separated by commas:
+`# expect: SS103@1 "no 'billing' facilitating service", SS103@1 "no 'payment' facilitating
+service"`; text after the last one is a free comment. The test compares the exact list of
+(line, column) of that rule's findings, and each fragment must occur in the message of a
+finding at its position (each finding answers one fragment). `good-*.yaml` must raise nothing
+from the rule.
 """
 
 from __future__ import annotations
 
+import itertools
+import random
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pydantic import PrivateAttr
 
+import servicespec.engine as engine
+from servicespec.config import Config
 from servicespec.rules import ALL_RULES
 
 from .conftest import FIXTURES, apply_fragment, lint_text
 
 RULE_FIXTURES = FIXTURES / "rules"
-_EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)")
+_MARKER = re.compile(r"#\s*expect:(.*)")
+_ITEM = re.compile(r'\s*(SS\d{3})@(\d+)\s+"([^"]+)"\s*(,?)')
 # rules whose condition no text can produce inside the test (an unreadable file)
 NO_EXAMPLE = {"SS010"}
 
@@ -27,24 +42,48 @@ def fixture_cases(kind: str) -> list[tuple[str, Path]]:
     return sorted((path.parent.name, path) for path in RULE_FIXTURES.glob(f"SS*/{kind}-*.y*ml"))
 
 
-def expected(text: str, code: str) -> list[tuple[int, str]]:
-    """(line, code) for each marker; a code named twice on a line expects two findings."""
+def expected(text: str) -> list[tuple[int, int, str, str]]:
+    """(line, column, code, message fragment) for each expectation of the markers."""
     out = []
     for number, line in enumerate(text.splitlines(), start=1):
-        match = _EXPECT.search(line)
-        if match:
-            out += [(number, code) for c in match[1].split(",") if c.strip() == code]
+        marker = _MARKER.search(line)
+        pos, more = 0, marker is not None
+        while more:
+            item = _ITEM.match(marker[1], pos)
+            assert item, (f"line {number}: `{marker[0]}` is not "
+                          '`# expect: CODE@COLUMN "message fragment"[, ...]`')
+            out.append((number, int(item[2]), item[1], item[3]))
+            pos, more = item.end(), bool(item[4])
     return sorted(out)
+
+
+def unanswered(found: list[tuple[int, int, str]], want: list[tuple[int, int, str, str]]
+               ) -> list[str]:
+    """The positions whose fragments the messages of the findings there cannot all answer,
+    one finding for each fragment."""
+    messages: dict[tuple[int, int], list[str]] = {}
+    for line, column, message in found:
+        messages.setdefault((line, column), []).append(message)
+    out = []
+    for (line, column), group in itertools.groupby(want, key=lambda w: w[:2]):
+        fragments = [w[3] for w in group]
+        here = messages.get((line, column), [])
+        if not any(all(f in m for f, m in zip(fragments, order, strict=True))
+                   for order in itertools.permutations(here)):
+            out.append(f"{line}:{column}: {fragments} not in {here}")
+    return out
 
 
 @pytest.mark.parametrize("code,path", fixture_cases("bad"), ids=lambda v: getattr(v, "name", v))
 def test_bad_fixture(code: str, path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    want = expected(text, code)
-    assert want, f"{path} marks no `# expect: {code}`"
+    want = expected(text)
+    assert want, f'{path} marks no `# expect: {code}@COLUMN "message fragment"`'
+    assert {c for _, _, c, _ in want} == {code}, f"{path} marks findings of another rule"
     result = lint_text(text, path.name)
-    got = sorted((d.line, d.code) for d in result.diagnostics if d.code == code)
-    assert got == want
+    found = sorted((d.line, d.column, d.message) for d in result.diagnostics if d.code == code)
+    assert [f[:2] for f in found] == [w[:2] for w in want]  # (line, column) of each finding
+    assert unanswered(found, want) == []
 
 
 @pytest.mark.parametrize("code,path", fixture_cases("good"), ids=lambda v: getattr(v, "name", v))
@@ -75,14 +114,35 @@ def test_rule_has_fixtures(code: str) -> None:
     assert list(folder.glob("good-*.y*ml")), f"{code} has no good fixture in {folder}"
 
 
-def test_rule_output_does_not_depend_on_rule_order(monkeypatch) -> None:
-    import servicespec.engine as engine
+class Reordered(Config):
+    """The default configuration with its rules run in another order."""
 
+    _order: Callable[[list], list] = PrivateAttr()
+    _runs: list[list[str]] = PrivateAttr(default_factory=list)  # the order of each run
+
+    def active_rules(self, file: str | None = None) -> list:
+        rules = self._order(super().active_rules(file))
+        self._runs.append([code for code, _, _ in rules])
+        return rules
+
+
+@pytest.mark.parametrize("order", ["reversed", "shuffled"])
+def test_rule_output_does_not_depend_on_rule_order(order: str) -> None:
     text = (FIXTURES / "multi-finding.yaml").read_text(encoding="utf-8")
-    forward = lint_text(text).diagnostics
-    reordered = dict(reversed(list(ALL_RULES.items())))
-    monkeypatch.setattr(engine, "ALL_RULES", reordered)
-    assert lint_text(text).diagnostics == forward
+    config = Reordered()
+    config._order = (lambda rules: rules[::-1]) if order == "reversed" else (
+        lambda rules: random.Random(11).sample(rules, len(rules)))
+    for path in ("precise", "fast"):
+        forward = (lint_text(text) if path == "precise" else
+                   engine.lint_text(text, "spec.yaml", Config())).diagnostics
+        assert len({d.code for d in forward}) > 5, "the spec should make many rules report"
+        again = (lint_text(text, config=config) if path == "precise" else
+                 engine.lint_text(text, "spec.yaml", config)).diagnostics
+        assert again == forward, path
+    # the engine ran the rules in the new order, on each path
+    default = [code for code, _, _ in Config().active_rules()]
+    assert len(config._runs) == 2 and all(run != default and sorted(run) == sorted(default)
+                                          for run in config._runs)
 
 
 @pytest.mark.parametrize("code,path", fixture_cases("bad"), ids=lambda v: getattr(v, "name", v))

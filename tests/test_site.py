@@ -336,16 +336,17 @@ def _get(url: str, host: str | None = None, timeout: float = 10) -> tuple[int, b
         return exc.code, exc.read()
 
 
-def _wait(predicate, timeout: float = 15.0) -> None:
+def _until_built(server, predicate, timeout: float = 60.0) -> None:
+    """Wait until a build makes `predicate` true: woken by each new build, no polling."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out")
+    seen = server.state.build_id
+    while not predicate():
+        left = deadline - time.monotonic()
+        assert left > 0, "no build made it true"
+        seen = server.state.wait_for_change(seen, left)
 
 
-def test_serve_rebuilds_on_save_and_survives_a_broken_spec(tmp_path):
+def test_serve_rebuilds_on_save_and_survives_a_broken_spec(tmp_path, monkeypatch):
     from servicespec.site.serve import SiteServer
 
     spec = tmp_path / "fibre.yaml"
@@ -353,7 +354,7 @@ def test_serve_rebuilds_on_save_and_survives_a_broken_spec(tmp_path):
     spec.write_text(good)
     builds: list[str] = []
     with SiteServer([str(tmp_path)], port=0, on_build=builds.append,
-                    poll_seconds=5) as server:
+                    poll_seconds=60) as server:
         assert server.url.startswith("http://127.0.0.1:")
         status, body = _get(server.url + "services/fibre.html")
         assert status == 200 and b'data-build="1"' in body and b"reload.js" in body
@@ -362,22 +363,27 @@ def test_serve_rebuilds_on_save_and_survives_a_broken_spec(tmp_path):
 
         # a long poll that is waiting is answered by the next build
         answers: list[dict] = []
+        polling = threading.Event()
+        wait_for_change = server.state.wait_for_change
+        monkeypatch.setattr(server.state, "wait_for_change", lambda seen, timeout: (
+            polling.set(), wait_for_change(seen, timeout))[1])
         poller = threading.Thread(target=lambda: answers.append(
-            json.loads(_get(server.url + "__reload?build=1")[1])))
+            json.loads(_get(server.url + "__reload?build=1", timeout=60)[1])))
         poller.start()
-        time.sleep(0.3)
+        assert polling.wait(timeout=60)
         spec.write_text(good.replace("name: Fibre broadband installation (unrecovered fail "
                                      "points)", "name: Fibre, edited"))
-        poller.join(timeout=15)
+        poller.join(timeout=60)
         assert answers and answers[0]["build"] != "1"
-        _wait(lambda: b"Fibre, edited" in _get(server.url + "services/fibre.html")[1])
+        page = server.url + "services/fibre.html"
+        _until_built(server, lambda: b"Fibre, edited" in _get(page)[1])
 
         spec.write_text(BROKEN)
-        _wait(lambda: b"This spec does not load" in _get(server.url + "services/fibre.html")[1])
-        assert any("1 error" in b for b in builds)
+        _until_built(server, lambda: b"This spec does not load" in _get(page)[1])
+        assert any("1 error" in b for b in builds)  # announced before it was served
 
         spec.write_text(good)
-        _wait(lambda: b"<svg" in _get(server.url + "services/fibre.html")[1])
+        _until_built(server, lambda: b"<svg" in _get(page)[1])
     assert not server.state.root.exists()  # the builds are cleaned up
 
 

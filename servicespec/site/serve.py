@@ -83,6 +83,8 @@ class SiteState:
                 files["index.html"] = error_page(error, live_reload=True, build_id=build_id)
                 message = f"the site could not be built: {error}"
             write_tree(files, folder)
+            # announced before it is served: whoever sees a build has had its message
+            self.on_build(message)
             with self.changed:
                 old = self.folder
                 self.folder, self.build_number, self.build_id = folder, number, build_id
@@ -94,7 +96,6 @@ class SiteState:
                 shutil.rmtree(stale, ignore_errors=True)
             if old.name == "empty":
                 shutil.rmtree(old, ignore_errors=True)
-        self.on_build(message)
 
     def wait_for_change(self, seen: str, timeout: float) -> str:
         """The build id, once it differs from `seen` (or when `timeout` runs out)."""
