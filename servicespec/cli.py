@@ -163,7 +163,7 @@ def explain(rule: str) -> None:
 def render(paths: tuple[str, ...], output: str, fmt: str | None, view: str,
            findings: bool) -> None:
     """Draw specs as service blueprints (svg, png, pdf or dot) with Graphviz."""
-    from .render.command import run_render
+    from .drawing import run_render
 
     sys.exit(run_render(paths, output=output, fmt=fmt, view=view, findings=findings))
 

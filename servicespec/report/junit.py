@@ -11,8 +11,8 @@ import re
 import xml.etree.ElementTree as ET
 from itertools import groupby
 
-from ..api import LintResult
 from ..diagnostics import Diagnostic
+from ..results import LintResult
 
 # characters XML 1.0 cannot carry at all, even escaped, and C1 controls (which a terminal may
 # act on when the report is printed): shown as \xNN instead

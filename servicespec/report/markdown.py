@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from ..api import LintResult
 from ..diagnostics import Diagnostic, Severity
+from ..results import LintResult
 
 # Markdown that works mid-line: emphasis, code, links and images, table cells, strikethrough,
 # issue references (`#12`); the text is never at the start of a line, so lists and headings
