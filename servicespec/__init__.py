@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from .api import InvalidSpecError, LintResult, discover, draw, lint, load
+    from .api import InvalidSpecError, discover, lint, load
     from .diagnostics import Diagnostic, Severity
+    from .drawing import draw
     from .model.spec import Spec
+    from .results import LintResult
 
 _EXPORTS = {
-    "load": "api", "lint": "api", "draw": "api", "discover": "api", "LintResult": "api",
+    "load": "api", "lint": "api", "draw": "drawing", "discover": "api", "LintResult": "results",
     "InvalidSpecError": "api", "Diagnostic": "diagnostics", "Severity": "diagnostics",
     "Spec": "model.spec",
 }

@@ -1,4 +1,4 @@
-"""The Python API: `load`, `lint`, `discover`, `draw`. Returns data; never prints or exits.
+"""The Python API: `load`, `lint`, `discover`. Returns data; never prints or exits.
 
 The configuration, the engine and the parsers are imported where they are used: reporting
 results read from the cache (`cache.py`) needs none of them (see docs/performance.md).
@@ -9,13 +9,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .diagnostics import Diagnostic, Severity
-from .results import FileResult
+from .results import FileResult, LintResult
 
 if TYPE_CHECKING:
     from .config import Config
@@ -37,23 +36,6 @@ class InvalidSpecError(ValueError):
         where = f"{first.file}:{first.line}:{first.column}: {first.message}" if first else ""
         more = f" (and {len(diagnostics) - 1} more)" if len(diagnostics) > 1 else ""
         super().__init__(f"invalid spec: {where}{more}")
-
-
-@dataclass
-class LintResult:
-    """Every linted file with its findings."""
-
-    files: list[FileResult] = field(default_factory=list)
-
-    @property
-    def diagnostics(self) -> list[Diagnostic]:
-        return [d for f in self.files for d in f.diagnostics]
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for d in self.diagnostics if d.severity == severity)
-
-    def fails(self, fail_on: Severity) -> bool:
-        return any(d.severity.rank >= fail_on.rank for d in self.diagnostics)
 
 
 def discover(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
@@ -175,12 +157,3 @@ def load(path: str | os.PathLike[str]) -> Spec:
         raise InvalidSpecError(errors or result.diagnostics)
     return result.spec
 
-
-def draw(spec: Spec | str | os.PathLike[str], fmt: str = "svg", *,
-           view: str = "blueprint", findings: Iterable[Diagnostic] = ()) -> bytes:
-    """One view of a spec (a model, or a file to load) as svg, png, pdf or dot bytes."""
-    from .model.spec import Spec as SpecModel
-    from .render import render_bytes, render_spec
-
-    model = spec if isinstance(spec, SpecModel) else load(spec)
-    return render_bytes(render_spec(model, view, findings), fmt)

@@ -18,10 +18,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
-from .api import LintResult
-from .engine import FileResult
 from .fsutil import write_atomic
-from .report.encode import dumps
+from .jsontext import dumps
+from .results import FileResult, LintResult
 
 VERSION = 1
 

@@ -38,9 +38,9 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .api import LintResult, config_for, lint_file, map_in_processes
+from .api import config_for, lint_file, map_in_processes
 from .diagnostics import Diagnostic, Severity
-from .results import FileResult
+from .results import FileResult, LintResult
 
 CACHE_DIR_NAME = ".servicespec_cache"
 ENV_DIR = "SERVICESPEC_CACHE_DIR"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from typing import Any
@@ -70,19 +69,11 @@ def lint(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, .
     """Check spec files and folders (recursively: .yaml, .yml, .json; `-` for stdin)."""
     from .commands import run_lint
 
-    # A lint is a short run whose objects mostly live to its end (modules, validators,
-    # findings): collecting young objects less often saves ~5% of a cold start (see
-    # docs/performance.md).
-    thresholds = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 100)
-    try:
-        code = run_lint(paths, formats=formats, outputs=outputs, select=_split(select),
-                        ignore=_split(ignore), fail_on=fail_on, config_path=config_path,
-                        stdin_filename=stdin_filename, color=_use_color(sys.stdout),
-                        baseline=baseline, write_baseline=write_baseline, jobs=jobs,
-                        cache=not no_cache)
-    finally:
-        gc.set_threshold(*thresholds)
+    code = run_lint(paths, formats=formats, outputs=outputs, select=_split(select),
+                    ignore=_split(ignore), fail_on=fail_on, config_path=config_path,
+                    stdin_filename=stdin_filename, color=_use_color(sys.stdout),
+                    baseline=baseline, write_baseline=write_baseline, jobs=jobs,
+                    cache=not no_cache)
     sys.exit(EXIT_CLEAN if exit_zero and code == EXIT_FINDINGS else code)
 
 
@@ -163,7 +154,7 @@ def explain(rule: str) -> None:
 def render(paths: tuple[str, ...], output: str, fmt: str | None, view: str,
            findings: bool) -> None:
     """Draw specs as service blueprints (svg, png, pdf or dot) with Graphviz."""
-    from .render.command import run_render
+    from .drawing import run_render
 
     sys.exit(run_render(paths, output=output, fmt=fmt, view=view, findings=findings))
 
@@ -210,7 +201,3 @@ def main() -> None:
                    "This is a bug in servicespec: please report it with the command and the "
                    "spec that caused it (SERVICESPEC_DEBUG=1 shows the traceback).", err=True)
         sys.exit(EXIT_ERROR)
-    finally:
-        # Everything still alive lives until the process ends: spare the interpreter's last
-        # garbage collection over it (a tenth of a cold one-file lint; docs/performance.md).
-        gc.freeze()

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .api import LintResult, discover
+from .api import discover
 from .diagnostics import Severity
+from .results import LintResult
 from .textutil import plural
 
 if TYPE_CHECKING:
@@ -153,8 +154,8 @@ def run_diff(paths: Sequence[str], *, base: str | None, fmt: str, output: str | 
     from .api import SPEC_SUFFIXES, config_for, lint_file
     from .config import ConfigError, find_config, read_config
     from .diff import GitError, compare, diff_against_revision
-    from .engine import FileResult
     from .report.diff_report import render_markdown, render_text
+    from .results import FileResult
 
     if base is None and len(paths) != 2:
         return _fail("give two spec files (OLD NEW), or --base REF to compare the working "

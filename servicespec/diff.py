@@ -19,9 +19,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from .diagnostics import Diagnostic, Severity
-from .engine import FileResult
 from .model.spec import Action, Spec
 from .model.types import Duration, Target
+from .results import FileResult
 from .textutil import plural
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"

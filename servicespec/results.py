@@ -1,15 +1,15 @@
-"""What linting one file gives: its findings, and its model when it had no file-level errors.
+"""What linting gives: one file's findings (and its model), and a run's files.
 
 A leaf module (it imports no parser and no pydantic), so that results read back from the
-cache (`cache.py`) can be reported without loading the engine.
+cache (`cache.py`) can be compared with a baseline and reported without loading the engine.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
     from .model.spec import Spec
@@ -22,3 +22,20 @@ class FileResult:
     file: str
     diagnostics: list[Diagnostic]
     spec: Spec | None = None
+
+
+@dataclass
+class LintResult:
+    """Every linted file with its findings."""
+
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [d for f in self.files for d in f.diagnostics]
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == severity)
+
+    def fails(self, fail_on: Severity) -> bool:
+        return any(d.severity.rank >= fail_on.rank for d in self.diagnostics)

@@ -34,3 +34,14 @@ def test_the_runner_prints_all_five_figures(capsys: pytest.CaptureFixture[str]) 
         assert words in table, words
     identical = next(line for line in table.splitlines() if "output identical" in line)
     assert identical.split()[-1] == "yes"
+
+
+def test_only_figure_3(capsys: pytest.CaptureFixture[str]) -> None:
+    code = bench.main(["--only", "3", "--steps", "4", "--cold-repeat", "1"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "catalogue" not in out  # none generated
+    table = out[out.index("#  figure"):]
+    numbers = [line.split()[0] for line in table.splitlines()[2:] if re.match(r"[1-5] ", line)]
+    assert numbers == ["3"]
+    assert "cold start, one spec" in table and "floor: python -c pass" in table

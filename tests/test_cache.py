@@ -250,25 +250,33 @@ def test_one_or_two_processes_give_identical_results_with_the_cache(
     assert any(f.diagnostics for f in runs[1][0])
 
 
-def test_a_hit_imports_no_parser_pydantic_or_rule(specs: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("baseline", [False, True], ids=["plain", "baseline"])
+def test_a_hit_imports_no_parser_pydantic_or_rule(specs: Path, tmp_path: Path,
+                                                  baseline: bool) -> None:
+    """Also with `--baseline`: the comparison needs the results only, not the engine."""
     spec = specs / "s0.yaml"
-    probe = (
-        "import sys\n"
-        "from servicespec.cli import main\n"
-        f"sys.argv = ['servicespec', 'lint', {str(spec)!r}]\n"
-        "try:\n    main()\n"
-        "except SystemExit:\n    pass\n"
-        "heavy = sorted(m for m in ('pydantic', 'yaml', 'yaml_rs', 'servicespec.rules',\n"
-        "               'servicespec.engine', 'servicespec.config') if m in sys.modules)\n"
-        "print('loaded:', heavy, file=sys.stderr)\n")
-    env = {"SERVICESPEC_CACHE_DIR": str(tmp_path / "probe-cache"), "PATH": ""}
-    first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                           env=env, cwd=tmp_path)
-    warm = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          env=env, cwd=tmp_path)
+    known = tmp_path / "baseline.json"
+
+    def probe(*options: str) -> subprocess.CompletedProcess[str]:
+        code = (
+            "import sys\n"
+            "from servicespec.cli import main\n"
+            f"sys.argv = ['servicespec', 'lint', *{options!r}, {str(spec)!r}]\n"
+            "try:\n    main()\n"
+            "except SystemExit:\n    pass\n"
+            "heavy = sorted(m for m in ('pydantic', 'yaml', 'yaml_rs', 'servicespec.rules',\n"
+            "               'servicespec.engine', 'servicespec.config') if m in sys.modules)\n"
+            "print('loaded:', heavy, file=sys.stderr)\n")
+        env = {"SERVICESPEC_CACHE_DIR": str(tmp_path / "probe-cache"), "PATH": ""}
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env=env, cwd=tmp_path)
+
+    first = probe("--write-baseline", str(known)) if baseline else probe()
+    warm = probe("--baseline", str(known)) if baseline else probe()
     assert "'pydantic'" in first.stderr
     assert "loaded: []" in warm.stderr, warm.stderr
-    assert first.stdout == warm.stdout and "SS" in warm.stdout
+    assert first.stdout == warm.stdout
+    assert ("known" if baseline else "SS") in warm.stdout, warm.stdout
 
 
 def test_cache_keys_depend_on_the_bytes(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """The rendered examples in docs/images/ are up to date, and the guide shows them.
 
-Regenerate with `python -m servicespec.render.gallery` from the repository root.
+Regenerate with `python -m servicespec.gallery` from the repository root.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from servicespec.render.gallery import IMAGES, entries, stale
+from servicespec.gallery import IMAGES, entries, stale
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "docs" / "blueprint-guide.md"
@@ -17,7 +17,7 @@ GUIDE = ROOT / "docs" / "blueprint-guide.md"
 def test_docs_images_are_not_stale() -> None:
     out = stale(ROOT)
     assert out == [], ("stale or missing pictures in docs/images/ (the specs or the renderer "
-                       "changed): run `python -m servicespec.render.gallery` and commit "
+                       "changed): run `python -m servicespec.gallery` and commit "
                        "them: " + ", ".join(out))
 
 
@@ -35,5 +35,5 @@ def test_the_guide_shows_pictures_that_exist() -> None:
     shown = {Path(link).stem for link in linked}
     assert {"personal-loan", "personal-loan-journey", "personal-loan-offering",
             "branching-findings"} <= shown
-    assert "python -m servicespec.render.gallery" in text
+    assert "python -m servicespec.gallery" in text
     assert all((ROOT / IMAGES / f"{e.stem}.png").exists() for e in entries(ROOT))

@@ -17,14 +17,14 @@ from pathlib import Path
 import pytest
 
 from servicespec import __version__
-from servicespec.api import LintResult, lint_file
+from servicespec.api import lint_file
 from servicespec.config import Config
 from servicespec.diagnostics import Diagnostic, Severity
-from servicespec.engine import FileResult
+from servicespec.jsontext import dumps
 from servicespec.report import REPORTERS, github_step_summary
-from servicespec.report.encode import dumps
 from servicespec.report.github import escape_data, escape_property
 from servicespec.report.markdown import escape as md_escape
+from servicespec.results import FileResult, LintResult
 from servicespec.rules import ALL_RULES
 
 from .conftest import ROOT

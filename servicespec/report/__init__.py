@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from ..api import LintResult
+from ..results import LintResult
 
 if TYPE_CHECKING:
     from ..baseline import Comparison
@@ -37,7 +37,7 @@ def _text(result: LintResult, *, color: bool = False,
 def _json(result: LintResult, *, color: bool = False,
           baseline: Comparison | None = None, stdin_name: str | None = None
           ) -> str:
-    from .encode import dumps
+    from ..jsontext import dumps
     from .json_report import document
 
     doc = document(result)

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..api import LintResult
 from ..diagnostics import Diagnostic, Severity, severity_counts
+from ..results import LintResult
 from ..textutil import plural, terminal_safe
 
 # GitHub's per-step limit for each annotation type

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..api import LintResult
 from ..diagnostics import Severity
+from ..results import LintResult
 
 
 def document(result: LintResult) -> dict[str, object]:

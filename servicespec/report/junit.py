@@ -10,8 +10,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from itertools import groupby
 
-from ..api import LintResult
 from ..diagnostics import Diagnostic
+from ..results import LintResult
 from ..textutil import XML_UNSAFE, escaped
 
 

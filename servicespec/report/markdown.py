@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from ..api import LintResult
 from ..diagnostics import Diagnostic, Severity, severity_counts
+from ..results import LintResult
 from ..textutil import plural, terminal_safe
 
 # Markdown that works mid-line: emphasis, code, links and images, table cells, strikethrough,

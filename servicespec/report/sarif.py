@@ -13,10 +13,10 @@ from typing import Any
 from urllib.parse import quote
 
 from .. import __version__
-from ..api import LintResult
 from ..diagnostics import Diagnostic, Severity
+from ..jsontext import dumps
+from ..results import LintResult
 from ..rules import ALL_RULES, GROUPS
-from .encode import dumps
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 # where `docs/rules.md` is published; each rule has an anchor named by its lower-case code

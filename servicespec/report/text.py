@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..api import LintResult
 from ..diagnostics import Diagnostic, Severity, severity_counts
+from ..results import LintResult
 from ..textutil import plural, terminal_safe
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}

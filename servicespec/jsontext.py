@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..textutil import JSON_UNSAFE
+from .textutil import JSON_UNSAFE
 
 
 def dumps(value: Any) -> str:

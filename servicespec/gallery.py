@@ -1,7 +1,7 @@
 """The rendered examples in `docs/images/`: which pictures, and whether they are up to date.
 
-    python -m servicespec.render.gallery          # regenerate docs/images/ (SVG and PNG)
-    python -m servicespec.render.gallery --check  # exit 1 and name the stale pictures
+    python -m servicespec.gallery          # regenerate docs/images/ (SVG and PNG)
+    python -m servicespec.gallery --check  # exit 1 and name the stale pictures
 
 Run from the repository's root (or pass it with `--root`). Every top-level spec in `specs/`
 gets its blueprint; the first example also gets its journey and offering views, and the
@@ -18,7 +18,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import digest_of, render_bytes, render_spec
+from .api import lint_file, load
+from .render import digest_of, render_bytes, render_spec
 
 IMAGES = Path("docs/images")
 EXTRA_VIEWS = ("personal-loan", ("journey", "offering"))
@@ -51,8 +52,6 @@ def entries(root: Path) -> list[Entry]:
 
 
 def dot_for(root: Path, entry: Entry) -> str:
-    from ..api import lint_file, load
-
     path = root / entry.spec
     spec = load(path)
     findings = lint_file(str(path)).diagnostics if entry.findings else []
@@ -83,7 +82,7 @@ def stale(root: Path) -> list[str]:
 
 
 def regenerate(root: Path) -> list[Path]:
-    from ..fsutil import write_atomic
+    from .fsutil import write_atomic
 
     folder = root / IMAGES
     folder.mkdir(parents=True, exist_ok=True)
@@ -98,7 +97,7 @@ def regenerate(root: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m servicespec.render.gallery",
+    parser = argparse.ArgumentParser(prog="python -m servicespec.gallery",
                                      description="Regenerate or check docs/images/.")
     parser.add_argument("--check", action="store_true", help="only report stale pictures")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the repository root")

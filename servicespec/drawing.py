@@ -1,6 +1,10 @@
-"""`servicespec render` as a plain function: files in, pictures out, an exit code back.
+"""Spec files to pictures: load (and lint) a spec, then hand `render/` its model and findings.
 
-Exit codes: 0 every picture written; 1 a spec had file-level errors (its diagnostics are
+`render/` draws what it is given and never runs the linter; this module, above both `api` and
+`render`, does the loading for `draw` (the Python API) and for `servicespec render`.
+
+`run_render` is `servicespec render` as a plain function: files in, pictures out, an exit code
+back. Exit codes: 0 every picture written; 1 a spec had file-level errors (its diagnostics are
 printed, as `lint` prints them) and could not be drawn; 2 a usage problem (unknown format, an
 output that cannot be written, no spec found).
 """
@@ -9,16 +13,25 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import click
 
-from ..diagnostics import FILE_CODES, Diagnostic, Severity
-from ..textutil import terminal_safe
-from . import FORMATS, RenderError, format_for, render_bytes, render_spec
+from .api import discover, lint_file, load
+from .diagnostics import FILE_CODES, Diagnostic, Severity
+from .model.spec import Spec
+from .render import FORMATS, RenderError, format_for, render_bytes, render_spec
+from .textutil import terminal_safe
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def draw(spec: Spec | str | os.PathLike[str], fmt: str = "svg", *,
+         view: str = "blueprint", findings: Iterable[Diagnostic] = ()) -> bytes:
+    """One view of a spec (a model, or a file to load) as svg, png, pdf or dot bytes."""
+    model = spec if isinstance(spec, Spec) else load(spec)
+    return render_bytes(render_spec(model, view, findings), fmt)
 
 
 def _fail(message: str) -> int:
@@ -64,8 +77,7 @@ def _targets(files: list[str], paths: Sequence[str], output: str, fmt: str | Non
 
 def _load(file: str, findings: bool) -> tuple[object | None, list[Diagnostic]]:
     """The spec's model and the findings to draw; the model is None when it cannot be drawn."""
-    from ..api import lint_file
-    from ..config import Config
+    from .config import Config
 
     result = lint_file(file, None if findings else Config(select=["SS0"]))
     # as `load()`: an error of the file group (syntax, schema, duplicate ids…) blocks
@@ -82,9 +94,8 @@ def _load(file: str, findings: bool) -> tuple[object | None, list[Diagnostic]]:
 
 def run_render(paths: Sequence[str], *, output: str, fmt: str | None = None,
                view: str = "blueprint", findings: bool = False) -> int:
-    from ..api import discover
-    from ..config import ConfigError
-    from ..fsutil import write_atomic
+    from .config import ConfigError
+    from .fsutil import write_atomic
 
     files = discover(paths)
     if not files:
