@@ -20,6 +20,7 @@ import codecs
 import math
 import re
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path as FsPath
@@ -432,23 +433,24 @@ def load_text(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
     lines = LineIndex(text) if _YAML11_BREAKS.search(text) else None
     builder = _Builder(file, limits, lines)
     data: Any = None
+    events: Iterator[Any] = iter(())
     try:
-        data = builder.build(yaml.parse(text, Loader=yaml.CSafeLoader))
+        events = yaml.parse(text, Loader=yaml.CSafeLoader)
+        data = builder.build(events)
     except _Stop:
+        # the builder stopped (a limit, a complex key): the rest is still read, event by
+        # event and bounded by the file's size, so that a syntax error after that point is
+        # reported as what it is
+        try:
+            for _ in events:
+                pass
+        except yaml.YAMLError as exc:
+            diagnostic = _yaml_error_diagnostic(file, exc, text, lines, limits)
+            if diagnostic.code == "SS001":
+                builder.diagnostics.append(diagnostic)
         data = None
-    except yaml.MarkedYAMLError as exc:
-        diagnostic = _syntax_diagnostic(file, exc, text, lines)
-        if exc.problem and _LIBYAML_NESTING in exc.problem:
-            # libyaml 0.2.6 and newer stop deep flow nesting themselves, before the builder
-            # sees the depth: the same limit, so the same finding as the builder's own
-            diagnostic = file_diagnostic(
-                file, "SS009", _nesting_message(min(limits.max_depth, LIBYAML_MAX_NESTING)),
-                Span(diagnostic.line, diagnostic.column, diagnostic.end_line,
-                     diagnostic.end_column), problem="max_depth")
-        builder.diagnostics.append(diagnostic)
-        data = None
-    except yaml.YAMLError as exc:  # libyaml reader errors carry a position of their own
-        builder.diagnostics.append(_reader_diagnostic(file, exc, text))
+    except yaml.YAMLError as exc:
+        builder.diagnostics.append(_yaml_error_diagnostic(file, exc, text, lines, limits))
         data = None
     loaded.source = builder.source
     loaded.diagnostics = builder.findings()
@@ -478,6 +480,23 @@ def _nesting_message(levels: int) -> str:
 def _kind(value: Any) -> str:
     return {list: "list", str: "string", int: "number", float: "number",
             bool: "boolean"}.get(type(value), type(value).__name__)
+
+
+def _yaml_error_diagnostic(file: str, exc: yaml.YAMLError, text: str, lines: LineIndex | None,
+                           limits: Limits) -> Diagnostic:
+    import yaml
+
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return _reader_diagnostic(file, exc, text)  # reader errors carry a position of their own
+    diagnostic = _syntax_diagnostic(file, exc, text, lines)
+    if exc.problem and _LIBYAML_NESTING in exc.problem:
+        # libyaml 0.2.6 and newer stop deep flow nesting themselves, before the builder sees
+        # the depth: the same limit, so the same finding as the builder's own
+        return file_diagnostic(
+            file, "SS009", _nesting_message(min(limits.max_depth, LIBYAML_MAX_NESTING)),
+            Span(diagnostic.line, diagnostic.column, diagnostic.end_line,
+                 diagnostic.end_column), problem="max_depth")
+    return diagnostic
 
 
 def _syntax_diagnostic(file: str, exc: yaml.MarkedYAMLError, text: str,

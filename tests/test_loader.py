@@ -293,3 +293,24 @@ def test_yaml_like_text_never_breaks_the_linter(text: str) -> None:
     result = lint_text(text)
     for diag in result.diagnostics:
         assert _inside(text, diag.line, diag.column), (diag, text)
+
+
+# cases of the official YAML test suite (benchmarks/yaml_suite.py runs all of them)
+@pytest.mark.parametrize("text,data", [
+    ("&a a: &b b\n*b : *a\n", {"a": "b", "b": "a"}),  # E76Z: anchors on keys
+    ('!!str &a1 "foo":\n  !!str bar\n&a2 baz : *a1\n', {"foo": "bar", "baz": "foo"}),  # HMQ5
+])
+def test_anchors_on_keys_are_recorded(text: str, data: dict) -> None:
+    loaded = load_text(text, "suite.yaml")
+    assert loaded.data == data
+    assert not any(d.code == "SS001" for d in loaded.diagnostics)
+
+
+@pytest.mark.parametrize("text,line", [
+    ("? -\n:\t-\n", 2),  # Y79Y/007: a tab after the value indicator
+    ("? key:\n:\tkey:\n", 2),  # Y79Y/009
+])
+def test_a_syntax_error_after_a_complex_key_is_a_syntax_error(text: str, line: int) -> None:
+    # the complex key stops the builder (SS002); the rest is still read for syntax errors
+    loaded = load_text(text, "suite.yaml")
+    assert sorted((d.line, d.code) for d in loaded.diagnostics) == [(1, "SS002"), (line, "SS001")]
