@@ -91,7 +91,9 @@ def unsafe(directory: Path) -> str | None:
         return "is a symlink"
     if not stat.S_ISDIR(st.st_mode):
         return "is not a folder"
-    if hasattr(os, "geteuid") and st.st_uid != os.geteuid():
+    if not hasattr(os, "geteuid"):  # Windows: no owner or mode bits to go by (ACLs decide)
+        return None
+    if st.st_uid != os.geteuid():
         return "belongs to another user"
     if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         return "can be written by other users (chmod go-w makes it usable)"
