@@ -18,11 +18,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
-from .fsutil import write_atomic
-from .jsontext import dumps
+from .fsutil import FileTooLarge, NotRegularFile, read_regular, write_atomic
+from .jsontext import dumps, loads
 from .results import FileResult, LintResult
 
 VERSION = 1
+# About 50,000 findings; a larger file is refused before it is parsed, so a baseline cannot
+# exhaust memory.
+MAX_BASELINE_BYTES = 16 * 1024 * 1024
 
 
 class BaselineError(Exception):
@@ -79,14 +82,22 @@ def entries(result: LintResult, folder: Path) -> list[Entry]:
 def read_baseline(path: str | os.PathLike[str]) -> Baseline:
     where = Path(path)
     try:
-        data = json.loads(where.read_text(encoding="utf-8"))
+        data = loads(read_regular(where, MAX_BASELINE_BYTES))
     except FileNotFoundError:
         raise BaselineError(f"baseline {path} not found: create it with --write-baseline "
                             f"{path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except (FileTooLarge, NotRegularFile) as exc:
+        raise BaselineError(f"cannot read baseline {path}: it {exc.strerror}: a baseline "
+                            "is the JSON file --write-baseline writes") from None
+    except OSError as exc:
+        raise BaselineError(f"cannot read baseline {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
         raise BaselineError(f"cannot read baseline {path}: {exc}") from None
     except json.JSONDecodeError as exc:
         raise BaselineError(f"baseline {path} is not JSON: {exc}") from None
+    except ValueError as exc:  # nested too deeply, or a number too long
+        raise BaselineError(f"baseline {path} is not a servicespec baseline: {exc}: write "
+                            "it again with --write-baseline") from None
     if not isinstance(data, dict) or data.get("version") != VERSION:
         raise BaselineError(f"baseline {path} is not a servicespec baseline of version "
                             f"{VERSION}: write it again with --write-baseline")

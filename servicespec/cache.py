@@ -20,6 +20,14 @@ rule (see docs/performance.md). Entries live in 16 JSON bucket files by the key'
 digit; a bucket is written with `fsutil.write_atomic`, and one that cannot be read or does
 not have the expected shape is ignored (and replaced on the next write).
 
+The folder is input like any other: a repository can ship one, and a shared
+`$SERVICESPEC_CACHE_DIR` can hold another user's entries, which would hide findings. So a
+bucket is read only if it is a regular file (never through a symlink, never a FIFO or a
+device) of at most MAX_BUCKET_BYTES, and the folder is used only if it is a real folder (not a
+symlink) owned by the current user and writable by no one else, as git's `safe.directory` and
+pip's cache decide; otherwise the run goes without the cache, with a one-line note. A new
+folder is made private (0700).
+
 A file linted in a worker process is read again there, and the entry is stored under the
 hash of the bytes that were linted, so a file edited during the run cannot leave a wrong
 entry.
@@ -27,6 +35,7 @@ entry.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -40,7 +49,10 @@ from typing import Any
 from . import __version__
 from .api import config_for, lint_file, map_in_processes
 from .diagnostics import Diagnostic, Severity
+from .fsutil import read_regular
+from .jsontext import loads
 from .results import FileResult, LintResult
+from .textutil import terminal_safe
 
 CACHE_DIR_NAME = ".servicespec_cache"
 ENV_DIR = "SERVICESPEC_CACHE_DIR"
@@ -48,8 +60,9 @@ FORMAT = 2
 # Larger files are linted every time: reading them to hash them is not worth it, and the
 # default input limit reports them at once anyway.
 MAX_CACHED_BYTES = 16 * 1024 * 1024
-# Entries per bucket (16 buckets): the oldest are dropped beyond this.
+# Entries per bucket (16 buckets): the oldest are dropped beyond this, or beyond this size.
 MAX_BUCKET_ENTRIES = 4096
+MAX_BUCKET_BYTES = 16 * 1024 * 1024
 _CONFIG_NAMES = ("servicespec.toml", "pyproject.toml")
 _SEVERITIES = {s.value: s for s in Severity}
 
@@ -58,18 +71,33 @@ def default_directory() -> Path:
     return Path(os.environ.get(ENV_DIR) or CACHE_DIR_NAME)
 
 
-def read_regular(path: str, limit: int = MAX_CACHED_BYTES) -> bytes | None:
-    """The bytes of a regular file of at most `limit` bytes; None for anything else (a FIFO
-    would block, and what cannot be read is the linter's to report)."""
+def _read_input(path: str) -> bytes | None:
+    """The bytes of a file to key on; None for anything the linter is to report itself (a
+    FIFO would block, a huge file is linted every time)."""
     try:
-        st = os.stat(path)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
-            return None
-        with open(path, "rb") as fh:
-            data = fh.read(limit + 1)
+        return read_regular(path, MAX_CACHED_BYTES)
     except OSError:
         return None
-    return data if len(data) <= limit else None
+
+
+def unsafe(directory: Path) -> str | None:
+    """Why the cache folder must not be used, or None: it is the current user's alone (or
+    does not exist yet)."""
+    try:
+        st = os.lstat(directory)
+    except OSError as exc:
+        return None if exc.errno == errno.ENOENT else f"cannot be read ({exc.strerror})"
+    if stat.S_ISLNK(st.st_mode):
+        return "is a symlink"
+    if not stat.S_ISDIR(st.st_mode):
+        return "is not a folder"
+    if not hasattr(os, "geteuid"):  # Windows: no owner or mode bits to go by (ACLs decide)
+        return None
+    if st.st_uid != os.geteuid():
+        return "belongs to another user"
+    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return "can be written by other users (chmod go-w makes it usable)"
+    return None
 
 
 def tool_key() -> str:
@@ -98,6 +126,7 @@ class ResultCache:
 
     def __init__(self, directory: Path, tool: str | None = None) -> None:
         self.directory = directory
+        self.refused = unsafe(directory)  # why it is not used; None when it is
         self.tool = tool if tool is not None else tool_key()
         self._buckets: dict[str, dict[str, Any]] = {}
         self._dirty: set[str] = set()
@@ -123,7 +152,7 @@ class ResultCache:
     def _make_config_key(self, config_path: str | None, where: str, flags: str) -> str | None:
         h = hashlib.sha256(f"{self.tool}\0{flags}\0".encode())
         if config_path is not None:
-            data = read_regular(config_path)
+            data = _read_input(config_path)
             if data is None:
                 return None
             h.update(f"{where}\0{len(data)}\0".encode() + data)
@@ -134,7 +163,7 @@ class ResultCache:
                 path = os.path.join(folder, name)
                 if not os.path.isfile(path):
                     continue
-                data = read_regular(path)
+                data = _read_input(path)
                 if data is None:
                     return None
                 h.update(f"{path}\0{len(data)}\0".encode() + data)
@@ -186,10 +215,12 @@ class ResultCache:
         return self.directory / f"results-{name}.json"
 
     def _read_bucket(self, name: str) -> dict[str, Any]:
+        if self.refused:
+            return {}
         try:
-            with open(self._path(name), "rb") as fh:
-                doc = json.loads(fh.read())
-        except (OSError, ValueError):  # missing, unreadable or not JSON: start afresh
+            doc = loads(read_regular(self._path(name), MAX_BUCKET_BYTES,
+                                     follow_symlinks=False))
+        except (OSError, ValueError):  # missing, not a file, too big or not JSON: start afresh
             return {}
         if not (isinstance(doc, dict) and doc.get("format") == FORMAT
                 and doc.get("tool") == self.tool and isinstance(doc.get("entries"), dict)):
@@ -198,24 +229,40 @@ class ResultCache:
 
     def save(self) -> None:
         """Write the buckets that changed; a cache that cannot be written is not an error."""
-        if not self._dirty:
+        if not self._dirty or self.refused:
             return
         from .fsutil import write_atomic
 
         try:
-            if not self.directory.is_dir():
-                self.directory.mkdir(parents=True, exist_ok=True)
+            if not os.path.lexists(self.directory):
+                self.directory.mkdir(mode=0o700, parents=True)
                 # keep it out of version control and out of backups, as pytest and ruff do
                 write_atomic(self.directory / ".gitignore", "# written by servicespec\n*\n")
                 write_atomic(self.directory / "CACHEDIR.TAG",
                              "Signature: 8a477f597d28d172789f06886806bc55\n"
                              "# servicespec lint results: safe to delete.\n")
+            if unsafe(self.directory):  # made by someone else since the start of the run
+                return
             for name in sorted(self._dirty):
-                doc = {"format": FORMAT, "tool": self.tool, "entries": self._buckets[name]}
-                write_atomic(self._path(name), json.dumps(doc, separators=(",", ":")))
+                path = self._path(name)
+                if os.path.lexists(path) and not stat.S_ISREG(os.lstat(path).st_mode):
+                    os.unlink(path)  # a symlink or FIFO in its place: never written through
+                write_atomic(path, self._serialize(name))
         except OSError:
             pass
-        self._dirty.clear()
+        finally:
+            self._dirty.clear()
+
+    def _serialize(self, name: str) -> str:
+        """The bucket as JSON of at most MAX_BUCKET_BYTES (which a read would refuse): the
+        oldest half of its entries is dropped until it fits."""
+        entries = self._buckets[name]
+        while True:
+            text = json.dumps({"format": FORMAT, "tool": self.tool, "entries": entries},
+                              separators=(",", ":"))  # ASCII: as many bytes as characters
+            if len(text) <= MAX_BUCKET_BYTES or not entries:
+                return text
+            entries = dict(list(entries.items())[len(entries) // 2:])
 
 
 def _encode(d: Diagnostic) -> list[Any]:
@@ -257,11 +304,14 @@ def lint_with_cache(files: Sequence[str], *, config_path: str | None,
         raise ValueError("lint_with_cache needs files, and not standard input")
     overrides = {k: v for k, v in overrides.items() if v is not None}
     cache = ResultCache(directory or default_directory())
+    if cache.refused:
+        print(f"servicespec: note: not using the cache {terminal_safe(str(cache.directory))}: "
+              f"it {cache.refused}", file=sys.stderr)
     slots: list[tuple[FileResult, Severity] | None] = []
     misses: list[tuple[str, str | None]] = []  # (file, its config key when cacheable)
     for file in files:
         config_key = cache.config_key(file, config_path, overrides)
-        data = read_regular(file) if config_key is not None else None
+        data = _read_input(file) if config_key is not None else None
         found = None
         if config_key is not None and data is not None:
             found = cache.get(ResultCache.file_key(config_key, file, data), file)
@@ -298,7 +348,7 @@ def _lint_keyed(item: tuple[str, str | None], config: Any, overrides: dict[str, 
     file, config_key = item
     base = config_for(file, config)
     cfg = base.merged(**overrides) if overrides else base
-    data = read_regular(file) if config_key is not None else None
+    data = _read_input(file) if config_key is not None else None
     if data is None:
         result, key = lint_file(file, cfg), None
     else:

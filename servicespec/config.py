@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 import fnmatch
 import os
-import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from .diagnostics import Severity
-from .loader import Limits
+from .fsutil import FileTooLarge, NotRegularFile, read_regular
+from .loader import LIBYAML_MAX_NESTING, Limits
 from .rules import ALL_RULES, get_rule
 
 if sys.version_info >= (3, 11):
@@ -29,6 +29,11 @@ else:  # pragma: no cover
 
 class ConfigError(Exception):
     """A configuration problem: the CLI reports it and exits 2."""
+
+
+# A configuration is a few hundred bytes; a pyproject.toml a few kilobytes. A larger file is
+# refused before it is parsed (tomllib is pure Python: a huge file would take long).
+MAX_CONFIG_BYTES = 1024 * 1024
 
 
 def _check_selector(value: str) -> str:
@@ -42,11 +47,14 @@ def _check_selector(value: str) -> str:
 
 
 class LimitsConfig(BaseModel):
+    """The input limits a project may raise, each up to a maximum that still bounds memory
+    and time (libyaml stops at 1,000 levels whatever is asked)."""
+
     model_config = ConfigDict(extra="forbid")
-    max_file_bytes: int = Field(Limits.max_file_bytes, ge=1)
-    max_depth: int = Field(Limits.max_depth, ge=2)
-    max_nodes: int = Field(Limits.max_nodes, ge=1)
-    max_alias_nodes: int = Field(Limits.max_alias_nodes, ge=0)
+    max_file_bytes: int = Field(Limits.max_file_bytes, ge=1, le=1024 * 1024 * 1024)
+    max_depth: int = Field(Limits.max_depth, ge=2, le=LIBYAML_MAX_NESTING)
+    max_nodes: int = Field(Limits.max_nodes, ge=1, le=100_000_000)
+    max_alias_nodes: int = Field(Limits.max_alias_nodes, ge=0, le=100_000_000)
 
 
 class Config(BaseModel):
@@ -168,13 +176,23 @@ def _describe(exc: ValidationError, where: str) -> str:
 def read_config(path: Path) -> Config:
     """Read one config file (servicespec.toml, or pyproject.toml's [tool.servicespec])."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_CONFIG_BYTES)
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the configuration: {exc}") from None
+        raise _unreadable(path, exc) from None
     raw = _toml(path, data)
     if path.name == "pyproject.toml":
         raw = raw.get("tool", {}).get("servicespec", {})
     return _validate(path, raw)
+
+
+def _unreadable(path: str | Path, exc: OSError) -> ConfigError:
+    if isinstance(exc, FileTooLarge):
+        why = f"{exc.strerror}: a configuration is never this large"
+    elif isinstance(exc, NotRegularFile):
+        why = f"{exc.strerror}: give a servicespec.toml or pyproject.toml file"
+    else:
+        why = exc.strerror or str(exc)
+    return ConfigError(f"{path}: cannot read the configuration: {why}")
 
 
 def _toml(path: Path, data: bytes) -> dict[str, Any]:
@@ -184,6 +202,11 @@ def _toml(path: Path, data: bytes) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read the configuration: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses into arrays and inline tables
+        raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply: a "
+                          "configuration needs a few levels") from None
+    except ValueError:  # an integer of over 4,300 digits, which Python refuses to convert
+        raise ConfigError(f"{path}: invalid TOML: a number too long to be a setting") from None
 
 
 def _validate(path: Path, raw: dict[str, Any]) -> Config:
@@ -229,22 +252,18 @@ class ConfigResolver:
     def _config_in(self, path: str, name: str) -> Config | None:
         """The configuration `path` holds; None when it is not there, or is a pyproject.toml
         without [tool.servicespec] (or one that is not TOML: it may be another tool's)."""
+        pyproject = name == "pyproject.toml"
         try:
-            if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block the read
-                return None
+            data = read_regular(path, MAX_CONFIG_BYTES)
+        except NotRegularFile:  # a FIFO would block the read: as if it were not there
+            return None
         except OSError as exc:
             if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.ELOOP):  # not there
                 self._read.pop(path, None)
                 return None
-            raise ConfigError(f"{path}: cannot read the configuration: {exc}") from None
-        pyproject = name == "pyproject.toml"
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            if pyproject:  # another tool's file, maybe: as if it had no section
-                return None
-            raise ConfigError(f"{path}: cannot read the configuration: {exc}") from None
+            if pyproject and not isinstance(exc, FileTooLarge):
+                return None  # another tool's file, maybe: as if it had no section
+            raise _unreadable(path, exc) from None
         known = self._read.get(path)
         if known is not None and known[0] == data:
             return known[1]

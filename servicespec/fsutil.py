@@ -1,10 +1,87 @@
-"""Writing files without ever leaving one half-written."""
+"""Reading files without hanging or exhausting memory; writing them without ever leaving one
+half-written."""
 
 from __future__ import annotations
 
+import errno
 import os
-import tempfile
+import stat
 from pathlib import Path
+from typing import BinaryIO
+
+# Read in pieces of this size when a file's size is not known: memory follows what the file
+# holds, never the limit asked for.
+CHUNK = 1024 * 1024
+
+
+class NotRegularFile(OSError):
+    """A FIFO, device, socket or folder where a file was expected (reading it could block
+    forever or never end), or a symlink where none is followed."""
+
+
+class FileTooLarge(OSError):
+    """A file over the size limit of what reads it."""
+
+
+def read_regular(path: str | os.PathLike[str], limit: int, *,
+                 follow_symlinks: bool = True) -> bytes:
+    """The bytes of the regular file `path`, of at most `limit` bytes.
+
+    Anything else raises before a byte is read: NotRegularFile (checked before opening, so
+    that a FIFO or a device is never opened, and again on the open file, so that a swap in
+    between is caught), FileTooLarge, or the OSError of the open. Without `follow_symlinks`
+    a symlink is NotRegularFile too.
+    """
+    st = os.stat(path, follow_symlinks=follow_symlinks)
+    _check_regular(path, st, limit)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    if not follow_symlinks:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP and not follow_symlinks:  # O_NOFOLLOW met a symlink
+            raise NotRegularFile(errno.ELOOP, "is a symlink", str(path)) from None
+        raise
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        _check_regular(path, st, limit)
+        data = read_at_most(fh, limit, st.st_size)
+    if len(data) > limit:  # it grew since fstat
+        raise FileTooLarge(errno.EFBIG, f"is over the limit of {limit:,} bytes", str(path))
+    return data
+
+
+def _check_regular(path: str | os.PathLike[str], st: os.stat_result, limit: int) -> None:
+    if stat.S_ISLNK(st.st_mode):
+        raise NotRegularFile(errno.ELOOP, "is a symlink", str(path))
+    if not stat.S_ISREG(st.st_mode):
+        raise NotRegularFile(errno.EINVAL, "is not a regular file (a FIFO, device or socket?)",
+                             str(path))
+    if st.st_size > limit:
+        raise FileTooLarge(errno.EFBIG, f"is over the limit of {limit:,} bytes", str(path))
+
+
+def read_at_most(fh: BinaryIO, limit: int, size: int = 0) -> bytes:
+    """Up to `limit + 1` bytes from `fh` (one more than allowed tells the caller it is over).
+
+    `size` is what stat says the file holds: one read of it (plus the byte that shows the end)
+    serves an ordinary file; the rest comes in pieces, so a huge `limit` costs nothing and a
+    file whose size stat does not know (/proc) is still read whole.
+    """
+    wanted = limit + 1
+    first = fh.read(min(wanted, max(size, 0) + 1))
+    if len(first) < min(wanted, max(size, 0) + 1) or len(first) == wanted:
+        return first
+    chunks = [first]
+    got = len(first)
+    while got < wanted:
+        chunk = fh.read(min(wanted - got, CHUNK))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
 
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes, *,
@@ -14,6 +91,8 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, *,
     A crash or Ctrl-C leaves either the old file or the new one, never a mix. With
     `overwrite=False` an existing file is kept and FileExistsError raised.
     """
+    import tempfile  # here: the readers above are imported on every run, this is not needed
+
     target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     folder = target.parent if str(target.parent) else Path(".")

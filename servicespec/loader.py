@@ -27,6 +27,7 @@ from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
 
 from .diagnostics import FILE_CODES, Diagnostic, Severity, fingerprint
+from .fsutil import read_at_most
 from .source import Path, RawSpan, SourceMap, Span, element_path
 from .textutil import shown
 
@@ -104,7 +105,7 @@ def read_text(path: str | FsPath, limits: Limits = DEFAULT_LIMITS,
         if st.st_size > limits.max_file_bytes:
             return _too_big(name, limits)
         with open(path, "rb") as fh:
-            raw = fh.read(limits.max_file_bytes + 1)
+            raw = read_at_most(fh, limits.max_file_bytes, st.st_size)
     except OSError as exc:
         return _unreadable(name, f"cannot be read: {exc.strerror or exc}", "unreadable")
     return decode(raw, name, limits)
