@@ -42,7 +42,8 @@ def specs(tmp_path: Path) -> Path:
         (folder / f"s{n}.yaml").write_text(spec_text(n, 5, rng, gappy=n % 2 == 0))
     (folder / "starter.yaml").write_text(starter_text())
     (folder / "broken.yaml").write_text("apiVersion: servicespec/v1\nkind: [Service\n")
-    (folder / "list.yaml").write_text("- a\n- b\n")
+    # says it is a spec (so a folder walk takes it), but is a list
+    (folder / "list.yaml").write_text("- {apiVersion: servicespec/v1}\n- b\n")
     (folder / "suppressed.yaml").write_text(
         (FIXTURES / "multi-finding.yaml").read_text(encoding="utf-8"))
     for n, bad in enumerate(sorted((FIXTURES / "rules").glob("SS*/bad-*.yaml"))[:25]):
