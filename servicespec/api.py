@@ -88,13 +88,15 @@ def _selection(folder: str, config: Config | None, config_file: str | None
     model imports pydantic and the rules, which a run answered from the cache never needs
     unless the globs are there (see docs/performance.md)."""
     if config is None:
-        from .config import find_config, read_config
-
         if config_file is not None:
             if not _mentions_globs(config_file):
                 return None
+            from .config import read_config
+
             config = read_config(Path(config_file))
         elif _may_set_globs(os.path.abspath(folder)):
+            from .config import find_config
+
             config = find_config(Path(folder)).config
         else:
             return None
