@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .diagnostics import Diagnostic, Severity
 from .results import FileResult, LintResult
+from .textutil import path_text
 
 if TYPE_CHECKING:
     from .config import Config
@@ -38,24 +39,98 @@ class InvalidSpecError(ValueError):
         super().__init__(f"invalid spec: {where}{more}")
 
 
-def discover(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
-    """Spec files under `paths`: files as given, directories searched recursively.
+def discover(paths: Iterable[str | os.PathLike[str]], config: Config | None = None, *,
+             config_file: str | None = None) -> list[str]:
+    """Spec files under `paths`: a file named is always taken (`-` stands for standard
+    input), folders are walked.
 
-    Hidden folders are skipped; symlinked folders are not followed, so a symlink loop cannot
-    make the walk endless. `-` stands for standard input.
+    A walk takes the `.yaml`, `.yml` and `.json` files that say they are specs
+    (`apiVersion: servicespec/...` near their top), or, when the configuration sets
+    `include`, those it matches; never those `exclude` matches. The configuration is the
+    one found for the folder walked, or `config` (or the one in `config_file`). Hidden
+    folders and symbolic links are passed over (a walk reads nothing outside the folders
+    given, and a symlink loop cannot make it endless), and so are FIFOs and devices. Files
+    found in `.` are named without `./`, as annotations and baselines name them.
     """
+    from .loader import declares_spec
+
     found: list[str] = []
     for raw in paths:
         path = str(raw)
         if path == "-" or not os.path.isdir(path):
             found.append(path)
             continue
+        select = _selection(path, config, config_file)
         for root, dirs, files in os.walk(path, followlinks=False):
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS
+                             and not (select and select.matches(
+                                 select.exclude, os.path.join(root, d, ""))))
             for name in sorted(files):
-                if name.endswith(SPEC_SUFFIXES) and not name.startswith("."):
-                    found.append(os.path.join(root, name))
+                if not name.endswith(SPEC_SUFFIXES) or name.startswith("."):
+                    continue
+                file = os.path.join(root, name).removeprefix(os.curdir + os.sep)
+                if select is None:
+                    taken = declares_spec(file)
+                elif select.matches(select.exclude, file):
+                    taken = False
+                else:
+                    taken = (select.matches(select.include, file) and not os.path.islink(file)
+                             if select.include else declares_spec(file))
+                if taken:
+                    found.append(file)
     return list(dict.fromkeys(found))
+
+
+def _selection(folder: str, config: Config | None, config_file: str | None
+               ) -> Config | None:
+    """The configuration whose `include` and `exclude` a walk of `folder` follows; None when
+    they are not set. Its files are first looked at as bytes: loading the configuration's
+    model imports pydantic and the rules, which a run answered from the cache never needs
+    unless the globs are there (see docs/performance.md)."""
+    if config is None:
+        if config_file is not None:
+            if not _mentions_globs(config_file):
+                return None
+            from .config import read_config
+
+            config = read_config(Path(config_file))
+        elif _may_set_globs(os.path.abspath(folder)):
+            from .config import find_config
+
+            config = find_config(Path(folder)).config
+        else:
+            return None
+    return config if config.include or config.exclude else None
+
+
+def _mentions_globs(file: str) -> bool:
+    """Whether a configuration file has the words `include` or `exclude` (or cannot be read:
+    then reading the configuration reports it)."""
+    try:
+        with open(file, "rb") as fh:
+            data = fh.read(1 << 20)
+    except OSError:
+        return True
+    return b"include" in data or b"exclude" in data
+
+
+def _may_set_globs(folder: str) -> bool:
+    """False only when the configuration `find_config(folder)` gives cannot set `include` or
+    `exclude`: no configuration file from `folder` up to the nearest servicespec.toml has
+    the words."""
+    while True:
+        for name in ("servicespec.toml", "pyproject.toml"):
+            candidate = os.path.join(folder, name)
+            if not os.path.isfile(candidate):
+                continue
+            if _mentions_globs(candidate):
+                return True
+            if name == "servicespec.toml":  # find_config looks no further up
+                return False
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return False
+        folder = parent
 
 
 def config_for(file: str, config: Config | None) -> Config:
@@ -74,12 +149,12 @@ def lint_file(file: str, config: Config | None = None, *, stdin: bytes | None = 
 
     cfg = config_for(file, config)
     limits = cfg.limits_value()
+    # a name that is not UTF-8 is shown escaped, in every finding and output
+    name = path_text(display or ("<stdin>" if file == "-" else file))
     if file == "-":
-        name = display or "<stdin>"
         text = decode(stdin if stdin is not None else sys.stdin.buffer.read(), name, limits)
     else:
-        name = display or file
-        text = read_text(file, limits, display)
+        text = read_text(file, limits, name)
     if isinstance(text, Loaded):
         return lint_loaded(text, cfg)
     return lint_text(text, name, cfg)
@@ -137,6 +212,8 @@ def _lint_for_pool(file: str, config: Config | None, overrides: dict[str, Any],
     cfg = base.merged(**overrides) if overrides else base
     result = lint_file(file, cfg, display=stdin_filename if file == "-" else None)
     result.spec = None
+    if not result.diagnostics:  # only findings quote the text
+        result.text = None
     return result
 
 

@@ -52,7 +52,7 @@ from .diagnostics import Diagnostic, Severity
 from .fsutil import read_regular
 from .jsontext import loads
 from .results import FileResult, LintResult
-from .textutil import terminal_safe
+from .textutil import path_text, terminal_safe
 
 CACHE_DIR_NAME = ".servicespec_cache"
 ENV_DIR = "SERVICESPEC_CACHE_DIR"
@@ -98,6 +98,14 @@ def unsafe(directory: Path) -> str | None:
     if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         return "can be written by other users (chmod go-w makes it usable)"
     return None
+
+
+def read_spec(file: str) -> bytes | None:
+    """A spec's bytes as `read_regular` gives them, if the linter would read the file at all
+    (not a link out of the working folder): else the linter reports it, uncached."""
+    from .loader import followable
+
+    return _read_input(file) if followable(file) else None
 
 
 def tool_key() -> str:
@@ -176,7 +184,9 @@ class ResultCache:
 
     @staticmethod
     def file_key(config_key: str, file: str, data: bytes) -> str:
-        h = hashlib.sha256(f"{config_key}\0{file}\0{len(data)}\0".encode())
+        # a file name that is not UTF-8 comes as lone surrogates: hashed as the bytes it was
+        h = hashlib.sha256(f"{config_key}\0{file}\0{len(data)}\0".encode("utf-8",
+                                                                        "surrogateescape"))
         h.update(data)
         return h.hexdigest()
 
@@ -285,9 +295,17 @@ def _decode(raw: Any, file: str) -> tuple[FileResult, Severity] | None:
             diagnostics.append(Diagnostic(code, name, _SEVERITIES[severity], message, where,
                                           line, column, end_line, end_column, element, fp,
                                           tuple(path)))
-        return FileResult(file, diagnostics), _SEVERITIES[fail_on]
+        return FileResult(path_text(file), diagnostics), _SEVERITIES[fail_on]
     except (TypeError, ValueError, KeyError):
         return None
+
+
+def _text_of(data: bytes) -> str:
+    """The text the loader made of `data` (what positions count in)."""
+    from .loader import decode
+
+    text = decode(data, "")
+    return text if isinstance(text, str) else text.text
 
 
 def lint_with_cache(files: Sequence[str], *, config_path: str | None,
@@ -311,10 +329,12 @@ def lint_with_cache(files: Sequence[str], *, config_path: str | None,
     misses: list[tuple[str, str | None]] = []  # (file, its config key when cacheable)
     for file in files:
         config_key = cache.config_key(file, config_path, overrides)
-        data = _read_input(file) if config_key is not None else None
+        data = read_spec(file) if config_key is not None else None
         found = None
         if config_key is not None and data is not None:
             found = cache.get(ResultCache.file_key(config_key, file, data), file)
+            if found is not None and found[0].diagnostics:  # the reporters quote the text
+                found[0].text = _text_of(data)
         if found is None:
             misses.append((file, config_key if data is not None else None))
         slots.append(found)
@@ -348,7 +368,7 @@ def _lint_keyed(item: tuple[str, str | None], config: Any, overrides: dict[str, 
     file, config_key = item
     base = config_for(file, config)
     cfg = base.merged(**overrides) if overrides else base
-    data = _read_input(file) if config_key is not None else None
+    data = read_spec(file) if config_key is not None else None
     if data is None:
         result, key = lint_file(file, cfg), None
     else:
@@ -356,4 +376,6 @@ def _lint_keyed(item: tuple[str, str | None], config: Any, overrides: dict[str, 
         result = lint_file("-", cfg, stdin=data, display=file)
         key = ResultCache.file_key(config_key, file, data)  # type: ignore[arg-type]
     result.spec = None
+    if not result.diagnostics:  # only findings quote the text
+        result.text = None
     return result, key, cfg.fail_on

@@ -85,7 +85,7 @@ def run_lint(paths: Sequence[str], *, formats: Sequence[str], outputs: Sequence[
     overrides = {"select": select, "ignore": ignore,
                  "fail_on": Severity.parse(fail_on) if fail_on else None}
     try:
-        files = discover(paths)
+        files = discover(paths, config_file=config_path)
         if cache and files and "-" not in files:
             from .cache import lint_with_cache
 
@@ -111,8 +111,7 @@ def run_lint(paths: Sequence[str], *, formats: Sequence[str], outputs: Sequence[
     shown = comparison.result if comparison else result
     for i, fmt in enumerate(formats):
         target = outputs[i] if i < len(outputs) else None
-        text = REPORTERS[fmt](shown, color=color and target is None, baseline=comparison,
-                              stdin_name=(stdin_filename or "<stdin>") if "-" in files else None)
+        text = REPORTERS[fmt](shown, color=color and target is None, baseline=comparison)
         if not _emit(text, target):
             return EXIT_ERROR
     if "github" in formats:

@@ -7,7 +7,6 @@ untrusted repository runs none of its code.
 from __future__ import annotations
 
 import errno
-import fnmatch
 import os
 import sys
 from dataclasses import dataclass
@@ -46,6 +45,18 @@ def _check_selector(value: str) -> str:
     raise ValueError(f"unknown rule code or prefix '{value}' (see `servicespec rules`)")
 
 
+def _check_globs(globs: list[str]) -> list[str]:
+    if globs:
+        from pathspec import GitIgnoreSpec
+
+        for glob in globs:
+            try:
+                GitIgnoreSpec.from_lines([glob])
+            except ValueError:  # pathspec's GitIgnorePatternError
+                raise ValueError(f"invalid glob '{glob}'") from None
+    return globs
+
+
 class LimitsConfig(BaseModel):
     """The input limits a project may raise, each up to a maximum that still bounds memory
     and time (libyaml stops at 1,000 levels whatever is asked)."""
@@ -67,10 +78,16 @@ class Config(BaseModel):
     severity: dict[str, Severity] = Field(default_factory=dict)
     options: dict[str, dict[str, Any]] = Field(default_factory=dict)
     per_file_ignores: dict[str, list[str]] = Field(default_factory=dict)
+    # which files a folder walk takes (see `matches` for the glob semantics)
+    include: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
     fail_on: Severity = Severity.ERROR
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
     _active: dict[str | None, list[tuple[str, Any, BaseModel]]] = PrivateAttr(
         default_factory=dict)
+    # the folder globs are relative to: the configuration file's (None: the working folder)
+    _root: str | None = PrivateAttr(default=None)
+    _globs: dict[tuple[str, ...], Any] = PrivateAttr(default_factory=dict)
 
     @field_validator("select", "ignore")
     @classmethod
@@ -80,7 +97,13 @@ class Config(BaseModel):
     @field_validator("per_file_ignores")
     @classmethod
     def _file_selectors(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        _check_globs(list(value))
         return {glob: [_check_selector(v) for v in codes] for glob, codes in value.items()}
+
+    @field_validator("include", "exclude")
+    @classmethod
+    def _globs_valid(cls, value: list[str]) -> list[str]:
+        return _check_globs(value)
 
     @field_validator("severity", mode="before")
     @classmethod
@@ -136,12 +159,36 @@ class Config(BaseModel):
         if not matches(self.select) or matches(self.ignore):
             return False
         if file is not None:
-            posix = Path(file).as_posix()
             for glob, codes in self.per_file_ignores.items():
-                if (fnmatch.fnmatch(posix, glob) or fnmatch.fnmatch(Path(file).name, glob)) \
-                        and matches(codes):
+                if matches(codes) and self.matches([glob], file):
                     return False
         return True
+
+    def matches(self, globs: list[str], file: str) -> bool:
+        """Whether `file` matches one of `globs`, as a `.gitignore` in the configuration's
+        folder would: `*` stays within a folder and `**` crosses folders; a glob with a `/`
+        (other than at its end) is relative to that folder, one without matches at any depth;
+        `name/` matches everything in a folder `name`; `!glob` takes a file back. A file
+        outside the configuration's folder is matched by its name."""
+        if not globs:
+            return False
+        key = tuple(globs)
+        spec = self._globs.get(key)
+        if spec is None:
+            from pathspec import GitIgnoreSpec  # only configurations with globs need it
+
+            spec = self._globs[key] = GitIgnoreSpec.from_lines(globs)
+        root = self._root or os.getcwd()
+        relative = os.path.relpath(os.path.abspath(file), root)
+        if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+            relative = os.path.basename(file)
+        return bool(spec.match_file(Path(relative).as_posix()))
+
+    def with_root(self, folder: str | os.PathLike[str] | None) -> Config:
+        """This configuration with its globs relative to `folder`."""
+        self._root = None if folder is None else os.path.abspath(folder)
+        self._globs = {}
+        return self
 
     def severity_of(self, code: str, default: Severity) -> Severity:
         return self.severity.get(code, default)
@@ -151,7 +198,7 @@ class Config(BaseModel):
         data = self.model_dump()
         data.update({k: v for k, v in overrides.items() if v is not None})
         try:
-            return Config.model_validate(data)
+            return Config.model_validate(data).with_root(self._root)
         except ValidationError as exc:
             raise ConfigError(_describe(exc, "command line")) from None
 
@@ -212,7 +259,7 @@ def _toml(path: Path, data: bytes) -> dict[str, Any]:
 def _validate(path: Path, raw: dict[str, Any]) -> Config:
     raw = {k.replace("-", "_"): v for k, v in raw.items()}
     try:
-        return Config.model_validate(raw)
+        return Config.model_validate(raw).with_root(path.parent)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, str(path))) from None
 

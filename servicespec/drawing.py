@@ -22,7 +22,7 @@ from .api import discover, lint_file, load
 from .diagnostics import FILE_CODES, Diagnostic, Severity
 from .model.spec import Spec
 from .render import FORMATS, RenderError, format_for, render_bytes, render_spec
-from .textutil import terminal_safe
+from .textutil import path_text, terminal_safe
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -97,9 +97,13 @@ def run_render(paths: Sequence[str], *, output: str, fmt: str | None = None,
     from .config import ConfigError
     from .fsutil import write_atomic
 
-    files = discover(paths)
+    try:
+        files = discover(paths)
+    except ConfigError as exc:
+        return _fail(str(exc))
     if not files:
-        return _fail(f"no spec files (.yaml, .yml, .json) in {', '.join(paths)}")
+        return _fail(f"no spec files in {path_text(', '.join(paths))} (a spec declares "
+                     "`apiVersion: servicespec/v1`)")
     try:
         pairs, fmt, to_folder = _targets(files, paths, output, fmt, view)
     except RenderError as exc:
@@ -116,13 +120,14 @@ def run_render(paths: Sequence[str], *, output: str, fmt: str | None = None,
         except ConfigError as exc:
             return _fail(str(exc))
         if spec is None:
-            click.echo(f"servicespec: {file} has errors and was not drawn", err=True)
+            click.echo(f"servicespec: {path_text(file)} has errors and was not drawn",
+                       err=True)
             status = EXIT_FINDINGS
             continue
         try:
             data = render_bytes(render_spec(spec, view, drawn), fmt)  # type: ignore[arg-type]
         except RenderError as exc:
-            return _fail(f"{file}: {exc}")
+            return _fail(f"{path_text(file)}: {exc}")
         if target == "-":
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
@@ -130,6 +135,6 @@ def run_render(paths: Sequence[str], *, output: str, fmt: str | None = None,
         try:
             write_atomic(target, data)
         except OSError as exc:
-            return _fail(f"cannot write {target}: {exc.strerror or exc}")
-        click.echo(f"wrote {target}")
+            return _fail(f"cannot write {path_text(target)}: {exc.strerror or exc}")
+        click.echo(f"wrote {path_text(target)}")
     return status

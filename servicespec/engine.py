@@ -81,10 +81,10 @@ def _fast(text: str, file: str, config: Config) -> FileResult | None:
         return None
     found = run_rules(spec, config, file)
     if not found:
-        return FileResult(file, [], spec)
+        return FileResult(file, [], spec, text)
     loaded = Loaded(file, text, data, ComposedSourceMap(text))
     diagnostics = sorted(_positioned(loaded, found), key=lambda d: d.sort_key)
-    return FileResult(file, diagnostics, spec)
+    return FileResult(file, diagnostics, spec, text)
 
 
 def _deeper_than(data: Any, limit: int) -> bool:
@@ -110,7 +110,8 @@ def lint_loaded(loaded: Loaded, config: Config) -> FileResult:
     diagnostics = [_with_severity(d, config) for d in diagnostics]
     diagnostics = apply_suppressions(loaded, diagnostics, config)
     diagnostics.sort(key=lambda d: d.sort_key)
-    return FileResult(file, _told_apart(diagnostics), spec if loaded.ok else None)
+    return FileResult(file, _told_apart(diagnostics), spec if loaded.ok else None,
+                      loaded.text)
 
 
 def _told_apart(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -17,19 +17,21 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import errno
 import math
+import os
 import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path as FsPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .diagnostics import FILE_CODES, Diagnostic, Severity, fingerprint
-from .fsutil import read_at_most
+from .fsutil import NotRegularFile, read_at_most
 from .source import Path, RawSpan, SourceMap, Span, element_path
-from .textutil import shown
+from .textutil import path_text, shown
 
 if TYPE_CHECKING:
     import yaml
@@ -94,21 +96,86 @@ _BOMS = (
 
 def read_text(path: str | FsPath, limits: Limits = DEFAULT_LIMITS,
               display: str | None = None) -> str | Loaded:
-    """The decoded text of one file, or a Loaded holding the diagnostic that stopped it."""
-    name = display or str(path)
+    """The decoded text of one file, or a Loaded holding the diagnostic that stopped it.
+
+    The file is read once, and only if it is a regular file: a FIFO or a device would block
+    or never end. A symbolic link is followed only to a file inside the working folder, so a
+    link planted in a repository (`spec.yaml -> /proc/self/environ`) is not read.
+    """
+    name = display or path_text(str(path))
     try:
-        st = FsPath(path).stat()
-        if not stat.S_ISREG(st.st_mode):
-            # a FIFO or device would block or never end: refuse before opening it
-            return _unreadable(name, "is not a regular file (a FIFO, device or socket?): "
-                                     "lint spec files only", "not a regular file")
-        if st.st_size > limits.max_file_bytes:
+        if not followable(path):
+            return _unreadable(name, "is a symbolic link out of the working folder: lint the "
+                                     "file it points to by its own name", "symbolic link")
+        if os.stat(path).st_size > limits.max_file_bytes:
             return _too_big(name, limits)
-        with open(path, "rb") as fh:
-            raw = read_at_most(fh, limits.max_file_bytes, st.st_size)
+        with open_regular(path) as fh:
+            raw = read_at_most(fh, limits.max_file_bytes, os.fstat(fh.fileno()).st_size)
+    except NotRegularFile:
+        return _unreadable(name, "is not a regular file (a FIFO, device or socket?): "
+                                 "lint spec files only", "not a regular file")
     except OSError as exc:
         return _unreadable(name, f"cannot be read: {exc.strerror or exc}", "unreadable")
     return decode(raw, name, limits)
+
+
+def open_regular(path: str | FsPath, *, follow_links: bool = True) -> BinaryIO:
+    """`path` open for reading, if it is a regular file; NotRegularFile otherwise.
+
+    Checked before opening (opening some devices does something) and again on the open file,
+    which was opened without waiting (a FIFO would block the open itself), so a file swapped
+    for a FIFO in between is caught too. `follow_links=False` refuses a symbolic link
+    (OSError, ELOOP).
+    """
+    st = os.stat(path) if follow_links else os.lstat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise NotRegularFile(errno.EINVAL, "not a regular file", str(path))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    if not follow_links:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegularFile(errno.EINVAL, "not a regular file", str(path))
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def followable(path: str | FsPath) -> bool:
+    """False for a symbolic link out of the working folder: such a file is not read."""
+    if not os.path.islink(path):
+        return True
+    here = os.path.realpath(os.getcwd())
+    return os.path.commonpath([here, os.path.realpath(path)]) == here
+
+
+# A spec declares itself in its first lines: `apiVersion: servicespec/v1` (YAML, any quoting)
+# or `{"apiVersion": "servicespec/v1", ...}` (JSON).
+SPEC_HEAD_BYTES = 8192
+_DECLARES_SPEC = re.compile(
+    r"""(?:^|[{,])[ \t]*["']?apiVersion["']?[ \t]*:[ \t]*["']?servicespec/""", re.MULTILINE)
+
+
+def declares_spec(path: str) -> bool:
+    """Whether `path` says it is a spec in its first SPEC_HEAD_BYTES: how a folder walk tells
+    specs from the other YAML and JSON of a repository. Only regular files, never through a
+    symbolic link; a file that cannot be read is taken (linting it reports why)."""
+    try:
+        with open_regular(path, follow_links=False) as fh:
+            head = fh.read(SPEC_HEAD_BYTES)
+    except NotRegularFile:
+        return False
+    except OSError as exc:
+        return exc.errno not in (errno.ELOOP, errno.ENOENT, errno.ENOTDIR)
+    encoding = "utf-8"
+    for bom, enc in _BOMS:
+        if head.startswith(bom):
+            head, encoding = head[len(bom):], enc
+            break
+    # a multi-byte character cut at the end of the head is not a reason to say no
+    return bool(_DECLARES_SPEC.search(head.decode(encoding, "replace")))
 
 
 def read_file(path: str | FsPath, limits: Limits = DEFAULT_LIMITS,

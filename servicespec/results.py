@@ -17,11 +17,14 @@ if TYPE_CHECKING:
 
 @dataclass
 class FileResult:
-    """One linted file: its findings, and its model when it had no file-level errors."""
+    """One linted file: its findings, its model when it had no file-level errors, and the
+    text that was linted (what reporters quote: a file is read once, never again to show it;
+    a run drops the text of files without findings)."""
 
     file: str
     diagnostics: list[Diagnostic]
     spec: Spec | None = None
+    text: str | None = field(default=None, repr=False)
 
 
 @dataclass

@@ -41,6 +41,23 @@ def terminal_safe(text: str) -> str:
     return escaped(text, TERMINAL_UNSAFE)
 
 
+# lone surrogates: no output can encode them. In a file name, U+DC80..U+DCFF stand for the
+# bytes that are not UTF-8 (Python's `surrogateescape`).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _shown_surrogate(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code - 0xdc00:02x}" if 0xdc80 <= code <= 0xdcff else f"\\u{code:04x}"
+
+
+def path_text(name: str) -> str:
+    """A file name as every output shows it: each byte that is not UTF-8 written as `\\xe9`
+    (another lone surrogate as `\\ud800`), so any name from the file system can be printed
+    and written as UTF-8."""
+    return _SURROGATE.sub(_shown_surrogate, name)
+
+
 def plural(count: int, word: str, words: str | None = None) -> str:
     """`1 file`, `2 files`; `words` for a plural other than word + s (`2 entries`)."""
     return f"{count} {word if count == 1 else words or word + 's'}"

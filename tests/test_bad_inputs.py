@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -26,13 +27,20 @@ def _cap_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
 
 
-def lint(*args: str, cwd: Path | None = None) -> tuple[int, list[dict]]:
+def servicespec(*args: str, cwd: Path | None = None, codes: tuple[int, ...] = (0, 1),
+                env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The real CLI under the caps; it must end with one of `codes` and no traceback."""
     proc = subprocess.run(
-        [sys.executable, "-m", "servicespec", "lint", "--format", "json", *args],
-        capture_output=True, text=True, timeout=TIMEOUT_S, preexec_fn=_cap_memory, cwd=cwd,
-        env={**os.environ, "NO_COLOR": "1"})
-    assert proc.returncode in (0, 1), proc.stderr
-    assert "Traceback" not in proc.stderr
+        [sys.executable, "-m", "servicespec", *args], capture_output=True, text=True,
+        errors="surrogateescape", timeout=TIMEOUT_S, preexec_fn=_cap_memory, cwd=cwd,
+        env={**os.environ, "NO_COLOR": "1", **(env or {})})
+    assert proc.returncode in codes, proc.stderr
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+    return proc
+
+
+def lint(*args: str, cwd: Path | None = None) -> tuple[int, list[dict]]:
+    proc = servicespec("lint", "--format", "json", *args, cwd=cwd)
     return proc.returncode, json.loads(proc.stdout)["findings"]
 
 
@@ -119,13 +127,114 @@ def test_quadratic_blowup_through_aliases(tmp_path: Path) -> None:
     assert [f["code"] for f in lint(str(spec))[1]] == ["SS009"]
 
 
-def test_directory_with_symlink_loop_unreadable_file_and_fifo(tmp_path: Path) -> None:
+def test_directory_with_symlink_loop_dangling_link_and_fifo(tmp_path: Path) -> None:
     folder = tmp_path / "specs"
     folder.mkdir()
-    (folder / "hotel.yaml").write_text(starter_text())
+    (folder / "hotel.yaml").write_text(starter_text().replace("  owner:", "  ownr:", 1))
     os.symlink(folder, folder / "loop")
     os.symlink(folder / "dangling.yaml", folder / "dangling.yaml")
     os.mkfifo(folder / "pipe.yaml")
+    # a walk takes the spec and passes over the rest; named, each is an SS010 finding
     _, findings = lint(str(folder))
-    by_file = {Path(f["file"]).name: f["code"] for f in findings}
-    assert by_file == {"dangling.yaml": "SS010", "pipe.yaml": "SS010"}
+    assert {Path(f["file"]).name for f in findings} == {"hotel.yaml"}
+    _, findings = lint(str(folder / "dangling.yaml"), str(folder / "pipe.yaml"))
+    assert [(Path(f["file"]).name, f["code"]) for f in findings] == [
+        ("dangling.yaml", "SS010"), ("pipe.yaml", "SS010")]
+
+
+def test_fifos_and_devices_are_never_read(tmp_path: Path) -> None:
+    """The text reporter and the site show the text that was linted: a FIFO, named or behind
+    a link, is an SS010 finding and nothing opens it again (it would block)."""
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "hotel.yaml").write_text(starter_text())
+    os.mkfifo(tmp_path / "p.yaml")
+    os.symlink(tmp_path / "p.yaml", specs / "link-to-fifo.yaml")
+    os.symlink("/dev/stdin", specs / "stdin.yaml")
+    os.symlink("/dev/zero", specs / "zero.yaml")
+    named = ["p.yaml", "specs/link-to-fifo.yaml", "specs/stdin.yaml", "specs/zero.yaml"]
+    # standard input a pipe that stays open: reading it would block until the timeout
+    read_end, write_end = os.pipe()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "servicespec", "lint", *named], stdin=read_end,
+            capture_output=True, text=True, timeout=TIMEOUT_S, preexec_fn=_cap_memory,
+            cwd=tmp_path)
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stdout.count("SS010 error") == 4 and " | " not in proc.stdout
+    site = servicespec("site", "-o", "out", "specs", *named, cwd=tmp_path)
+    assert "5 service page(s)" in site.stdout
+
+
+def test_symlinked_secrets_are_never_published(tmp_path: Path) -> None:
+    """A spec that is a link out of the folder (`/proc/self/environ`, `/etc/passwd`) is not
+    read by a walk, nor when named; and the site never embeds a file that is not a spec."""
+    secret = "s3cr3t-" + os.urandom(6).hex()
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "hotel.yaml").write_text(starter_text())
+    os.symlink("/proc/self/environ", specs / "env.yaml")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.yaml"
+    outside.write_text(f"apiVersion: servicespec/v1\ntoken: {secret}\n")
+    os.symlink(outside, specs / "key.yaml")
+    (specs / "notes.yaml").write_text(f"{secret}: [\n")  # not a spec: never published
+    env = {"SERVICESPEC_TEST_SECRET": secret}
+    try:
+        runs = [servicespec("lint", "specs", cwd=tmp_path, env=env),
+                servicespec("lint", "specs/env.yaml", "specs/key.yaml", cwd=tmp_path, env=env),
+                servicespec("lint", "--format", "json", "specs/env.yaml", cwd=tmp_path,
+                            env=env),
+                servicespec("site", "-o", "out", "specs", "specs/env.yaml", "specs/key.yaml",
+                            "specs/notes.yaml", cwd=tmp_path, env=env)]
+    finally:
+        outside.unlink()
+    assert runs[1].stdout.count("symbolic link out of the working folder") == 2
+    for run in runs:
+        assert secret not in run.stdout + run.stderr
+    pages = list((tmp_path / "out").rglob("*.html"))
+    assert len(pages) == 1 + 4  # the index, hotel, env, key and notes
+    for page in pages:
+        assert secret not in page.read_text(encoding="utf-8")
+
+
+def test_file_names_that_are_not_utf8_are_shown_escaped(tmp_path: Path) -> None:
+    name = os.fsdecode(b"caf\xe9.yaml")
+    (tmp_path / name).write_text(starter_text().replace("  owner:", "  ownr:", 1))
+    for fmt in ("text", "json", "sarif", "github", "junit"):
+        for cache in (["--no-cache"], [], []):  # without the cache, filling it, from it
+            out = servicespec("lint", *cache, "--format", fmt, ".", cwd=tmp_path).stdout
+            assert "caf" in out and "\udce9" not in out and "\ufffd" not in out, fmt
+            shown = {"sarif": "caf%5Cxe9", "json": "caf\\\\xe9"}.get(fmt, "caf\\xe9")
+            assert shown + ".yaml" in out, (fmt, out)
+    servicespec("lint", "--write-baseline", "known.json", ".", cwd=tmp_path)
+    assert '"caf\\\\xe9.yaml"' in (tmp_path / "known.json").read_text(encoding="utf-8")
+    servicespec("site", "-o", "out", ".", cwd=tmp_path)
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "caf\\xe9.yaml" in index
+
+
+def test_output_never_replaces_a_special_file(tmp_path: Path) -> None:
+    (tmp_path / "hotel.yaml").write_text(starter_text())
+    os.symlink("/proc/self/fd/1", tmp_path / "to-stdout")
+    proc = servicespec("lint", "--format", "json", "--output", "to-stdout", "hotel.yaml",
+                       cwd=tmp_path)
+    assert json.loads(proc.stdout)["findings"] == []  # written through, to standard output
+    assert os.readlink(tmp_path / "to-stdout") == "/proc/self/fd/1"
+    # a link to a file: writing through could change a file outside the output asked for
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me")
+    os.symlink(precious, tmp_path / "planted.sarif")
+    proc = servicespec("lint", "--format", "sarif", "--output", "planted.sarif", "hotel.yaml",
+                       cwd=tmp_path, codes=(2,))
+    assert "cannot write planted.sarif: a symbolic link" in proc.stderr
+    assert precious.read_text() == "keep me" and (tmp_path / "planted.sarif").is_symlink()
+    # a FIFO is written to, not renamed over
+    os.mkfifo(tmp_path / "pipe")
+    reader = subprocess.Popen(["cat", str(tmp_path / "pipe")], stdout=subprocess.PIPE,
+                              text=True)
+    servicespec("lint", "--format", "json", "--output", "pipe", "hotel.yaml", cwd=tmp_path)
+    assert json.loads(reader.communicate(timeout=TIMEOUT_S)[0])["findings"] == []
+    assert stat.S_ISFIFO(os.lstat(tmp_path / "pipe").st_mode)

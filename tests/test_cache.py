@@ -42,7 +42,8 @@ def specs(tmp_path: Path) -> Path:
         (folder / f"s{n}.yaml").write_text(spec_text(n, 5, rng, gappy=n % 2 == 0))
     (folder / "starter.yaml").write_text(starter_text())
     (folder / "broken.yaml").write_text("apiVersion: servicespec/v1\nkind: [Service\n")
-    (folder / "list.yaml").write_text("- a\n- b\n")
+    # says it is a spec (so a folder walk takes it), but is a list
+    (folder / "list.yaml").write_text("- {apiVersion: servicespec/v1}\n- b\n")
     (folder / "suppressed.yaml").write_text(
         (FIXTURES / "multi-finding.yaml").read_text(encoding="utf-8"))
     for n, bad in enumerate(sorted((FIXTURES / "rules").glob("SS*/bad-*.yaml"))[:25]):
@@ -253,15 +254,15 @@ def test_one_or_two_processes_give_identical_results_with_the_cache(
 @pytest.mark.parametrize("baseline", [False, True], ids=["plain", "baseline"])
 def test_a_hit_imports_no_parser_pydantic_or_rule(specs: Path, tmp_path: Path,
                                                   baseline: bool) -> None:
-    """Also with `--baseline`: the comparison needs the results only, not the engine."""
-    spec = specs / "s0.yaml"
+    """Also with `--baseline`: the comparison needs the results only, not the engine; and
+    for a folder: the walk needs the configuration only when it sets `include`/`exclude`."""
     known = tmp_path / "baseline.json"
 
     def probe(*options: str) -> subprocess.CompletedProcess[str]:
         code = (
             "import sys\n"
             "from servicespec.cli import main\n"
-            f"sys.argv = ['servicespec', 'lint', *{options!r}, {str(spec)!r}]\n"
+            f"sys.argv = ['servicespec', 'lint', *{options!r}, {str(specs)!r}]\n"
             "try:\n    main()\n"
             "except SystemExit:\n    pass\n"
             "heavy = sorted(m for m in ('pydantic', 'yaml', 'yaml_rs', 'servicespec.rules',\n"

@@ -80,10 +80,12 @@ def test_standard_input_with_a_display_name(clean_spec: Path) -> None:
     assert files == {"specs/hotel.yaml"}
     plain = run("lint", "-", input=clean_spec.read_text(encoding="utf-8"))
     assert plain.exit_code == 0
-    # a file on disk under the display name holds other text: no source lines shown from it
+    # a file on disk under the display name holds other text: the lines shown are stdin's
     shown = run("lint", "-", "--stdin-filename", str(clean_spec), input=text)
     assert shown.exit_code == 1 and f"{clean_spec}:130:11: SS402 error" in shown.output
-    assert " | " not in shown.output
+    line = text.split("\n")[129]
+    assert line != clean_spec.read_text(encoding="utf-8").split("\n")[129]
+    assert f"  130 | {line}\n" in shown.output
 
 
 def test_github_format_writes_the_job_summary(tmp_path: Path) -> None:

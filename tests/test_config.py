@@ -55,9 +55,15 @@ def test_severity_override_and_options(project: Path) -> None:
 
 
 def test_per_file_ignores(project: Path) -> None:
-    cfg = Config.model_validate({"per_file_ignores": {"*/drafts/*": ["SS4"]}})
+    # gitignore-style, relative to the configuration's folder
+    cfg = Config.model_validate({"per_file_ignores": {"*/drafts/*": ["SS4"]}}).with_root(project)
     assert codes(project / "specs" / "drafts" / "hotel.yaml", cfg) == set()
     assert "SS401" in codes(project / "specs" / "hotel.yaml", cfg)
+    for glob, ignored in [("drafts/", True), ("hotel.yaml", True), ("/drafts/*", False),
+                          ("specs/*.yaml", False), ("specs/**/*.yaml", True)]:
+        cfg = Config.model_validate({"per_file_ignores": {glob: ["SS4"]}}).with_root(project)
+        enabled = cfg.enabled("SS401", str(project / "specs" / "drafts" / "hotel.yaml"))
+        assert enabled is not ignored, glob
 
 
 @pytest.mark.parametrize("toml,words", [

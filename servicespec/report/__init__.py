@@ -1,8 +1,7 @@
 """Reporters: pure functions from findings to text, picked by name. Only the CLI prints.
 
 Each reporter takes the lint result (with a baseline, the new findings only), `color` (for a
-terminal), `baseline` (a `baseline.Comparison` or None, for the known and fixed counts) and
-`stdin_name` (the name standard input was linted under, if it was).
+terminal) and `baseline` (a `baseline.Comparison` or None, for the known and fixed counts).
 """
 
 from __future__ import annotations
@@ -18,8 +17,7 @@ if TYPE_CHECKING:
 
 class Reporter(Protocol):
     def __call__(self, result: LintResult, *, color: bool = False,
-                 baseline: Comparison | None = None, stdin_name: str | None = None
-                 ) -> str: ...
+                 baseline: Comparison | None = None) -> str: ...
 
 
 def _fixed(baseline: Comparison | None) -> list[tuple[str, str, str]]:
@@ -27,16 +25,15 @@ def _fixed(baseline: Comparison | None) -> list[tuple[str, str, str]]:
 
 
 def _text(result: LintResult, *, color: bool = False,
-          baseline: Comparison | None = None, stdin_name: str | None = None) -> str:
+          baseline: Comparison | None = None) -> str:
     from .text import render
 
     return render(result, color=color, known=baseline.known if baseline else 0,
-                  fixed=_fixed(baseline), stdin_name=stdin_name)
+                  fixed=_fixed(baseline))
 
 
 def _json(result: LintResult, *, color: bool = False,
-          baseline: Comparison | None = None, stdin_name: str | None = None
-          ) -> str:
+          baseline: Comparison | None = None) -> str:
     from ..jsontext import dumps
     from .json_report import document
 
@@ -48,24 +45,21 @@ def _json(result: LintResult, *, color: bool = False,
 
 
 def _sarif(result: LintResult, *, color: bool = False,
-           baseline: Comparison | None = None, stdin_name: str | None = None
-           ) -> str:
+           baseline: Comparison | None = None) -> str:
     from .sarif import render
 
     return render(result, baselined=baseline is not None)
 
 
 def _github(result: LintResult, *, color: bool = False,
-            baseline: Comparison | None = None, stdin_name: str | None = None
-            ) -> str:
+            baseline: Comparison | None = None) -> str:
     from .github import render
 
     return render(result, known=baseline.known if baseline else 0, fixed=_fixed(baseline))
 
 
 def _junit(result: LintResult, *, color: bool = False,
-           baseline: Comparison | None = None, stdin_name: str | None = None
-           ) -> str:
+           baseline: Comparison | None = None) -> str:
     from .junit import render
 
     return render(result)

@@ -12,7 +12,9 @@ the command early nor start another one on a new line.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from pathlib import PurePath
 
 from ..diagnostics import Diagnostic, Severity, severity_counts
 from ..results import LintResult
@@ -32,7 +34,9 @@ def escape_property(text: str) -> str:
 
 
 def annotation(diag: Diagnostic) -> str:
-    props = [("file", diag.file), ("line", str(diag.line)), ("endLine", str(diag.end_line)),
+    # the path as GitHub matches it to the diff: `specs/a.yaml`, never `./specs/a.yaml`
+    file = diag.file if os.path.isabs(diag.file) else PurePath(diag.file).as_posix()
+    props = [("file", file), ("line", str(diag.line)), ("endLine", str(diag.end_line)),
              ("col", str(diag.column)), ("title", f"{diag.code} {diag.name}")]
     if diag.end_line == diag.line and diag.end_column > diag.column:
         props.insert(4, ("endColumn", str(diag.end_column)))

@@ -16,14 +16,12 @@ def _paint(text: str, code: str, color: bool) -> str:
 
 
 def render(result: LintResult, *, color: bool = False, source: bool = True,
-           known: int = 0, fixed: Sequence[tuple[str, str, str]] = (),
-           stdin_name: str | None = None) -> str:
+           known: int = 0, fixed: Sequence[tuple[str, str, str]] = ()) -> str:
     """Findings grouped by file (a blank line between files), then the summary.
 
     `known` and `fixed` describe a baseline: findings it hides, and its entries
-    (file, code, message) that no longer occur. Source lines are read from the files; not for
-    `stdin_name`, the name standard input was linted under (a file of that name on disk may
-    hold other text).
+    (file, code, message) that no longer occur. Source lines are those of the text that was
+    linted (`FileResult.text`): a file is never read again to show it.
     """
     lines: list[str] = []
     for file_result in result.files:
@@ -31,13 +29,11 @@ def render(result: LintResult, *, color: bool = False, source: bool = True,
             continue
         if lines:
             lines.append("")
-        texts: list[str] | None = None
+        # the lines as positions count them
+        texts = file_result.text.split("\n") if source and file_result.text else []
         for diag in file_result.diagnostics:
             lines.append(_headline(diag, color))
-            if source and file_result.file != stdin_name:
-                if texts is None:
-                    texts = _read_lines(diag.file)
-                lines += _snippet(diag, texts)
+            lines += _snippet(diag, texts)
     if lines:
         lines.append("")
     if fixed:
@@ -53,14 +49,6 @@ def _headline(diag: Diagnostic, color: bool) -> str:
     where = _paint(f"{terminal_safe(diag.file)}:{diag.line}:{diag.column}:", "1", color)
     code = _paint(f"{diag.code} {diag.severity.value}:", _COLORS[diag.severity], color)
     return f"{where} {code} {terminal_safe(diag.message)}"
-
-
-def _read_lines(file: str) -> list[str]:
-    try:
-        with open(file, encoding="utf-8", errors="replace") as fh:
-            return fh.read(2_000_000).split("\n")  # lines as positions count them
-    except OSError:
-        return []
 
 
 def _snippet(diag: Diagnostic, texts: list[str]) -> list[str]:

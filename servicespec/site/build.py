@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..config import Config
-from ..textutil import plural
+from ..textutil import path_text, plural
 from .data import MODES, PHASES, Ratio, ServiceData, service_data, slugify, view_summary
 from .svg import inline_svg, standalone_svg
 
@@ -36,7 +36,6 @@ VIEW_TITLES = {
 }
 # a folder holding this file was written by `servicespec site` and may be replaced whole
 MARKER = ".servicespec-site"
-MAX_SOURCE_BYTES = 4 * 1024 * 1024
 
 
 class SiteError(Exception):
@@ -53,24 +52,14 @@ class Drawing:
     error: str = ""
 
 
-def read_source(file: str) -> str:
-    """The spec's text for the page's source listing (undecodable bytes shown as �)."""
-    try:
-        with open(file, "rb") as fh:
-            data = fh.read(MAX_SOURCE_BYTES)
-    except OSError:
-        return ""
-    return data.decode("utf-8", "replace").lstrip("\ufeff")
-
-
 def display_path(file: str) -> str:
     """The spec's path as the page shows it: relative to the working folder when inside it,
     so a site built from the repository's root names files the same on every machine."""
     try:
         rel = os.path.relpath(file)
     except ValueError:  # another drive (Windows)
-        return file
-    return file if rel.startswith(os.pardir) else rel.replace(os.sep, "/")
+        return path_text(file)
+    return path_text(file if rel.startswith(os.pardir) else rel.replace(os.sep, "/"))
 
 
 def _slugs(files: Sequence[str]) -> dict[str, str]:
@@ -95,13 +84,16 @@ def collect(paths: Sequence[str], config: Config | None = None) -> list[ServiceD
     `config`), sorted by service name."""
     from ..api import discover, lint_file
 
-    files = [f for f in discover(paths) if f != "-"]
+    files = [f for f in discover(paths, config) if f != "-"]
     slugs = _slugs(files)
     services = []
     for file in files:
         result = lint_file(file, config)
+        # the text that was linted, and only a spec's: a file that is not one (a link to
+        # /etc/passwd, a secret) is never copied into the pages
+        source = (result.text or "") if result.spec is not None else ""
         services.append(service_data(result.spec, result.diagnostics, display_path(file),
-                                     read_source(file), slugs[file]))
+                                     source, slugs[file]))
     return sorted(services, key=lambda s: (s.name.lower(), s.file))
 
 
