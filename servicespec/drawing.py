@@ -116,7 +116,8 @@ def run_render(paths: Sequence[str], *, output: str, fmt: str | None = None,
         except ConfigError as exc:
             return _fail(str(exc))
         if spec is None:
-            click.echo(f"servicespec: {file} has errors and was not drawn", err=True)
+            click.echo(terminal_safe(f"servicespec: {file} has errors and was not drawn"),
+                       err=True)
             status = EXIT_FINDINGS
             continue
         try:
@@ -131,5 +132,5 @@ def run_render(paths: Sequence[str], *, output: str, fmt: str | None = None,
             write_atomic(target, data)
         except OSError as exc:
             return _fail(f"cannot write {target}: {exc.strerror or exc}")
-        click.echo(f"wrote {target}")
+        click.echo(terminal_safe(f"wrote {target}"))
     return status

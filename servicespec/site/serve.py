@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import tempfile
 import threading
 import traceback
@@ -28,6 +29,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from ..api import SPEC_SUFFIXES
 from ..config import ConfigError, read_config
+from ..textutil import terminal_safe
 from .build import SiteError, build_files, error_page, static_files, write_tree
 
 HOST = "127.0.0.1"
@@ -77,7 +79,8 @@ class SiteState:
                 error = str(exc)
             except Exception as exc:
                 error = f"{type(exc).__name__}: {exc}"
-                traceback.print_exc()
+                for line in traceback.format_exc().splitlines():  # it may quote spec text
+                    print(terminal_safe(line), file=sys.stderr)
             if error:
                 files = {f"static/{name}": data for name, data in static_files().items()}
                 files["index.html"] = error_page(error, live_reload=True, build_id=build_id)
