@@ -38,6 +38,13 @@ VIEW_TITLES = {
 }
 # a folder holding this file was written by `servicespec site` and may be replaced whole
 MARKER = ".servicespec-site"
+# The pages embed text from every spec's authors: the policy lets them load the site's own
+# scripts, styles and images and nothing else (no inline script or style, no other origin,
+# no form, no <base>). In a <meta> tag, so that it holds on a static host and from the file
+# system too; `serve` sends it as a header as well.
+CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; "
+                           "img-src 'self'; connect-src 'self'; base-uri 'none'; "
+                           "form-action 'none'")
 MAX_SOURCE_BYTES = 4 * 1024 * 1024
 
 
@@ -139,7 +146,8 @@ def environment() -> Environment:
                       autoescape=True, undefined=StrictUndefined, trim_blocks=True,
                       lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["plural"] = plural
-    env.globals.update(PHASES=PHASES, MODES=MODES, version=__version__)
+    env.globals.update(PHASES=PHASES, MODES=MODES, version=__version__,
+                       csp=CONTENT_SECURITY_POLICY)
     return env
 
 
