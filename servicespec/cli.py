@@ -130,10 +130,12 @@ def rules(fmt: str) -> None:
 def explain(rule: str) -> None:
     """Show a rule's documentation with a bad and a good example (code or name)."""
     from .commands import explain_rule
+    from .textutil import terminal_safe
 
     text = explain_rule(rule)
     if text is None:
-        raise click.BadParameter(f"no rule '{rule}' (see `servicespec rules`)", param_hint="RULE")
+        raise click.BadParameter(f"no rule '{terminal_safe(rule)}' (see `servicespec rules`)",
+                                 param_hint="RULE")
     click.echo(text, nl=False)
 
 
@@ -197,7 +199,10 @@ def main() -> None:
     except Exception as exc:  # a bug in servicespec, not in the user's input
         if os.environ.get("SERVICESPEC_DEBUG"):
             raise
-        click.echo(f"servicespec: internal error: {type(exc).__name__}: {exc}\n"
+        from .textutil import terminal_safe
+
+        problem = terminal_safe(f"{type(exc).__name__}: {exc}")
+        click.echo(f"servicespec: internal error: {problem}\n"
                    "This is a bug in servicespec: please report it with the command and the "
                    "spec that caused it (SERVICESPEC_DEBUG=1 shows the traceback).", err=True)
         sys.exit(EXIT_ERROR)

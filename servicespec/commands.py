@@ -18,7 +18,7 @@ import click
 from .api import discover
 from .diagnostics import Severity
 from .results import LintResult
-from .textutil import plural
+from .textutil import plural, terminal_safe
 
 if TYPE_CHECKING:
     from .baseline import Comparison
@@ -60,7 +60,7 @@ def _emit(text: str, target: str | None) -> bool:
 
 
 def _fail(message: str) -> int:
-    click.echo(f"servicespec: error: {message}", err=True)
+    click.echo(f"servicespec: error: {terminal_safe(message)}", err=True)
     return EXIT_ERROR
 
 
@@ -129,7 +129,7 @@ def _apply_baseline(result: LintResult, baseline: str | None, write: str | None
     if write:
         count = write_baseline(write, result)
         click.echo(f"servicespec: wrote {plural(count, 'finding')} to "
-                   f"baseline {write}", err=True)
+                   f"baseline {terminal_safe(write)}", err=True)
     return compare(result, read_baseline(baseline or write))  # type: ignore[arg-type]
 
 
@@ -144,7 +144,8 @@ def _append_step_summary(result: LintResult, comparison: Comparison | None) -> N
         with open(target, "a", encoding="utf-8") as fh:
             fh.write(github_step_summary(result, baseline=comparison))
     except OSError as exc:
-        click.echo(f"servicespec: warning: cannot write the job summary: {exc}", err=True)
+        click.echo(terminal_safe(f"servicespec: warning: cannot write the job summary: {exc}"),
+                   err=True)
 
 
 def run_diff(paths: Sequence[str], *, base: str | None, fmt: str, output: str | None,
@@ -203,7 +204,7 @@ def run_init(file: str) -> int:
         return _fail(f"{file} already exists: choose another name (init never overwrites)")
     except OSError as exc:
         return _fail(f"cannot write {file}: {exc.strerror or exc}")
-    click.echo(f"wrote {file}: edit it, then run `servicespec lint {file}`")
+    click.echo(terminal_safe(f"wrote {file}: edit it, then run `servicespec lint {file}`"))
     return EXIT_CLEAN
 
 

@@ -120,8 +120,8 @@ def run_render(paths: Sequence[str], *, output: str, fmt: str | None = None,
         except ConfigError as exc:
             return _fail(str(exc))
         if spec is None:
-            click.echo(f"servicespec: {path_text(file)} has errors and was not drawn",
-                       err=True)
+            message = f"servicespec: {path_text(file)} has errors and was not drawn"
+            click.echo(terminal_safe(message), err=True)
             status = EXIT_FINDINGS
             continue
         try:
@@ -136,5 +136,5 @@ def run_render(paths: Sequence[str], *, output: str, fmt: str | None = None,
             write_atomic(target, data)
         except OSError as exc:
             return _fail(f"cannot write {path_text(target)}: {exc.strerror or exc}")
-        click.echo(f"wrote {path_text(target)}")
+        click.echo(terminal_safe(f"wrote {path_text(target)}"))
     return status

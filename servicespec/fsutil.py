@@ -168,3 +168,21 @@ def _mode_for(target: Path) -> int:
         mask = os.umask(0)
         os.umask(mask)
         return 0o666 & ~mask
+
+
+def exchange(first: str | os.PathLike[str], second: str | os.PathLike[str]) -> None:
+    """Swap two existing paths in one step, so that each name always holds one of the two.
+
+    Linux's renameat2(RENAME_EXCHANGE); OSError where the system or the file system has no
+    such call (the caller then falls back to two renames).
+    """
+    import ctypes
+    import errno
+
+    call = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if call is None:
+        raise OSError(errno.ENOSYS, "renameat2 is not available")
+    at_cwd, rename_exchange = -100, 2  # AT_FDCWD, RENAME_EXCHANGE from <fcntl.h>, <stdio.h>
+    if call(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), rename_exchange) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code), os.fspath(first))

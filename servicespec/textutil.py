@@ -16,10 +16,17 @@ _C1 = r"\x7f-\x9f"
 _NON_CHARACTERS = r"\ud800-\udfff\ufffe\uffff"
 # line and paragraph separators: editors, JavaScript and libyaml break lines there
 _SEPARATORS = r"\u2028\u2029"
+# bidirectional controls (marks, embeddings, overrides, isolates): they reorder the text
+# around them on screen, so what is shown is not what is there ("Trojan Source")
+_BIDI = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# invisible characters: zero-width space, non-joiner and joiner, word joiner and the invisible
+# operators, the byte-order mark; two names that differ only by one look the same
+_INVISIBLE = r"\u200b-\u200d\u2060-\u2064\ufeff"
 
-# What a terminal must not be sent raw: the controls (ESC starts ANSI escape sequences) and a
-# lone CR, which moves the cursor back over the line.
-TERMINAL_UNSAFE = re.compile(f"[{_C0}\\r{_C1}]")
+# What a line of human-facing output must not carry raw: the controls (ESC starts ANSI escape
+# sequences, CR moves the cursor back over the line), line feeds and separators (a new line
+# could pass for a finding of its own), and bidi and invisible characters. Tab stays.
+TERMINAL_UNSAFE = re.compile(f"[{_C0}\\n\\r{_C1}{_SEPARATORS}{_BIDI}{_INVISIBLE}]")
 # What XML 1.0 cannot carry at all, even escaped (SVG, JUnit), plus C1: a JUnit report is also
 # printed. Callers turn CR LF (and the renderer a lone CR) into LF first.
 XML_UNSAFE = re.compile(f"[{_C0}\\r{_C1}{_NON_CHARACTERS}]")
@@ -31,13 +38,22 @@ JSON_UNSAFE = re.compile(f"[{_C1}{_SEPARATORS}]")
 YAML_UNPRINTABLE = re.compile(f"[{_C0}{_C1}{_SEPARATORS}{_NON_CHARACTERS}]")
 
 
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def escaped(text: str, unsafe: re.Pattern[str]) -> str:
-    """Each character `unsafe` matches written as `\\xNN`: shown, not acted on."""
-    return unsafe.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
+    """Each character `unsafe` matches written as `\\x1b` or `\\u202e`: shown, not acted
+    on (all of them are in the Basic Multilingual Plane)."""
+    return unsafe.sub(lambda m: _escape(m[0]), text)
 
 
 def terminal_safe(text: str) -> str:
-    """Control characters shown as `\\x1b` instead of being sent to the terminal."""
+    """Text as one line of human-facing output (terminal, CI log, annotation, markdown):
+    controls, line breaks, bidi and invisible characters shown escaped (`\\x0a`,
+    `\\u202e`) instead of acted on. Output that spans lines is built line by line, each
+    piece of outside text passed through here."""
     return escaped(text, TERMINAL_UNSAFE)
 
 

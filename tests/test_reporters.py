@@ -188,8 +188,10 @@ def test_github_workflow_commands_cannot_be_injected() -> None:
     lines = out.splitlines()
     assert len(lines) == 2  # one annotation and the summary line: no line break got through
     command, data = lines[0].split("::", 2)[1:]
-    assert command.startswith("error file=specs/we%2Cird%3Ana%0Ame <x>.yaml,line=3,")
-    assert "%0A" in data and "%250A" in data and "50%25" in data
+    # a line break in spec text is shown escaped: one finding, one line of message
+    assert command.startswith("error file=specs/we%2Cird%3Ana\\x0ame <x>.yaml,line=3,")
+    assert "\\x0asecond line\\x0d\\x0a::error" in data
+    assert "%0A" not in data and "%250A" in data and "50%25" in data
     assert escape_data("a%b\r\nc") == "a%25b%0D%0Ac"
     assert escape_property("a:b,c") == "a%3Ab%2Cc"
 

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from ..diagnostics import Diagnostic
 from ..fsutil import write_atomic
 from ..model.spec import Spec
+from ..textutil import terminal_safe
 from .dot import Board
 
 VIEWS = ("blueprint", "journey", "offering")
@@ -101,8 +102,8 @@ def _without_fontconfig_warnings() -> Iterator[None]:
             os.close(saved)
             captured.seek(0)
             for line in captured.read().decode("utf-8", "replace").splitlines(keepends=True):
-                if not line.startswith("Fontconfig "):
-                    sys.stderr.write(line)
+                if not line.startswith("Fontconfig "):  # Graphviz's warnings quote labels
+                    sys.stderr.write(terminal_safe(line.rstrip("\r\n")) + "\n")
 
 
 _DIGEST = re.compile(r'comment="(servicespec [0-9a-f]{16})"')

@@ -26,8 +26,7 @@ MAX_ROWS = 200
 
 def escape(text: str) -> str:
     """Spec text as literal markdown: one line, no markup, no HTML, no @mentions."""
-    text = terminal_safe(text.replace("\r\n", "\n"))
-    text = " ".join(text.split("\n"))
+    text = terminal_safe(" ".join(text.replace("\r\n", "\n").split("\n")))
     text = _PUNCTUATION.sub(r"\\\1", text)
     return "".join(_ENTITIES.get(ch, ch) for ch in text)
 

@@ -61,8 +61,10 @@ def _snippet(diag: Diagnostic, texts: list[str]) -> list[str]:
     else:
         column = diag.column
     gutter = str(diag.line).rjust(5)
-    safe = terminal_safe(text.replace("\t", " "))
-    return [f"{gutter} | {safe}", f"{' ' * 5} | {' ' * (column - 1)}^"]
+    text = text.replace("\t", " ")
+    # the caret sits under the character as it is shown, escapes before it counted
+    indent = len(terminal_safe(text[:column - 1]))
+    return [f"{gutter} | {terminal_safe(text)}", f"{' ' * 5} | {' ' * indent}^"]
 
 
 def summary(result: LintResult, *, known: int = 0) -> str:

@@ -13,7 +13,9 @@ same specs gives the same bytes and the site can be committed and diffed.
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -36,6 +38,13 @@ VIEW_TITLES = {
 }
 # a folder holding this file was written by `servicespec site` and may be replaced whole
 MARKER = ".servicespec-site"
+# The pages embed text from every spec's authors: the policy lets them load the site's own
+# scripts, styles and images and nothing else (no inline script or style, no other origin,
+# no form, no <base>). In a <meta> tag, so that it holds on a static host and from the file
+# system too; `serve` sends it as a header as well.
+CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; "
+                           "img-src 'self'; connect-src 'self'; base-uri 'none'; "
+                           "form-action 'none'")
 
 
 class SiteError(Exception):
@@ -129,7 +138,8 @@ def environment() -> Environment:
                       autoescape=True, undefined=StrictUndefined, trim_blocks=True,
                       lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["plural"] = plural
-    env.globals.update(PHASES=PHASES, MODES=MODES, version=__version__)
+    env.globals.update(PHASES=PHASES, MODES=MODES, version=__version__,
+                       csp=CONTENT_SECURITY_POLICY)
     return env
 
 
@@ -220,45 +230,127 @@ def _is_replaceable(out: Path) -> bool:
     return (out / MARKER).is_file() or not any(out.iterdir())
 
 
-def check_output(output: str | os.PathLike[str]) -> None:
-    """Raise SiteError unless `output` is free, empty, or an earlier site."""
+def prepare_output(output: str | os.PathLike[str]) -> None:
+    """Clear what killed builds left beside `output`; raise SiteError unless `output` is
+    free, empty, or an earlier site."""
     out = Path(output)
+    clear_stale_builds(out)
     if not _is_replaceable(out):
         raise SiteError(f"{out} exists and is not a servicespec site (no {MARKER} in it): "
                         "choose another folder, or empty it first")
 
 
+def _lock(folder: Path) -> int | None:
+    """An exclusive lock on the folder (the lock goes with it when renamed, and with the
+    process when it dies, even by SIGKILL); None when another process holds it."""
+    import fcntl
+
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _build_folders(out: Path) -> list[tuple[Path, str]]:
+    """Folders beside `out` that `write_site` made and a killed build left behind, with their
+    kind (`new`: a build not swapped in; `old`: a site swapped out). Only folders named as
+    `write_site` names them, real folders owned by this user, holding the site marker (or
+    nothing at all: killed before the marker was written)."""
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.[a-z0-9_]{{8}}\.(new|old)")
+    found = []
+    try:
+        names = os.listdir(out.absolute().parent)
+    except OSError:
+        return []
+    for name in sorted(names):
+        match = pattern.fullmatch(name)
+        if not match:
+            continue
+        folder = out.absolute().parent / name
+        try:
+            info = folder.lstat()
+            ours = (stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
+                    and ((folder / MARKER).is_file() or not any(folder.iterdir())))
+        except OSError:
+            continue
+        if ours:
+            found.append((folder, match[1]))
+    return found
+
+
+def clear_stale_builds(out: Path) -> None:
+    """Remove what killed builds left beside `out`; a site swapped out by a build killed
+    before it swapped the new one in goes back in place when `out` is missing. Folders of a
+    build still running are locked and left alone."""
+    for folder, kind in _build_folders(out):
+        fd = _lock(folder)
+        if fd is None:
+            continue
+        try:
+            if kind == "old" and not os.path.lexists(out) and (folder / MARKER).is_file():
+                os.rename(folder, out)
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            os.close(fd)
+
+
 def write_site(files: Mapping[str, bytes], output: str | os.PathLike[str]) -> Path:
     """Write the site into a new folder beside `output`, then swap it in: readers see the
-    old site or the new one, never a mix. A folder that is not a site is never replaced."""
-    check_output(output)
+    old site or the new one, never a mix, and a build killed at any point leaves one of the
+    two at `output` (the folders it leaves beside it are removed by the next build). A
+    folder that is not a site is never replaced."""
+    prepare_output(output)
     out = Path(output)
     parent = out.absolute().parent
     parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".new", dir=parent))
+    fd = _lock(tmp)
     try:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; a site is for reading
-        write_tree(files, tmp)
+        write_tree(files, tmp)  # the marker first: its name sorts before the rest
         if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=parent))
-            os.rmdir(old)
-            os.replace(out, old)
-            os.replace(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
+            _swap(tmp, out)
         else:
             os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # the old site, or the new one on failure
+        if fd is not None:
+            os.close(fd)
     return out
+
+
+def _swap(new: Path, out: Path) -> None:
+    """The new site at `out`, the old one at `new`'s name: in one step where the system can
+    (Linux), else in two renames with the old site set aside under a name the next build
+    recognises and puts back if this one is killed between them."""
+    from ..fsutil import exchange
+
+    try:
+        exchange(new, out)
+        return
+    except OSError:
+        pass
+    old = new.with_name(new.name[:-len(".new")] + ".old")
+    fd = _lock(out)  # the lock goes with the old site: no other build puts it back
+    try:
+        os.rename(out, old)
+        os.rename(new, out)
+        os.rename(old, new)
+    finally:
+        if fd is not None:
+            os.close(fd)
 
 
 def build_site(paths: Sequence[str], output: str | os.PathLike[str], *,
                config: Config | None = None) -> list[ServiceData]:
     """Build the static site of the specs under `paths` into the folder `output`."""
-    check_output(output)
+    prepare_output(output)
     services, files = build_files(paths, config)
     write_site(files, output)
     return services

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import tempfile
 import threading
 import traceback
@@ -24,16 +25,29 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..api import SPEC_SUFFIXES
 from ..config import ConfigError, read_config
-from .build import SiteError, build_files, error_page, static_files, write_tree
+from ..textutil import terminal_safe
+from .build import (
+    CONTENT_SECURITY_POLICY,
+    SiteError,
+    build_files,
+    error_page,
+    static_files,
+    write_tree,
+)
 
 HOST = "127.0.0.1"
 CONFIG_FILES = ("servicespec.toml", "pyproject.toml")
 # how long one /__reload request waits for a new build before answering "no change"
 POLL_SECONDS = 25.0
+# how long a connection may stay silent (no request, or a request sent slowly) before it is
+# closed, and how many may be open at once (each holds a thread; an open page holds one for
+# its long poll): more are closed at once, so idle connections cannot pile up threads
+IDLE_SECONDS = 30.0
+MAX_CONNECTIONS = 32
 
 
 class SiteState:
@@ -77,7 +91,8 @@ class SiteState:
                 error = str(exc)
             except Exception as exc:
                 error = f"{type(exc).__name__}: {exc}"
-                traceback.print_exc()
+                for line in traceback.format_exc().splitlines():  # it may quote spec text
+                    print(terminal_safe(line), file=sys.stderr)
             if error:
                 files = {f"static/{name}": data for name, data in static_files().items()}
                 files["index.html"] = error_page(error, live_reload=True, build_id=build_id)
@@ -118,28 +133,38 @@ class Handler(SimpleHTTPRequestHandler):
     def __init__(self, request: Any, client_address: Any, server: SiteHTTPServer) -> None:
         super().__init__(request, client_address, server, directory=str(server.state.folder))
 
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.idle_seconds)  # a silent client is let go
+
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the terminal shows builds, not every request
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         super().end_headers()
 
-    def _host_allowed(self) -> bool:
+    def _refused(self) -> bool:
+        """Answer a request that is not served, and say so: another host name (DNS
+        rebinding), or a path no file can have (a NUL byte, which `open` refuses)."""
         host = (self.headers.get("Host") or "").strip().lower()
         name = host.rsplit(":", 1)[0] if not host.startswith("[") else host
-        return name in (HOST, "localhost")
+        if name not in (HOST, "localhost"):
+            self.send_error(HTTPStatus.FORBIDDEN, "use http://127.0.0.1 or localhost")
+            return True
+        if "\x00" in unquote(urlsplit(self.path).path):
+            self.send_error(HTTPStatus.BAD_REQUEST, "no file has such a name")
+            return True
+        return False
 
     def do_HEAD(self) -> None:
-        if not self._host_allowed():
-            self.send_error(HTTPStatus.FORBIDDEN, "use http://127.0.0.1 or localhost")
-            return
-        super().do_HEAD()
+        if not self._refused():
+            super().do_HEAD()
 
     def do_GET(self) -> None:
-        if not self._host_allowed():
-            self.send_error(HTTPStatus.FORBIDDEN, "use http://127.0.0.1 or localhost")
+        if self._refused():
             return
         url = urlsplit(self.path)
         if url.path == "/__reload":
@@ -183,11 +208,41 @@ class Handler(SimpleHTTPRequestHandler):
 class SiteHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # the kernel's queue of connections not yet accepted: at the default of 5 a burst waits
+    # for the client to retry; accepted, those over the cap are closed at once
+    request_queue_size = 128
 
-    def __init__(self, state: SiteState, port: int, poll_seconds: float = POLL_SECONDS) -> None:
+    def __init__(self, state: SiteState, port: int, poll_seconds: float = POLL_SECONDS,
+                 idle_seconds: float = IDLE_SECONDS,
+                 max_connections: int = MAX_CONNECTIONS) -> None:
         self.state = state
         self.poll_seconds = poll_seconds
+        self.idle_seconds = idle_seconds
+        self._slots = threading.BoundedSemaphore(max_connections)
         super().__init__((HOST, port), Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            self.shutdown_request(request)  # too many open: closed before it costs a thread
+            return
+        try:
+            super().process_request(request, client_address)  # a thread of its own
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """One line on the terminal, not a traceback; nothing when the client went away."""
+        problem = sys.exc_info()[1]
+        if not isinstance(problem, (ConnectionError, TimeoutError)):
+            print(terminal_safe(f"servicespec: serve: a request failed: "
+                                f"{type(problem).__name__}: {problem}"), file=sys.stderr)
 
 
 def watched_roots(paths: Sequence[str]) -> list[str]:
@@ -226,10 +281,12 @@ class SiteServer:
     def __init__(self, paths: Sequence[str], *, port: int = 8000,
                  config_file: str | None = None,
                  on_build: Callable[[str], None] | None = None,
-                 poll_seconds: float = POLL_SECONDS) -> None:
+                 poll_seconds: float = POLL_SECONDS, idle_seconds: float = IDLE_SECONDS,
+                 max_connections: int = MAX_CONNECTIONS) -> None:
         self.watched = list(paths) + ([config_file] if config_file else [])
         self.state = SiteState(paths, config_file, on_build)
-        self.httpd = SiteHTTPServer(self.state, port, poll_seconds)
+        self.httpd = SiteHTTPServer(self.state, port, poll_seconds, idle_seconds,
+                                    max_connections)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 

@@ -47,7 +47,7 @@ def _clean(element: ET.Element, prefix: str) -> None:
     for name, value in list(element.attrib.items()):
         local = _local(name).lower()
         lowered = value.lower()
-        if local.startswith("on"):
+        if local.startswith("on") or local == "style":  # the page's CSP allows no inline style
             del element.attrib[name]
         elif name in _HREFS or local == "href":
             if value.startswith("#"):
@@ -76,8 +76,9 @@ def _pixels(value: str | None) -> float | None:
 def inline_svg(data: bytes | str, *, prefix: str, label: str) -> str:
     """The drawing as markup for an HTML page: safe, ids prefixed, labelled for screen readers.
 
-    The fixed `width`/`height` become a `max-width` (the drawing shrinks to fit the page and
-    never grows past its natural size); the viewBox stays, so scripts can zoom by changing it.
+    The fixed `width` is kept in pixels and `height` dropped: the stylesheet lets the drawing
+    shrink to fit the page (never grow past its natural size) at the viewBox's proportions, and
+    the viewBox stays, so scripts can zoom by changing it.
     """
     text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
     start = text.find("<svg")
@@ -97,7 +98,7 @@ def inline_svg(data: bytes | str, *, prefix: str, label: str) -> str:
     root.set("aria-label", label)
     root.set("preserveAspectRatio", "xMidYMid meet")
     if width:
-        root.set("style", f"max-width: {width:.0f}px")
+        root.set("width", f"{width:.0f}")
     return ET.tostring(root, encoding="unicode")
 
 
