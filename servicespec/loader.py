@@ -6,6 +6,7 @@ servicespec needs to differ from PyYAML:
 - YAML 1.2 core-schema scalars (`no`, `on`, `2024-01-01` stay strings; PyYAML is YAML 1.1);
 - every key and value keeps its span (SourceMap);
 - duplicate keys are reported (PyYAML keeps the last one silently);
+- merge keys (`<<: *defaults`) merge as in PyYAML, ruamel and the editors' YAML;
 - no tags are constructed, so nothing from the file ever names Python code;
 - limits on depth, node count and alias expansion hold against bombs, checked while the
   stream is read, so memory and time stay bounded. Building from events is iterative:
@@ -211,6 +212,7 @@ class _Stop(Exception):
 
 
 _DROP = object()  # a key whose value is read but not kept
+_MERGE = object()  # a merge key (`<<`): its value is merged when the mapping ends
 
 
 class _Builder:
@@ -286,7 +288,7 @@ class _Builder:
         source_keys = self.source.keys
         source_values = self.source.values
         # frame: [container, path, pending key (None until a key is read), key span, anchor,
-        #         node count at start]
+        #         node count at start, start mark, merge values (key span, value, value span)]
         stack: list[list[Any]] = []
         root: Any = None
         have_root = False
@@ -305,6 +307,8 @@ class _Builder:
                 continue
             if cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
                 frame = stack.pop()
+                if frame[7]:
+                    self.merge(frame)
                 sm, em = frame[6], ev.end_mark
                 if frame[1] is not None:
                     source_values[frame[1]] = self.span(sm, em)
@@ -352,6 +356,10 @@ class _Builder:
                     parent[2] = None
                     if key is _DROP:
                         path = None
+                    elif key is _MERGE:
+                        path = None
+                        if value is not None or cls is not yaml.AliasEvent:  # else: SS001
+                            parent[7] = [*(parent[7] or ()), (parent[3], value, raw)]
                     else:
                         container[key] = value
                         path = parent[1] + (key,) if parent[1] is not None else None
@@ -361,7 +369,7 @@ class _Builder:
             if cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
                 if len(stack) >= limits.max_depth:
                     self.limit(_nesting_message(limits.max_depth), raw, "max_depth")
-                stack.append([value, path, None, None, ev.anchor, self.expanded, sm])
+                stack.append([value, path, None, None, ev.anchor, self.expanded, sm, None])
             else:
                 if path is not None:
                     source_values[path] = raw
@@ -386,11 +394,8 @@ class _Builder:
             parent[2], parent[3] = _DROP, raw
             return
         container = parent[0]
-        if key == "<<":
-            self.report_key("SS002", "merge keys (<<) are not part of YAML 1.2: write the "
-                                     "keys out, or use an anchor for the whole value", raw,
-                            parent[1], "merge key")
-            parent[2], parent[3] = _DROP, raw
+        if key == "<<" and cls is yaml.ScalarEvent and ev.implicit[0]:  # quoted: a name
+            parent[2], parent[3] = _MERGE, raw
             return
         if key in container:
             path = parent[1] + (key,) if parent[1] is not None else None
@@ -400,6 +405,32 @@ class _Builder:
                                      "last value; remove one of them", raw, path,
                             f"key {shown(key)}")
         parent[2], parent[3] = key, raw
+
+    def merge(self, frame: list[Any]) -> None:
+        """Apply a mapping's merge keys: `<<: *a` or `<<: [*a, *b]` adds the keys of those
+        mappings that the mapping does not set itself; of two merged mappings, the earlier
+        wins. The merged keys point at the merge key (their source)."""
+        container, path = frame[0], frame[1]
+        for key_raw, value, value_raw in frame[7]:
+            sources = value if type(value) is list else [value]
+            wrong = [s for s in sources if type(s) is not dict]
+            if wrong or not sources:
+                what = f"a list holding {_described(wrong[0])}" if wrong and wrong[0] is not \
+                    value else _described(value)
+                self.report_key("SS002", "a merge key (<<) takes a mapping or a list of "
+                                         f"mappings, not {what}: write "
+                                         "`<<: *defaults` with `defaults` an anchor on a "
+                                         "mapping", value_raw, path, "merge value")
+                continue
+            for source in sources:
+                for key, item in source.items():
+                    if key in container:
+                        continue  # the mapping's own keys and earlier merges win
+                    container[key] = item
+                    if path is not None:
+                        merged = (*path, key)
+                        self.source.keys[merged] = key_raw
+                        self.source.values[merged] = value_raw
 
     def alias(self, ev: Any, raw: RawSpan) -> Any:
         if ev.anchor not in self.anchors:
@@ -473,6 +504,10 @@ _LIBYAML_NESTING = "exceeded maximum nesting depth"
 def _nesting_message(levels: int) -> str:
     return (f"nesting deeper than {levels:,} levels: a spec is never this deep; "
             "check the indentation and the brackets")
+
+
+def _described(value: Any) -> str:
+    return "an empty value" if value is None else f"a {_kind(value)}"
 
 
 def _kind(value: Any) -> str:
