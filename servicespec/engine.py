@@ -46,9 +46,8 @@ def lint_text(text: str, file: str, config: Config) -> FileResult:
                                                               config.limits_value()), config)
 
 
-# anchors need the precise loader's alias accounting, tags its refusal and merge keys its
-# merging (yaml_rs keeps `<<` as a key)
-_ANCHOR_TAG_OR_MERGE = re.compile(r"(?:^|[\s\[{,:-])(?:[&!][^\s]|<<\s*:)")
+# anchors need the precise loader's alias accounting, and tags its refusal
+_ANCHOR_OR_TAG = re.compile(r"(?:^|[\s\[{,:-])[&!][^\s]")
 # Small enough that no file under it can hold more nodes than the precise loader allows.
 _FAST_MAX_CHARS = 512_000
 # a run of digits that may be a number too long for a spec: the loader reports it (SS002)
@@ -58,13 +57,13 @@ _LONG_DIGITS = re.compile(f"[0-9a-fA-F]{{{MAX_DIGITS + 1}}}")
 def _fast(text: str, file: str, config: Config) -> FileResult | None:
     """Most files in CI are clean. Parse them with a fast position-free parser (yaml_rs,
     Rust), validate and run the rules; compute positions only if a rule fires. Anything
-    unusual — a parse or schema error, anchors, merge keys, suppressions, a very large file —
-    returns None and takes the precise path, which reports it with exact positions. Tests
-    check that both paths give identical output.
+    unusual — a parse or schema error, anchors, suppressions, a very large file — returns
+    None and takes the precise path, which reports it with exact positions (a merge key
+    written in place, `<<: {…}`, is one: yaml_rs keeps `<<` as a key, which the model
+    refuses). Tests check that both paths give identical output.
     """
     if yaml_rs is None or len(text) > _FAST_MAX_CHARS or "servicespec:" in text or (
-            ("&" in text or "!" in text or "<<" in text) and
-            _ANCHOR_TAG_OR_MERGE.search(text)) or \
+            ("&" in text or "!" in text) and _ANCHOR_OR_TAG.search(text)) or \
             YAML_UNPRINTABLE.search(text) or _LONG_DIGITS.search(text):
         return None
     try:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from .diagnostics import FILE_CODES, Diagnostic, Severity, fingerprint
 from .source import Path, RawSpan, SourceMap, Span, element_path
-from .textutil import shown
+from .textutil import shown, yaml_quoted
 
 if TYPE_CHECKING:
     import yaml
@@ -531,10 +531,58 @@ def _syntax_diagnostic(file: str, exc: yaml.MarkedYAMLError, text: str,
     line, column = _clamp(text, line, column)
     if "\t" in text.split("\n")[line][: column + 1]:
         message += ": indent with spaces, YAML does not allow tabs there"
+    else:
+        context_line = exc.context_mark.line if exc.context_mark else line
+        message += _syntax_hint(text.split("\n"), line, column, context_line,
+                                "flow" in (exc.context or ""))
     # the parser's words without its marks: what went wrong, wherever it now is
     problem = f"{problem} ({exc.context})" if exc.context else problem
     return file_diagnostic(file, "SS001", message, Span(line + 1, column + 1, line + 1,
                                                           column + 2), problem=problem)
+
+
+def _syntax_hint(lines: list[str], line: int, column: int, context_line: int,
+                 flow: bool) -> str:
+    """What usually causes a syntax error at this place, read from the text around it, and
+    how to write it instead: texts holding `: `, ` #`, a leading quote or, inside `[…]` and
+    `{…}`, a comma, unquoted."""
+    here = lines[line]
+    if here[column:column + 1] == ":" and ": " in here[_item_start(here, column, flow):column]:
+        return (": a colon followed by a space inside a text starts a key; quote the text, "
+                f"`{_requoted(here, column, flow)}`")
+    if here[:column].rstrip().endswith(('"', "'")) and here[column:column + 1] not in ",]}":
+        return (": a text that starts with a quote ends at the closing quote; quote the whole "
+                f"text, `{_requoted(here, column, flow)}`")
+    if flow:
+        for number in range(context_line, line):
+            comment = re.search(r"\s#", lines[number])
+            if comment:
+                return (f": ` #` on line {number + 1} starts a comment, so the rest of that "
+                        "line is not read; quote the text, "
+                        f"`{_requoted(lines[number], comment.end(), flow)}`")
+        return (": inside `[…]` and `{…}` a comma ends a text and a colon followed by a space "
+                "starts a key; quote texts that hold them, and check that the bracket opened "
+                f"on line {context_line + 1} is closed")
+    return ""
+
+
+def _requoted(line: str, column: int, flow: bool) -> str:
+    """The item of `line` around `column` (`key: text` or `text`) with the text quoted."""
+    start = _item_start(line, column, flow)
+    ends = [i for i in (line.find(c, column) for c in ",]}") if i >= 0] if flow else []
+    item = " ".join(line[start:min(ends, default=len(line))].split())
+    key, colon, value = item.partition(": ")
+    if not colon or key[:1] in ("'", '"'):
+        return yaml_quoted(shown(item, 80))
+    return f"{key}: {yaml_quoted(shown(value, 80))}"
+
+
+def _item_start(line: str, column: int, flow: bool) -> int:
+    """Where the item holding `column` starts: after `{`, `[` or `,` in flow style, after the
+    indentation and any `- ` in block style."""
+    if flow:
+        return max(line.rfind(c, 0, column) for c in "{[,") + 1
+    return len(line) - len(line.lstrip(" -"))
 
 
 def _reader_diagnostic(file: str, exc: yaml.YAMLError, text: str) -> Diagnostic:

@@ -44,6 +44,10 @@ def test_positions_of_keys_and_values() -> None:
 
 def test_syntax_error_at_parser_position() -> None:
     assert codes_at("a: [1, 2\nb: 3\n") == [("SS001", 2, 2)]
+    # a colon at the error that is a key, not inside a text: no hint to quote
+    [diag] = lint_text("a: [1, 2\nb: 3\n").diagnostics
+    assert "check that the bracket opened on line 1 is closed" in diag.message
+    assert "colon followed by a space inside a text" not in diag.message
     assert codes_at("a: 'unclosed\n") == [("SS001", 2, 1)]
 
 

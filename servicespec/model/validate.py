@@ -187,7 +187,7 @@ def _cut_by_comma(loaded: Loaded, loc: Path, text: _Text) -> str:
     cut = text.between(start, (0, 0, *key[:2])).rstrip()  # up to the key
     if not cut.endswith(","):
         return ""
-    word = cut[:-1].split()[-1] if cut[:-1].split() else cut[:-1]
+    word = (cut[:-1].split() or [""])[-1].lstrip("([{")
     return (f": the comma after '{shown(word, 30)}' ended the text of `{name}`; quote it, "
             f"`{name}: {yaml_quoted(shown(text.between(start, end), 80))}`")
 
