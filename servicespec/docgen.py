@@ -87,8 +87,9 @@ def spec_reference_markdown() -> str:
            "Every field of the servicespec v1 format, generated from the model's descriptions "
            "(the same text editors show on hover through the JSON Schema). An explicit `null` "
            "means the same as leaving a key out; keys starting with `x-` are yours and are "
-           "ignored. For how to model a service, see [the modelling guide](modelling-guide.md)."
-           "\n"]
+           "ignored. Merge keys (`<<: *defaults`, `<<: [*a, *b]`) merge mappings as in most "
+           "YAML tools: the mapping's own keys win, then the earlier merged mapping. For how "
+           "to model a service, see [the modelling guide](modelling-guide.md).\n"]
     for cls in _SECTIONS:
         out.append(f"\n## {cls.__name__}\n")
         if cls.__doc__ and cls is model.Spec:

@@ -14,7 +14,7 @@ from .model.spec import API_VERSION, KIND, Spec
 from .model.validate import build_spec
 from .results import FileResult
 from .rules import ALL_RULES
-from .source import ComposedSourceMap, Path, SourceMap, Span, element_path
+from .source import ComposedSourceMap, Path, SourceMap, Span, element_path, value_at
 from .textutil import YAML_UNPRINTABLE
 
 if TYPE_CHECKING:
@@ -58,8 +58,9 @@ def _fast(text: str, file: str, config: Config) -> FileResult | None:
     """Most files in CI are clean. Parse them with a fast position-free parser (yaml_rs,
     Rust), validate and run the rules; compute positions only if a rule fires. Anything
     unusual — a parse or schema error, anchors, suppressions, a very large file — returns
-    None and takes the precise path, which reports it with exact positions. Tests check that
-    both paths give identical output.
+    None and takes the precise path, which reports it with exact positions (a merge key
+    written in place, `<<: {…}`, is one: yaml_rs keeps `<<` as a key, which the model
+    refuses). Tests check that both paths give identical output.
     """
     if yaml_rs is None or len(text) > _FAST_MAX_CHARS or "servicespec:" in text or (
             ("&" in text or "!" in text) and _ANCHOR_OR_TAG.search(text)) or \
@@ -208,19 +209,10 @@ def _inside_text_value(loaded: Loaded, line: int, column: int) -> bool:
     """Whether a 0-based position lies inside a text value (`"... # servicespec: ..."` in a
     quoted or block string is text, not a comment)."""
     for path, (l1, c1, l2, c2) in loaded.source.values.items():
-        if (l1, c1) <= (line, column) < (l2, c2) and isinstance(_value_at(loaded.data, path),
+        if (l1, c1) <= (line, column) < (l2, c2) and isinstance(value_at(loaded.data, path),
                                                                    str):
             return True
     return False
-
-
-def _value_at(data: Any, path: Path) -> Any:
-    for part in path:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
 
 
 def _next_content_line(text: str, line: int) -> int:

@@ -6,6 +6,7 @@ servicespec needs to differ from PyYAML:
 - YAML 1.2 core-schema scalars (`no`, `on`, `2024-01-01` stay strings; PyYAML is YAML 1.1);
 - every key and value keeps its span (SourceMap);
 - duplicate keys are reported (PyYAML keeps the last one silently);
+- merge keys (`<<: *defaults`) merge as in PyYAML, ruamel and the editors' YAML;
 - no tags are constructed, so nothing from the file ever names Python code;
 - limits on depth, node count and alias expansion hold against bombs, checked while the
   stream is read, so memory and time stay bounded. Building from events is iterative:
@@ -31,7 +32,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from .diagnostics import FILE_CODES, Diagnostic, Severity, fingerprint
 from .fsutil import NotRegularFile, read_at_most
 from .source import Path, RawSpan, SourceMap, Span, element_path
-from .textutil import path_text, shown
+from .textutil import path_text, shown, yaml_quoted
 
 if TYPE_CHECKING:
     import yaml
@@ -280,6 +281,7 @@ class _Stop(Exception):
 
 
 _DROP = object()  # a key whose value is read but not kept
+_MERGE = object()  # a merge key (`<<`): its value is merged when the mapping ends
 
 
 class _Builder:
@@ -355,7 +357,7 @@ class _Builder:
         source_keys = self.source.keys
         source_values = self.source.values
         # frame: [container, path, pending key (None until a key is read), key span, anchor,
-        #         node count at start]
+        #         node count at start, start mark, merge values (key span, value, value span)]
         stack: list[list[Any]] = []
         root: Any = None
         have_root = False
@@ -374,6 +376,8 @@ class _Builder:
                 continue
             if cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
                 frame = stack.pop()
+                if frame[7]:
+                    self.merge(frame)
                 sm, em = frame[6], ev.end_mark
                 if frame[1] is not None:
                     source_values[frame[1]] = self.span(sm, em)
@@ -421,6 +425,10 @@ class _Builder:
                     parent[2] = None
                     if key is _DROP:
                         path = None
+                    elif key is _MERGE:
+                        path = None
+                        if value is not None or cls is not yaml.AliasEvent:  # else: SS001
+                            parent[7] = [*(parent[7] or ()), (parent[3], value, raw)]
                     else:
                         container[key] = value
                         path = parent[1] + (key,) if parent[1] is not None else None
@@ -430,7 +438,7 @@ class _Builder:
             if cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
                 if len(stack) >= limits.max_depth:
                     self.limit(_nesting_message(limits.max_depth), raw, "max_depth")
-                stack.append([value, path, None, None, ev.anchor, self.expanded, sm])
+                stack.append([value, path, None, None, ev.anchor, self.expanded, sm, None])
             else:
                 if path is not None:
                     source_values[path] = raw
@@ -455,11 +463,8 @@ class _Builder:
             parent[2], parent[3] = _DROP, raw
             return
         container = parent[0]
-        if key == "<<":
-            self.report_key("SS002", "merge keys (<<) are not part of YAML 1.2: write the "
-                                     "keys out, or use an anchor for the whole value", raw,
-                            parent[1], "merge key")
-            parent[2], parent[3] = _DROP, raw
+        if key == "<<" and cls is yaml.ScalarEvent and ev.implicit[0]:  # quoted: a name
+            parent[2], parent[3] = _MERGE, raw
             return
         if key in container:
             path = parent[1] + (key,) if parent[1] is not None else None
@@ -469,6 +474,32 @@ class _Builder:
                                      "last value; remove one of them", raw, path,
                             f"key {shown(key)}")
         parent[2], parent[3] = key, raw
+
+    def merge(self, frame: list[Any]) -> None:
+        """Apply a mapping's merge keys: `<<: *a` or `<<: [*a, *b]` adds the keys of those
+        mappings that the mapping does not set itself; of two merged mappings, the earlier
+        wins. The merged keys point at the merge key (their source)."""
+        container, path = frame[0], frame[1]
+        for key_raw, value, value_raw in frame[7]:
+            sources = value if type(value) is list else [value]
+            wrong = [s for s in sources if type(s) is not dict]
+            if wrong or not sources:
+                what = f"a list holding {_described(wrong[0])}" if wrong and wrong[0] is not \
+                    value else _described(value)
+                self.report_key("SS002", "a merge key (<<) takes a mapping or a list of "
+                                         f"mappings, not {what}: write "
+                                         "`<<: *defaults` with `defaults` an anchor on a "
+                                         "mapping", value_raw, path, "merge value")
+                continue
+            for source in sources:
+                for key, item in source.items():
+                    if key in container:
+                        continue  # the mapping's own keys and earlier merges win
+                    container[key] = item
+                    if path is not None:
+                        merged = (*path, key)
+                        self.source.keys[merged] = key_raw
+                        self.source.values[merged] = value_raw
 
     def alias(self, ev: Any, raw: RawSpan) -> Any:
         if ev.anchor not in self.anchors:
@@ -545,6 +576,10 @@ def _nesting_message(levels: int) -> str:
             "check the indentation and the brackets")
 
 
+def _described(value: Any) -> str:
+    return "an empty value" if value is None else f"a {_kind(value)}"
+
+
 def _kind(value: Any) -> str:
     return {list: "list", str: "string", int: "number", float: "number",
             bool: "boolean"}.get(type(value), type(value).__name__)
@@ -583,10 +618,58 @@ def _syntax_diagnostic(file: str, exc: yaml.MarkedYAMLError, text: str,
     line, column = _clamp(text, line, column)
     if "\t" in text.split("\n")[line][: column + 1]:
         message += ": indent with spaces, YAML does not allow tabs there"
+    else:
+        context_line = exc.context_mark.line if exc.context_mark else line
+        message += _syntax_hint(text.split("\n"), line, column, context_line,
+                                "flow" in (exc.context or ""))
     # the parser's words without its marks: what went wrong, wherever it now is
     problem = f"{problem} ({exc.context})" if exc.context else problem
     return file_diagnostic(file, "SS001", message, Span(line + 1, column + 1, line + 1,
                                                           column + 2), problem=problem)
+
+
+def _syntax_hint(lines: list[str], line: int, column: int, context_line: int,
+                 flow: bool) -> str:
+    """What usually causes a syntax error at this place, read from the text around it, and
+    how to write it instead: texts holding `: `, ` #`, a leading quote or, inside `[…]` and
+    `{…}`, a comma, unquoted."""
+    here = lines[line]
+    if here[column:column + 1] == ":" and ": " in here[_item_start(here, column, flow):column]:
+        return (": a colon followed by a space inside a text starts a key; quote the text, "
+                f"`{_requoted(here, column, flow)}`")
+    if here[:column].rstrip().endswith(('"', "'")) and here[column:column + 1] not in ",]}":
+        return (": a text that starts with a quote ends at the closing quote; quote the whole "
+                f"text, `{_requoted(here, column, flow)}`")
+    if flow:
+        for number in range(context_line, line):
+            comment = re.search(r"\s#", lines[number])
+            if comment:
+                return (f": ` #` on line {number + 1} starts a comment, so the rest of that "
+                        "line is not read; quote the text, "
+                        f"`{_requoted(lines[number], comment.end(), flow)}`")
+        return (": inside `[…]` and `{…}` a comma ends a text and a colon followed by a space "
+                "starts a key; quote texts that hold them, and check that the bracket opened "
+                f"on line {context_line + 1} is closed")
+    return ""
+
+
+def _requoted(line: str, column: int, flow: bool) -> str:
+    """The item of `line` around `column` (`key: text` or `text`) with the text quoted."""
+    start = _item_start(line, column, flow)
+    ends = [i for i in (line.find(c, column) for c in ",]}") if i >= 0] if flow else []
+    item = " ".join(line[start:min(ends, default=len(line))].split())
+    key, colon, value = item.partition(": ")
+    if not colon or key[:1] in ("'", '"'):
+        return yaml_quoted(shown(item, 80))
+    return f"{key}: {yaml_quoted(shown(value, 80))}"
+
+
+def _item_start(line: str, column: int, flow: bool) -> int:
+    """Where the item holding `column` starts: after `{`, `[` or `,` in flow style, after the
+    indentation and any `- ` in block style."""
+    if flow:
+        return max(line.rfind(c, 0, column) for c in "{[,") + 1
+    return len(line) - len(line.lstrip(" -"))
 
 
 def _reader_diagnostic(file: str, exc: yaml.YAMLError, text: str) -> Diagnostic:

@@ -170,6 +170,16 @@ def element_path(data: Any, path: Path) -> str:
     return out
 
 
+def value_at(data: Any, path: Path) -> Any:
+    """The value at `path` in plain data, or None when there is none."""
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
 def format_path(path: Path) -> str:
     """`('blueprint', 'steps', 2, 'wait')` -> `blueprint.steps[2].wait`."""
     out = ""

@@ -95,3 +95,11 @@ def shown(value: object, limit: int = QUOTE_LIMIT) -> str:
         return "a list"
     text = value if isinstance(value, str) else repr(value)
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def yaml_quoted(text: str) -> str:
+    """`text` as a quoted YAML scalar, which keeps `, `, `: ` and ` #` inside the text:
+    in double quotes unless it holds a double quote or a backslash."""
+    if '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return "'" + text.replace("'", "''") + "'"

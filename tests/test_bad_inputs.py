@@ -54,7 +54,8 @@ CASES = [
     ("python-object-apply.yaml", [("SS002", 5, 9), ("SS002", 5, 9)],
      "'!!python/object/apply:os.system' is not supported"),
     ("other-tags.yaml", [("SS002", 13, 10), ("SS002", 15, 9)], "'!Product' is not supported"),
-    ("merge-keys.yaml", [("SS002", 7, 5), ("SS002", 7, 5)], "merge keys (<<)"),
+    # a merged value that is wrong is found at the merge key's value, `*base`
+    ("merge-keys-wrong-kind.yaml", [("SS002", 7, 9)], "`kind` is 'fax'"),
     ("nan-target.yaml", [("SS002", 6, 52)], "needs an operator"),
     ("infinite-target.yaml", [("SS002", 6, 52)], "is not a target"),
     # the loader's word on the number, then the model's on the target
@@ -67,6 +68,23 @@ CASES = [
     ("top-level-list.yaml", [("SS002", 1, 1)], "the file is a list"),
     ("empty.yaml", [("SS002", 1, 1)], "the file is empty"),
     ("unicode-lookalike-id.yaml", [("SS305", 74, 5), ("SS006", 96, 7)], ""),
+    # texts cut short by YAML: each finding says how and quotes the text as it was meant
+    ("cut-comma-flow.yaml", [("SS003", 6, 55), ("SS003", 7, 36), ("SS003", 7, 47)],
+     "the comma after 'crew' ended the text of `name`; quote it, "
+     '`name: "Cancels the flight (crew, weather)"`'),
+    ("cut-colon-list.yaml", [("SS002", 8, 9), ("SS002", 9, 33)],
+     "the colon after 'Note' made a key; quote the text, `\"Note: see the agent at the gate\"`"),
+    ("cut-colon-block.yaml", [("SS001", 8, 30)],
+     'a colon followed by a space inside a text starts a key; quote the text, '
+     '`customer: "Reads the SMS: flight cancelled"`'),
+    ("cut-colon-flow.yaml", [("SS001", 6, 24)], '`name: "SMS: text alerts"`'),
+    ("cut-quote-block.yaml", [("SS001", 8, 26)],
+     "a text that starts with a quote ends at the closing quote; quote the whole text, "
+     "`customer: '\"Rebook\" button in the app'`"),
+    ("cut-quote-flow.yaml", [("SS001", 6, 35)], "`'\"Rebook\" button'`"),
+    ("cut-hash-flow.yaml", [("SS001", 7, 3)],
+     '` #` on line 6 starts a comment, so the rest of that line is not read; quote the text, '
+     '`name: "Gate #3 desk"`'),
     ("utf16-bom.yaml", [], ""),
     ("date-as-text.yaml", [], ""),
 ]
@@ -79,6 +97,30 @@ def test_corpus_file(name: str, expected: list, words: str) -> None:
     assert code == (1 if any(f["severity"] == "error" for f in findings) else 0)
     if words:
         assert words in findings[0]["message"]
+
+
+def test_a_second_cut_names_the_comma_before_it() -> None:
+    _, findings = lint(str(CORPUS / "cut-comma-flow.yaml"))
+    assert "the comma after 'SMS' ended the text of `name`" in findings[2]["message"]
+    assert "the colon after 'Gate'" in lint(str(CORPUS / "cut-colon-list.yaml"))[1][1]["message"]
+
+
+@pytest.mark.parametrize("name", ["merge-keys.yaml", "merge-keys-wrong-kind.yaml"])
+def test_merge_keys_same_verdict_as_the_json_schema(name: str) -> None:
+    """Editors check specs with the JSON Schema on data whose merge keys are merged; the
+    linter's file-level verdict (SS001-SS004) must be theirs."""
+    import jsonschema
+
+    from servicespec.loader import read_file
+    from servicespec.schema import SCHEMA_FILE
+
+    schema = json.loads((CORPUS.parent.parent / SCHEMA_FILE).read_text())
+    data = read_file(CORPUS / name).data
+    schema_errors = list(jsonschema.Draft202012Validator(schema).iter_errors(data))
+    _, findings = lint(str(CORPUS / name))
+    linter_errors = [f for f in findings if f["code"] in ("SS001", "SS002", "SS003", "SS004")]
+    assert bool(schema_errors) == bool(linter_errors)
+    assert data["channels"][0]["hours"] == "24/7"  # merged from the anchor
 
 
 def test_lookalike_reference_gets_did_you_mean() -> None:

@@ -44,6 +44,10 @@ def test_positions_of_keys_and_values() -> None:
 
 def test_syntax_error_at_parser_position() -> None:
     assert codes_at("a: [1, 2\nb: 3\n") == [("SS001", 2, 2)]
+    # a colon at the error that is a key, not inside a text: no hint to quote
+    [diag] = lint_text("a: [1, 2\nb: 3\n").diagnostics
+    assert "check that the bracket opened on line 1 is closed" in diag.message
+    assert "colon followed by a space inside a text" not in diag.message
     assert codes_at("a: 'unclosed\n") == [("SS001", 2, 1)]
 
 
@@ -65,6 +69,35 @@ def test_unknown_key_with_did_you_mean() -> None:
     [diag] = lint_text(text).diagnostics
     assert (diag.code, diag.line, diag.column) == ("SS003", 6, 3)
     assert "did you mean 'outcomes'" in diag.message
+
+
+def test_merge_keys_merge_as_in_other_yaml_tools() -> None:
+    text = ("a: &a {k: 1, j: 1, m: 1}\nb: &b {k: 2, j: 2, n: 2}\n"
+            "c:\n  j: 3\n  <<: [*a, *b]\n  i: 3\n"  # explicit keys win, the earlier merge wins
+            "d:\n  <<: {k: 4}\n"  # a mapping written in place
+            "e: {'<<': 5}\n")  # quoted, `<<` is an ordinary name
+    loaded = load_text(text, "f.yaml")
+    assert loaded.diagnostics == []
+    assert loaded.data["c"] == {"j": 3, "i": 3, "k": 1, "m": 1, "n": 2}
+    assert loaded.data["d"] == {"k": 4} and loaded.data["e"] == {"<<": 5}
+    # a merged value is found at its merge key
+    span = loaded.source.value_span(("c", "n"))
+    assert (span.line, span.column) == (5, 7)
+
+
+def test_merged_values_count_against_the_alias_budget() -> None:
+    text = "a: &a {" + ", ".join(f"k{i}: {i}" for i in range(20)) + "}\n"
+    text += "".join(f"b{i}:\n  <<: *a\n" for i in range(10))
+    # the anchor is 41 nodes (the mapping, 20 keys, 20 values), merged 10 times
+    assert load_text(text, "f.yaml", Limits(max_alias_nodes=410)).diagnostics == []
+    [diag] = load_text(text, "f.yaml", Limits(max_alias_nodes=409)).diagnostics
+    assert diag.code == "SS009" and "aliases expand" in diag.message
+
+
+def test_unknown_key_without_a_value_is_reported() -> None:
+    # nulls of known keys mean "not given"; an unknown key is one whatever its value
+    text = HEAD + "product: {name: A, need: null}\nroles:\n  - id: r\n    weather:\n"
+    assert codes_at(text) == [("SS003", 7, 5)]
 
 
 def test_enum_violation_lists_allowed_values() -> None:
@@ -109,7 +142,8 @@ def test_malformed_duration_and_target_are_errors() -> None:
     ("a: 1\n---\nb: 2\n", "several YAML documents"),
     ("a: !!python/object/apply:os.system ['echo hi']\n", "tag"),
     ("a: !custom x\n", "tag"),
-    ("<<: {a: 1}\n", "merge keys"),
+    ("<<: [{a: 1}, 2]\n", "a merge key (<<) takes a mapping or a list of mappings, not a list "
+                           "holding a number"),
 ])
 def test_bad_documents_get_a_diagnostic(text: str, message: str) -> None:
     diags = lint_text(text).diagnostics

@@ -6,6 +6,8 @@ judgement — is a rule, so users can configure and suppress it.
 
 from __future__ import annotations
 
+import typing
+from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -71,14 +73,43 @@ class SpecModel(BaseModel):
     )
 
 
-def without_extensions(data: Any) -> Any:
-    """`data` without `x-` keys (the team's own data) and null values ("not given")."""
+def without_extensions(data: Any, model: type[BaseModel] | None) -> Any:
+    """`data` read as `model`, without `x-` keys (the team's own data) and the null values
+    of known keys ("not given"). A key the format does not have stays, null or not, to be
+    reported: `{name: Cancels (crew, weather)}` is cut at the comma into `name` and a key
+    `weather)` with no value."""
     if isinstance(data, dict):
-        return {k: without_extensions(v) for k, v in data.items()
-                if v is not None and not (isinstance(k, str) and k.startswith("x-"))}
+        known = fields_by_key(model) if model is not None else {}
+        out = {}
+        for key, value in data.items():
+            if isinstance(key, str) and key.startswith("x-"):
+                continue
+            if key not in known:
+                out[key] = value
+            elif value is not None:
+                out[key] = without_extensions(value, inner_model(known[key].annotation))
+        return out
     if isinstance(data, list):
-        return [without_extensions(v) for v in data]
+        return [without_extensions(v, model) for v in data]
     return data
+
+
+@cache
+def fields_by_key(model: type[BaseModel]) -> dict[str, Any]:
+    """A model's fields by the key a spec writes (`apiVersion`, not `api_version`)."""
+    return {field.alias or name: field for name, field in model.model_fields.items()}
+
+
+def inner_model(annotation: Any) -> type[BaseModel] | None:
+    """The model inside a field's type: `Channel` for `list[Channel]`, `Wait` for
+    `Wait | None`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = inner_model(arg)
+        if found is not None:
+            return found
+    return None
 
 
 def _d(text: str, **kw: Any) -> Any:
@@ -352,7 +383,8 @@ class Spec(SpecModel):
 
     @classmethod
     def from_data(cls, data: Any) -> Spec:
-        """Validate plain data as the format reads it: `x-` keys and nulls ignored.
+        """Validate plain data as the format reads it: `x-` keys and nulls of known keys
+        ignored.
 
         Most specs have neither, so they are validated as they are; only when that fails is
         the data cleaned and validated again (cleaning every spec first costs more).
@@ -360,7 +392,7 @@ class Spec(SpecModel):
         try:
             return cls.model_validate(data)
         except ValidationError:
-            cleaned = without_extensions(data)
+            cleaned = without_extensions(data, cls)
             if cleaned == data:
                 raise
             return cls.model_validate(cleaned)

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import difflib
-import typing
 from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from ..diagnostics import Diagnostic
-from ..loader import Loaded, file_diagnostic
-from ..source import Path, element_path, format_path
-from ..textutil import shown
-from .spec import API_VERSION, KIND, Spec
+from ..loader import LineIndex, Loaded, file_diagnostic
+from ..source import Path, RawSpan, element_path, format_path, value_at
+from ..textutil import shown, yaml_quoted
+from .spec import API_VERSION, KIND, Spec, fields_by_key, inner_model
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -32,7 +31,9 @@ def build_spec(loaded: Loaded) -> tuple[Spec | None, list[Diagnostic]]:
     try:
         return Spec.from_data(data), []
     except ValidationError as exc:
-        return None, [_to_diagnostic(loaded, err) for err in exc.errors(include_url=False)]
+        text = _Text(loaded)
+        return None, [_to_diagnostic(loaded, err, text)
+                      for err in exc.errors(include_url=False)]
 
 
 def _check_version(loaded: Loaded, data: dict[str, Any]) -> list[Diagnostic]:
@@ -59,30 +60,13 @@ def _model_at(path: Path) -> type[BaseModel] | None:
     for part in path:
         if isinstance(part, int):
             continue
-        field = _fields(model).get(part)
+        field = fields_by_key(model).get(part)
         if field is None:
             return None
-        model = _inner_model(field.annotation)
+        model = inner_model(field.annotation)
         if model is None:
             return None
     return model
-
-
-def _fields(model: type[BaseModel]) -> dict[str, Any]:
-    out = {}
-    for name, field in model.model_fields.items():
-        out[field.alias or name] = field
-    return out
-
-
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
 
 
 _TYPE_WORDS = {
@@ -92,7 +76,7 @@ _TYPE_WORDS = {
 }
 
 
-def _to_diagnostic(loaded: Loaded, err: Any) -> Diagnostic:
+def _to_diagnostic(loaded: Loaded, err: Any, text: _Text) -> Diagnostic:
     loc: Path = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
     kind = err["type"]
     # the field is the last key with any list indexes after it: `phases[0]`, `metrics[5]`
@@ -104,12 +88,12 @@ def _to_diagnostic(loaded: Loaded, err: Any) -> Diagnostic:
     element = element_path(loaded.data, loc)  # what the finding is known by (fingerprint)
     if kind == "extra_forbidden":
         model = _model_at(loc[:named])
-        known = _fields(model) if model else {}
-        hint = did_you_mean(str(field), known)
+        known = fields_by_key(model) if model else {}
+        hint = (_cut_by_comma(loaded, loc, text) if got is None else "") or did_you_mean(
+            str(field), known) or (f" (allowed: {', '.join(sorted(known))}; prefix your own "
+                                   "keys with `x-`)")
         return file_diagnostic(loaded.file, "SS003",
-                               f"unknown key '{shown(field)}' in {where}{hint}" + (
-                                   "" if hint else f" (allowed: {', '.join(sorted(known))}; "
-                                   "prefix your own keys with `x-`)"),
+                               f"unknown key '{shown(field)}' in {where}{hint}",
                                source.locate(loc), element=element, problem=kind)
     if kind == "missing":
         return file_diagnostic(loaded.file, "SS002", f"missing required key '{field}' in "
@@ -135,6 +119,8 @@ def _to_diagnostic(loaded: Loaded, err: Any) -> Diagnostic:
         message = f"`{field}`: {err['msg']}"
     if where != "the top level":
         message += f" (in {where})"
+    if kind == "string_type":
+        message += _cut_by_colon(loaded, loc, got, text)
     return file_diagnostic(loaded.file, "SS002", message, span, element=element,
                            problem=kind)
 
@@ -150,3 +136,71 @@ def _describe(value: Any) -> str:
     if isinstance(value, str):
         return f"'{shown(value, 40)}'"
     return shown(value)
+
+
+class _Text:
+    """A file's text, sliced by the loader's spans (for hints that quote what was written)."""
+
+    def __init__(self, loaded: Loaded) -> None:
+        self.text = loaded.text
+        self._lines: LineIndex | None = None
+
+    def offset(self, line: int, column: int) -> int:
+        if self._lines is None:
+            self._lines = LineIndex(self.text)
+        return self._lines.starts[line] + column
+
+    def first(self, span: RawSpan) -> str:
+        """The first character of `span`."""
+        return self.text[self.offset(*span[:2])]
+
+    def between(self, start: RawSpan, end: RawSpan) -> str:
+        """The text from the start of `start` to the end of `end`, spaces and line breaks
+        folded as YAML folds a plain text."""
+        return " ".join(self.text[self.offset(*start[:2]):self.offset(*end[2:])].split())
+
+
+def _cut_by_comma(loaded: Loaded, loc: Path, text: _Text) -> str:
+    """The hint for a key with no value right after a plain text in a flow mapping:
+    `{name: Cancels the flight (crew, weather)}` is `name: Cancels the flight (crew` and a
+    key `weather)`, because a comma ends a value inside `{…}`."""
+    parent = value_at(loaded.data, loc[:-1])
+    values, keys = loaded.source.values, loaded.source.keys
+    if not isinstance(parent, dict) or loc[:-1] not in values:
+        return ""
+    names = list(parent)
+    at = names.index(loc[-1])
+    before = at - 1
+    while before >= 0 and parent[names[before]] is None:
+        before -= 1  # `a, b, c`: two keys cut off one text
+    last = at
+    while last + 1 < len(names) and parent[names[last + 1]] is None:
+        last += 1
+    if before < 0 or not isinstance(parent[names[before]], str):
+        return ""
+    name = names[before]
+    start, end = values.get((*loc[:-1], name)), keys.get((*loc[:-1], names[last]))
+    mapping, key = values[loc[:-1]], keys.get(loc)
+    if start is None or end is None or key is None or \
+            text.first(mapping) != "{" or text.first(start) in ("'", '"'):
+        return ""  # not a plain text in a flow mapping
+    cut = text.between(start, (0, 0, *key[:2])).rstrip()  # up to the key
+    if not cut.endswith(","):
+        return ""
+    word = (cut[:-1].split() or [""])[-1].lstrip("([{")
+    return (f": the comma after '{shown(word, 30)}' ended the text of `{name}`; quote it, "
+            f"`{name}: {yaml_quoted(shown(text.between(start, end), 80))}`")
+
+
+def _cut_by_colon(loaded: Loaded, loc: Path, got: Any, text: _Text) -> str:
+    """The hint for a mapping of one key where text is expected: `- Note: call first` is a
+    mapping, because a colon followed by a space ends a key."""
+    if not (isinstance(got, dict) and len(got) == 1):
+        return ""
+    [(key, value)] = got.items()
+    start = loaded.source.keys.get((*loc, key))
+    end = loaded.source.values.get((*loc, key)) or start
+    if not isinstance(value, (str, type(None))) or start is None or end is None:
+        return ""
+    return (f": the colon after '{shown(key, 30)}' made a key; quote the text, "
+            f"`{yaml_quoted(shown(text.between(start, end), 80))}`")

@@ -22,8 +22,11 @@ class YamlSyntaxError(Rule):
 
     The position is where the parser stopped, which may be a line or two after the real
     mistake. Tabs in indentation, an unclosed bracket or quote, and a value at the wrong
-    indentation are the usual causes; several documents in one file, an alias to no anchor,
-    invalid UTF-8 and control characters are reported here too.
+    indentation are the usual causes, and unquoted texts holding what YAML reads as
+    structure: a colon followed by a space, a text that starts with a quote but goes on
+    after it, ` #` or a comma inside `[…]` or `{…}`. The message says which it looks like and
+    shows the text quoted. Several documents in one file, an alias to no anchor, invalid
+    UTF-8 and control characters are reported here too.
 
     Bad:
     ```yaml
@@ -80,6 +83,11 @@ class UnknownKey(Rule):
     """A key the format does not have is an error, with a did-you-mean: a typo would
     otherwise silently drop information. Keys starting with `x-` are the team's own data and
     are kept out of the model.
+
+    An unknown key is an error whatever its value, an empty one too: in flow style
+    `{name: Cancels the flight (crew, weather)}` is read as `name: Cancels the flight (crew`
+    and a key `weather)` with no value, and the message says that the comma ended the text
+    and shows it quoted. (An explicit `null` under a key the format has means "not given".)
 
     Bad:
     ```yaml
