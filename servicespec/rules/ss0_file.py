@@ -230,7 +230,8 @@ class _Hints:
 class UnresolvedReference(Rule):
     """A reference must name an element of the right kind: a facilitating service's channels
     are channels, a recovery `covers` fail points or steps, a touchpoint `serves` the product
-    or a facilitating service, a step's actions name roles. A typo breaks the link silently,
+    or a facilitating service, a step's actions and the blueprint's `case_owner` name roles.
+    A typo breaks the link silently,
     so the message offers the closest id of the right kind. A metric `measures` any id. (A
     `next` naming no step is SS307.)
 
@@ -300,6 +301,8 @@ class UnresolvedReference(Rule):
                            f"touchpoint '{tp.id}'")
             yield from ref(("touchpoints", i, "serves"), tp.serves, "serves",
                            f"touchpoint '{tp.id}'")
+        yield from ref(("blueprint", "case_owner"), spec.blueprint.case_owner, "role",
+                       "the blueprint's `case_owner`")
         for i, step in enumerate(spec.steps):
             base = ("blueprint", "steps", i)
             yield from ref((*base, "touchpoint"), step.touchpoint, "touchpoint",
