@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from .diagnostics import Diagnostic, Severity, fingerprint
+from .diagnostics import Diagnostic, Severity, Suppressed, fingerprint
 from .index import SpecIndex
 from .loader import MAX_DIGITS, Loaded, file_diagnostic, load_text
 from .model.spec import API_VERSION, KIND, Spec
@@ -108,9 +108,10 @@ def lint_loaded(loaded: Loaded, config: Config) -> FileResult:
     if spec is not None:
         diagnostics += _positioned(loaded, run_rules(spec, config, file))
     diagnostics = [_with_severity(d, config) for d in diagnostics]
-    diagnostics = apply_suppressions(loaded, diagnostics, config)
+    diagnostics, suppressed = apply_suppressions(loaded, diagnostics, config)
     diagnostics.sort(key=lambda d: d.sort_key)
-    return FileResult(file, _told_apart(diagnostics), spec if loaded.ok else None)
+    suppressed.sort(key=lambda s: s.diagnostic.sort_key)
+    return FileResult(file, _told_apart(diagnostics), spec if loaded.ok else None, suppressed)
 
 
 def _told_apart(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -179,28 +180,30 @@ def find_suppressions(text: str) -> list[Suppression]:
     return out
 
 
-def apply_suppressions(loaded: Loaded, diagnostics: list[Diagnostic],
-                       config: Config) -> list[Diagnostic]:
+def apply_suppressions(loaded: Loaded, diagnostics: list[Diagnostic], config: Config
+                       ) -> tuple[list[Diagnostic], list[Suppressed]]:
+    """(the findings kept, the findings suppressed with their reasons)."""
     suppressions = [s for s in find_suppressions(loaded.text)
                     if not _inside_text_value(loaded, s.line - 1, s.column - 1)]
     if not suppressions:
-        return diagnostics
+        return diagnostics, []
     by_line: dict[int, list[Suppression]] = {}
     for sup in suppressions:
         if sup.reason and all(c in ALL_RULES for c in sup.codes):
             by_line.setdefault(sup.line, []).append(sup)
             if sup.standalone:
                 by_line.setdefault(_next_content_line(loaded.text, sup.line), []).append(sup)
-    kept = []
+    kept, suppressed = [], []
     for diag in diagnostics:
         hit = next((s for s in by_line.get(diag.line, []) if diag.code in s.codes), None)
         if hit is None:
             kept.append(diag)
         else:
             hit.used.add(diag.code)
+            suppressed.append(Suppressed(diag, hit.reason))
     if config.enabled("SS008", loaded.file):
         kept += _unused(loaded, suppressions, config)
-    return kept
+    return kept, suppressed
 
 
 def _inside_text_value(loaded: Loaded, line: int, column: int) -> bool:

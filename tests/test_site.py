@@ -317,6 +317,21 @@ def test_cli_site_writes_the_site(tmp_path):
     assert (out / "services" / "unrecovered-fail-points.html").is_file()
 
 
+def test_suppressed_findings_are_shown_with_their_reasons_not_as_clean(tmp_path):
+    quiet = ROOT / "tests" / "fixtures" / "rules" / "SS008" / "good-used.yaml"
+    out = tmp_path / "site"
+    result = CliRunner().invoke(cli, ["site", str(quiet), "-o", str(out)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    page = (out / "services" / "good-used.html").read_text(encoding="utf-8")
+    assert "found no design gap" not in page and "no findings" not in page
+    assert "4 suppressed" in page and "Suppressed (4)" in page
+    assert "Suppressed because: the queue screen is being replaced" in page
+    assert page.count('class="finding suppressed-finding"') == 4
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "4 suppressed" in index and "no findings" not in index
+
+
 def test_cli_site_refuses_a_folder_that_is_not_a_site(tmp_path):
     (tmp_path / "x.txt").write_text("x")
     result = CliRunner().invoke(cli, ["site", str(GAP), "-o", str(tmp_path)],

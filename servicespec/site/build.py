@@ -101,7 +101,7 @@ def collect(paths: Sequence[str], config: Config | None = None) -> list[ServiceD
     for file in files:
         result = lint_file(file, config)
         services.append(service_data(result.spec, result.diagnostics, display_path(file),
-                                     read_source(file), slugs[file]))
+                                     read_source(file), slugs[file], result.suppressed))
     return sorted(services, key=lambda s: (s.name.lower(), s.file))
 
 
