@@ -332,7 +332,21 @@ def test_suppressed_findings_are_shown_with_their_reasons_not_as_clean(tmp_path)
     assert "4 suppressed" in index and "no findings" not in index
 
 
-def test_cli_site_refuses_a_folder_that_is_not_a_site(tmp_path):
+def test_findings_say_why_they_matter_to_customers_beside_the_message(tmp_path):
+    from servicespec.rules import ALL_RULES
+
+    out = tmp_path / "site"
+    CliRunner().invoke(cli, ["site", str(GAP), "-o", str(out)], catch_exceptions=False)
+    page = (out / "services" / "unrecovered-fail-points.html").read_text(encoding="utf-8")
+    items = re.findall(r'<li id="finding-[^"]*"[^>]*data-code="(SS\d+)">(.*?)</li>', page, re.S)
+    assert items
+    for code, item in items:
+        impact = ALL_RULES[code].impact.replace("'", "&#39;")
+        assert re.search(rf'<p class="impact">{re.escape(impact)}</p>\s*<p class="message">',
+                         item), code
+
+
+
     (tmp_path / "x.txt").write_text("x")
     result = CliRunner().invoke(cli, ["site", str(GAP), "-o", str(tmp_path)],
                                 catch_exceptions=False)

@@ -174,6 +174,8 @@ class HandoffWithoutContext(Rule):
     code, name, severity = "SS501", "handoff-without-context", W
     summary = "the customer passes to another person and the step declares no " \
               "`handoff.context`"
+    impact = ("When the customer is passed to another person without the case, they have to tell "
+              "their story again.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         steps = spec.steps
@@ -261,6 +263,8 @@ class TooManyHandoffs(Rule):
 
     code, name, severity = "SS502", "too-many-handoffs", W
     summary = "more than (2) changes of frontstage person within one phase"
+    impact = ("Customers who meet a new person at every turn feel passed around, and nobody owns "
+              "their problem.")
     Options = TooManyHandoffsOptions
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
@@ -337,6 +341,7 @@ class CustomerRepeatsInformation(Rule):
 
     code, name, severity = "SS503", "customer-repeats-information", W
     summary = "the same `collects` item is asked at two steps"
+    impact = "Customers asked for the same information twice feel nobody listened the first time."
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         asked: dict[str, str] = {}

@@ -350,6 +350,7 @@ class FindingRow:
     element: str
     summary: str  # the rule's one-line summary
     group: str
+    impact: str = ""  # why it matters to a customer, in plain words (the rule's `impact`)
     reason: str = ""  # why it is suppressed (suppressed findings only)
 
 
@@ -376,7 +377,8 @@ def finding_rows(diagnostics: Sequence[Diagnostic]) -> list[FindingRow]:
         rule = ALL_RULES.get(d.code)
         rows.append(FindingRow(anchor, d.code, d.name, d.severity.value, d.message, d.line,
                                d.column, d.end_line, d.element,
-                               rule.summary if rule else "", _group_title(d.code[:3], "")))
+                               rule.summary if rule else "", _group_title(d.code[:3], ""),
+                               rule.impact if rule else ""))
     return rows
 
 
@@ -389,7 +391,7 @@ def suppressed_rows(items: Sequence[Suppressed]) -> list[FindingRow]:
         rows.append(FindingRow(f"suppressed-{n}", d.code, d.name, d.severity.value, d.message,
                                d.line, d.column, d.end_line, d.element,
                                rule.summary if rule else "", _group_title(d.code[:3], ""),
-                               item.reason))
+                               rule.impact if rule else "", item.reason))
     return rows
 
 
