@@ -243,7 +243,8 @@ class UnresolvedReference(Rule):
     or a facilitating service, a step's actions and the blueprint's `case_owner` name roles.
     A typo breaks the link silently,
     so the message offers the closest id of the right kind. A metric `measures` any id. (A
-    `next` naming no step is SS307.)
+    `next` naming no step is SS307.) Reported in the same run as schema errors elsewhere in
+    the file: the broken elements are left out, and references to them are not reported.
 
     Bad:
     ```yaml
