@@ -156,7 +156,8 @@ def compare(result: LintResult, baseline: Baseline) -> Comparison:
                 known += 1
             else:
                 new.append(diag)
-        files.append(FileResult(file_result.file, new, file_result.spec, file_result.text))
+        files.append(FileResult(file_result.file, new, file_result.spec, file_result.text,
+                                file_result.suppressed))
     linted = {baseline.key(f.file) for f in result.files}
     fixed = [e for e in sorted(baseline.entries)
              if e.file in linted and (e.file, e.fingerprint) not in seen]

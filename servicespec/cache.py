@@ -48,7 +48,7 @@ from typing import Any
 
 from . import __version__
 from .api import config_for, lint_file, map_in_processes
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic, Severity, Suppressed
 from .fsutil import read_regular
 from .jsontext import loads
 from .results import FileResult, LintResult
@@ -56,7 +56,7 @@ from .textutil import path_text, terminal_safe
 
 CACHE_DIR_NAME = ".servicespec_cache"
 ENV_DIR = "SERVICESPEC_CACHE_DIR"
-FORMAT = 2
+FORMAT = 3
 # Larger files are linted every time: reading them to hash them is not worth it, and the
 # default input limit reports them at once anyway.
 MAX_CACHED_BYTES = 16 * 1024 * 1024
@@ -210,7 +210,8 @@ class ResultCache:
     def put(self, key: str, result: FileResult, fail_on: Severity) -> None:
         entries = self._bucket(key)
         entries.pop(key, None)
-        entries[key] = [fail_on.value, [_encode(d) for d in result.diagnostics]]
+        entries[key] = [fail_on.value, [_encode(d) for d in result.diagnostics],
+                        [[s.reason, _encode(s.diagnostic)] for s in result.suppressed]]
         while len(entries) > MAX_BUCKET_ENTRIES:
             del entries[next(iter(entries))]
         self._dirty.add(key[0])
@@ -284,18 +285,13 @@ def _decode(raw: Any, file: str) -> tuple[FileResult, Severity] | None:
     """An entry back as (result, fail_on); None unless it has exactly the shape `put`
     writes."""
     try:
-        fail_on, items = raw
-        diagnostics = []
-        for code, name, severity, message, where, *numbers, element, fp, path in items:
-            if not (all(isinstance(s, str) for s in (code, name, message, where, element, fp))
-                    and len(numbers) == 4 and all(type(n) is int for n in numbers)
-                    and type(path) is list and all(type(p) in (str, int) for p in path)):
-                return None
-            line, column, end_line, end_column = numbers
-            diagnostics.append(Diagnostic(code, name, _SEVERITIES[severity], message, where,
-                                          line, column, end_line, end_column, element, fp,
-                                          tuple(path)))
-        return FileResult(path_text(file), diagnostics), _SEVERITIES[fail_on]
+        fail_on, items, hidden = raw
+        diagnostics = [_decode_diagnostic(item) for item in items]
+        suppressed = [Suppressed(_decode_diagnostic(item), reason) for reason, item in hidden]
+        if not all(isinstance(s.reason, str) for s in suppressed):
+            return None
+        result = FileResult(path_text(file), diagnostics, suppressed=suppressed)
+        return result, _SEVERITIES[fail_on]
     except (TypeError, ValueError, KeyError):
         return None
 
@@ -306,6 +302,18 @@ def _text_of(data: bytes) -> str:
 
     text = decode(data, "")
     return text if isinstance(text, str) else text.text
+
+
+def _decode_diagnostic(raw: Any) -> Diagnostic:
+    """One finding as `_encode` wrote it; ValueError unless it has exactly that shape."""
+    code, name, severity, message, where, *numbers, element, fp, path = raw
+    if not (all(isinstance(s, str) for s in (code, name, message, where, element, fp))
+            and len(numbers) == 4 and all(type(n) is int for n in numbers)
+            and type(path) is list and all(type(p) in (str, int) for p in path)):
+        raise ValueError("not a cached finding")
+    line, column, end_line, end_column = numbers
+    return Diagnostic(code, name, _SEVERITIES[severity], message, where, line, column,
+                      end_line, end_column, element, fp, tuple(path))
 
 
 def lint_with_cache(files: Sequence[str], *, config_path: str | None,

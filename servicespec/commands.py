@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -236,7 +237,7 @@ def explain_rule(key: str) -> str | None:
         return None
     docs = rule.docs()
     out = [f"{rule.code} {rule.name} ({rule.severity.value})", "", rule.summary, "",
-           docs.why]
+           textwrap.fill(f"Why it matters to customers: {rule.impact}", 90), "", docs.why]
     options = rule.Options.model_fields
     if options:
         out += ["", "Options (in [tool.servicespec.options." + rule.code + "]):"]

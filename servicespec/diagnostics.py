@@ -78,6 +78,19 @@ class Diagnostic:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Suppressed:
+    """A finding an inline `# servicespec: ignore[CODE] reason` comment hid: kept apart from
+    the findings (it fails nothing), but shown with its reason, so a quiet file is not taken
+    for a clean one."""
+
+    diagnostic: Diagnostic
+    reason: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {**self.diagnostic.to_dict(), "reason": self.reason}
+
+
 def severity_counts(diagnostics: Iterable[Diagnostic]) -> str:
     """`2 errors, 1 warning, 3 info` (severities with none left out), or `no findings`."""
     found = Counter(d.severity for d in diagnostics)

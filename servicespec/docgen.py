@@ -34,7 +34,8 @@ def rules_markdown() -> str:
         docs = rule.docs()
         out.append(f"\n## {rule.code}\n\n**{rule.name}** · {rule.severity.value} · "
                    f"{GROUPS[rule.group].title}\n\n"
-                   f"{rule.summary[0].upper() + rule.summary[1:]}.\n\n{docs.why}\n")
+                   f"{rule.summary[0].upper() + rule.summary[1:]}.\n\n"
+                   f"*Why it matters to customers:* {rule.impact}\n\n{docs.why}\n")
         options = rule.Options.model_fields
         if options:
             out.append(f"Options (`[tool.servicespec.options.{rule.code}]`):\n")

@@ -7,10 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from .diagnostics import Diagnostic, Severity, fingerprint
+from pydantic import ValidationError
+
+from .diagnostics import Diagnostic, Severity, Suppressed, fingerprint
 from .index import SpecIndex
 from .loader import MAX_DIGITS, Loaded, file_diagnostic, load_text
-from .model.spec import API_VERSION, KIND, Spec
+from .model.spec import API_VERSION, KIND, Spec, without_extensions
 from .model.validate import build_spec
 from .results import FileResult
 from .rules import ALL_RULES
@@ -29,11 +31,16 @@ except ImportError:  # pragma: no cover
 _SUPPRESSION = re.compile(r"(?:^|\s)#\s*servicespec:\s*ignore\[([^\]]*)\]\s*(.*?)\s*$")
 
 
-def run_rules(spec: Spec, config: Config, file: str) -> list[tuple[str, Path, str, Severity]]:
-    """(code, path, message, severity) for every enabled rule's findings."""
+def run_rules(spec: Spec, config: Config, file: str, only: Iterable[str] | None = None
+              ) -> list[tuple[str, Path, str, Severity]]:
+    """(code, path, message, severity) for every enabled rule's findings (of the codes in
+    `only`, when given)."""
     index = SpecIndex.build(spec)
     out = []
+    wanted = None if only is None else set(only)
     for code, rule, options in config.active_rules(file):
+        if wanted is not None and code not in wanted:
+            continue
         for found in rule.check(spec, index, options):
             severity = config.severity.get(code) or found.severity or rule.severity
             out.append((code, found.path, found.message, severity))
@@ -88,6 +95,103 @@ def _fast(text: str, file: str, config: Config) -> FileResult | None:
     return FileResult(file, diagnostics, spec, text)
 
 
+# The rules that still run when the model fails: what they report about the elements that
+# remain cannot depend on the broken ones (a reference to a dropped element is left out).
+# Rules about something missing (no recovery, no channel during a phase…) would blame the
+# file for what the broken elements may well hold, so they wait for the model.
+_WITH_BROKEN_ELEMENTS = ("SS005", "SS006")
+# validation rounds: dropping an element rarely reveals another error; bounded all the same
+_REPAIR_ROUNDS = 8
+
+
+def _rules_on_what_remains(loaded: Loaded, config: Config
+                           ) -> list[tuple[str, Path, str, Severity]]:
+    """One run shows what one run can: when schema errors stop the model, leave out the
+    broken elements (the list item around each error, or an optional key outside lists) and
+    run the reference rules on what remains, with paths into the file as written. Nothing is
+    reported about the broken parts (their schema errors say it), nor a reference to an
+    element left out. Nothing runs if what remains is not a spec (a required section is
+    broken)."""
+    data = without_extensions(loaded.data, Spec)  # keeps list positions: paths stay the file's
+    dropped: set[Path] = set()
+    for _ in range(_REPAIR_ROUNDS):
+        remains, kept = _without(data, dropped)
+        try:
+            spec = Spec.model_validate(remains)
+        except ValidationError as exc:
+            broken = {_broken_element(_original(tuple(e["loc"]), kept), e["type"], data)
+                      for e in exc.errors(include_url=False)}
+            if None in broken or broken <= dropped:
+                return []  # a required part is broken, or dropping does not help
+            dropped |= {b for b in broken if b is not None}
+            continue
+        left_out = {value_at(data, (*path, "id")) for path in dropped}
+        out = []
+        for code, path, message, severity in run_rules(spec, config, loaded.file,
+                                                       only=_WITH_BROKEN_ELEMENTS):
+            original = _original(path, kept)
+            if code == "SS006" and value_at(data, original) in left_out:
+                continue
+            out.append((code, original, message, severity))
+        return out
+    return []
+
+
+def _broken_element(loc: Path, kind: str, data: Any) -> Path | None:
+    """What to leave out for an error at `loc`: the value at fault (as far as the file has
+    it), or for a missing key the element that lacks it. Leaving out a required value shows
+    up as a missing key in the next round, and its element goes then. None when the element
+    is the document or a required section: then nothing is left to check."""
+    path = loc[:-1] if kind == "missing" else loc
+    while path and not _exists(data, path):  # a part the model's shorthands add
+        path = path[:-1]
+    if not path or (len(path) == 1 and path[0] in _REQUIRED_TOP):
+        return None
+    return path
+
+
+def _exists(data: Any, path: Path) -> bool:
+    for part in path:
+        in_dict = isinstance(data, dict) and part in data
+        in_list = isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+        if not (in_dict or in_list):
+            return False
+        data = data[part]
+    return True
+
+
+_REQUIRED_TOP = {name for name, field in Spec.model_fields.items() if field.is_required()} | {
+    field.alias for field in Spec.model_fields.values() if field.alias and field.is_required()}
+
+
+def _without(data: Any, dropped: set[Path]) -> tuple[Any, dict[Path, list[int]]]:
+    """`data` without the elements at `dropped`, and for each list (by its path in `data`)
+    the positions of the items kept, to take paths in the result back to `data`."""
+    kept: dict[Path, list[int]] = {}
+
+    def copy(node: Any, path: Path) -> Any:
+        if isinstance(node, dict):
+            return {k: copy(v, (*path, k)) for k, v in node.items()
+                    if (*path, k) not in dropped}
+        if isinstance(node, list):
+            positions = [i for i in range(len(node)) if (*path, i) not in dropped]
+            kept[path] = positions
+            return [copy(node[i], (*path, i)) for i in positions]
+        return node
+
+    return copy(data, ()), kept
+
+
+def _original(path: Path, kept: dict[Path, list[int]]) -> Path:
+    """A path into the data with elements left out, as a path into the data as written."""
+    out: list[str | int] = []
+    for part in path:
+        if isinstance(part, int) and tuple(out) in kept and part < len(kept[tuple(out)]):
+            part = kept[tuple(out)][part]
+        out.append(part)
+    return tuple(out)
+
+
 def _deeper_than(data: Any, limit: int) -> bool:
     stack = [(data, 1)]
     while stack:
@@ -106,13 +210,16 @@ def lint_loaded(loaded: Loaded, config: Config) -> FileResult:
     if loaded.ok:
         spec, model_diags = build_spec(loaded)
         diagnostics += [d for d in model_diags if config.enabled(d.code, file)]
+        if spec is None and model_diags and not any(d.code == "SS007" for d in model_diags):
+            diagnostics += _positioned(loaded, _rules_on_what_remains(loaded, config))
     if spec is not None:
         diagnostics += _positioned(loaded, run_rules(spec, config, file))
     diagnostics = [_with_severity(d, config) for d in diagnostics]
-    diagnostics = apply_suppressions(loaded, diagnostics, config)
+    diagnostics, suppressed = apply_suppressions(loaded, diagnostics, config)
     diagnostics.sort(key=lambda d: d.sort_key)
+    suppressed.sort(key=lambda s: s.diagnostic.sort_key)
     return FileResult(file, _told_apart(diagnostics), spec if loaded.ok else None,
-                      loaded.text)
+                      loaded.text, suppressed)
 
 
 def _told_apart(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -181,28 +288,30 @@ def find_suppressions(text: str) -> list[Suppression]:
     return out
 
 
-def apply_suppressions(loaded: Loaded, diagnostics: list[Diagnostic],
-                       config: Config) -> list[Diagnostic]:
+def apply_suppressions(loaded: Loaded, diagnostics: list[Diagnostic], config: Config
+                       ) -> tuple[list[Diagnostic], list[Suppressed]]:
+    """(the findings kept, the findings suppressed with their reasons)."""
     suppressions = [s for s in find_suppressions(loaded.text)
                     if not _inside_text_value(loaded, s.line - 1, s.column - 1)]
     if not suppressions:
-        return diagnostics
+        return diagnostics, []
     by_line: dict[int, list[Suppression]] = {}
     for sup in suppressions:
         if sup.reason and all(c in ALL_RULES for c in sup.codes):
             by_line.setdefault(sup.line, []).append(sup)
             if sup.standalone:
                 by_line.setdefault(_next_content_line(loaded.text, sup.line), []).append(sup)
-    kept = []
+    kept, suppressed = [], []
     for diag in diagnostics:
         hit = next((s for s in by_line.get(diag.line, []) if diag.code in s.codes), None)
         if hit is None:
             kept.append(diag)
         else:
             hit.used.add(diag.code)
+            suppressed.append(Suppressed(diag, hit.reason))
     if config.enabled("SS008", loaded.file):
         kept += _unused(loaded, suppressions, config)
-    return kept
+    return kept, suppressed
 
 
 def _inside_text_value(loaded: Loaded, line: int, column: int) -> bool:

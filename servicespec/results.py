@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic, Severity, Suppressed
 
 if TYPE_CHECKING:
     from .model.spec import Spec
@@ -19,12 +19,14 @@ if TYPE_CHECKING:
 class FileResult:
     """One linted file: its findings, its model when it had no file-level errors, and the
     text that was linted (what reporters quote: a file is read once, never again to show it;
-    a run drops the text of files without findings)."""
+    a run drops the text of files without findings); the findings its inline comments
+    suppressed are kept apart."""
 
     file: str
     diagnostics: list[Diagnostic]
     spec: Spec | None = None
     text: str | None = field(default=None, repr=False)
+    suppressed: list[Suppressed] = field(default_factory=list)
 
 
 @dataclass
@@ -36,6 +38,10 @@ class LintResult:
     @property
     def diagnostics(self) -> list[Diagnostic]:
         return [d for f in self.files for d in f.diagnostics]
+
+    @property
+    def suppressed(self) -> list[Suppressed]:
+        return [s for f in self.files for s in f.suppressed]
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)

@@ -44,8 +44,10 @@ def specs(tmp_path: Path) -> Path:
     (folder / "broken.yaml").write_text("apiVersion: servicespec/v1\nkind: [Service\n")
     # says it is a spec (so a folder walk takes it), but is a list
     (folder / "list.yaml").write_text("- {apiVersion: servicespec/v1}\n- b\n")
-    (folder / "suppressed.yaml").write_text(
+    (folder / "multi-finding.yaml").write_text(
         (FIXTURES / "multi-finding.yaml").read_text(encoding="utf-8"))
+    (folder / "suppressed.yaml").write_text(
+        (FIXTURES / "rules" / "SS008" / "good-used.yaml").read_text(encoding="utf-8"))
     for n, bad in enumerate(sorted((FIXTURES / "rules").glob("SS*/bad-*.yaml"))[:25]):
         shutil.copy(bad, folder / f"bad-{n:02d}.yaml")
     return folder

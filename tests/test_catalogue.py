@@ -18,6 +18,15 @@ def test_codes_unique_and_well_formed() -> None:
         assert rule.summary and rule.docs().why, f"{code} is undocumented"
 
 
+def test_every_rule_says_why_it_matters_to_a_customer() -> None:
+    """One plain sentence for stakeholders: no spec keys in backticks, no rule codes."""
+    for code, rule in ALL_RULES.items():
+        impact = getattr(rule, "impact", "")
+        assert impact, f"{code} has no `impact`"
+        assert impact[0].isupper() and impact.endswith(".") and impact.count(". ") == 0, code
+        assert "`" not in impact and not re.search(r"SS\d{3}", impact), code
+
+
 def test_file_codes_match_registry() -> None:
     for code, name in FILE_CODES.items():
         assert ALL_RULES[code].name == name

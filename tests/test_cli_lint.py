@@ -158,3 +158,55 @@ def test_as_a_real_process() -> None:
     usage = subprocess.run([sys.executable, "-m", "servicespec", "lint"], cwd=ROOT,
                            capture_output=True, text=True, timeout=120)
     assert usage.returncode == 2 and "PATHS" in usage.stderr
+
+
+# --- one run shows what one run can ------------------------------------------------------
+
+BROKEN_AND_MISREFERENCED = """\
+apiVersion: servicespec/v1
+kind: Service
+metadata: {id: power-cut, name: Power cut}
+product: {id: supply, name: Electricity supply, outcomes: [Power at home]}
+facilitating:
+  - {id: outage-info, type: information, phases: [during], channels: [web-map, fone]}
+channels:
+  - {id: web-map, kind: webb}
+  - {id: phone, kind: phone, hours: "24/7"}
+roles:
+  - {id: agent, stage: frontstage}
+blueprint:
+  case_owner: agnt
+  steps:
+    - {id: call, phase: durin, customer: Calls, frontstage: [{role: agent, action: Logs it}]}
+    - {id: visit, phase: during, customer: Lets the engineer in,
+       frontstage: [{role: enginer, action: Fixes the fuse}]}
+recovery:
+  - {id: cut-recovery, covers: [visit, call], owner: agent, channel: fone, wait: 5m}
+"""
+
+
+def test_schema_errors_and_reference_errors_come_in_one_run(tmp_path: Path) -> None:
+    spec = tmp_path / "power.yaml"
+    spec.write_text(BROKEN_AND_MISREFERENCED, encoding="utf-8")
+    doc = json.loads(run("lint", "--no-cache", "--format", "json", str(spec)).output)
+    found = {(f["code"], f["line"], f["column"]) for f in doc["findings"]}
+    assert found == {
+        ("SS002", 8, 25),  # kind: webb — the channel is left out of what remains
+        ("SS002", 15, 25),  # phase: durin — the key is left out, the step stays
+        ("SS003", 19, 76),  # wait: an unknown key — left out, the recovery stays
+        ("SS006", 6, 80),  # 'fone'; 'web-map' is the broken channel: not reported again
+        ("SS006", 13, 3),  # case_owner 'agnt'
+        ("SS006", 17, 22),  # role 'enginer'
+        ("SS006", 19, 61),  # the recovery's channel 'fone'
+    }
+    messages = " ".join(f["message"] for f in doc["findings"])
+    assert "did you mean 'agent'?" in messages and "'web-map'" not in messages
+
+
+def test_nothing_but_schema_errors_when_a_required_section_is_broken(tmp_path: Path) -> None:
+    spec = tmp_path / "power.yaml"
+    spec.write_text(BROKEN_AND_MISREFERENCED.replace(
+        "product: {id: supply, name: Electricity supply, outcomes: [Power at home]}",
+        "product: {id: supply, outcomes: [Power at home]}"), encoding="utf-8")
+    doc = json.loads(run("lint", "--no-cache", "--format", "json", str(spec)).output)
+    assert {f["code"] for f in doc["findings"]} == {"SS002", "SS003"}

@@ -56,6 +56,12 @@ def test_explain_by_code_or_name(key: str) -> None:
     assert "Bad:" in result.output and "Good:" in result.output
 
 
+def test_explain_says_why_it_matters_to_customers() -> None:
+    output = " ".join(run("explain", "SS503").output.split())
+    assert "Why it matters to customers: Customers asked for the same information twice" \
+        in output
+
+
 def test_explain_shows_options() -> None:
     assert "max_handoffs = 2" in run("explain", "SS502").output
 

@@ -115,14 +115,15 @@ def test_every_format_is_registered() -> None:
 
 def test_json_contract(result: LintResult) -> None:
     doc = json.loads(REPORTERS["json"](result))
-    assert set(doc) == {"version", "findings", "summary"} and doc["version"] == 1
+    assert set(doc) == {"version", "findings", "suppressed", "summary"} and doc["version"] == 1
     keys = {"code", "name", "severity", "message", "file", "line", "column", "end_line",
             "end_column", "element", "fingerprint"}
     for finding in doc["findings"]:
         assert set(finding) == keys
         assert finding["severity"] in ("error", "warning", "info")
         assert finding["file"] == SPEC
-    assert doc["summary"] == {"files": 1, "errors": 2, "warnings": 7, "infos": 3}
+    assert doc["summary"] == {"files": 1, "errors": 2, "warnings": 7, "infos": 3,
+                              "suppressed": 0}
 
 
 # --- SARIF ------------------------------------------------------------------------------

@@ -317,7 +317,36 @@ def test_cli_site_writes_the_site(tmp_path):
     assert (out / "services" / "unrecovered-fail-points.html").is_file()
 
 
-def test_cli_site_refuses_a_folder_that_is_not_a_site(tmp_path):
+def test_suppressed_findings_are_shown_with_their_reasons_not_as_clean(tmp_path):
+    quiet = ROOT / "tests" / "fixtures" / "rules" / "SS008" / "good-used.yaml"
+    out = tmp_path / "site"
+    result = CliRunner().invoke(cli, ["site", str(quiet), "-o", str(out)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    page = (out / "services" / "good-used.html").read_text(encoding="utf-8")
+    assert "found no design gap" not in page and "no findings" not in page
+    assert "4 suppressed" in page and "Suppressed (4)" in page
+    assert "Suppressed because: the queue screen is being replaced" in page
+    assert page.count('class="finding suppressed-finding"') == 4
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "4 suppressed" in index and "no findings" not in index
+
+
+def test_findings_say_why_they_matter_to_customers_beside_the_message(tmp_path):
+    from servicespec.rules import ALL_RULES
+
+    out = tmp_path / "site"
+    CliRunner().invoke(cli, ["site", str(GAP), "-o", str(out)], catch_exceptions=False)
+    page = (out / "services" / "unrecovered-fail-points.html").read_text(encoding="utf-8")
+    items = re.findall(r'<li id="finding-[^"]*"[^>]*data-code="(SS\d+)">(.*?)</li>', page, re.S)
+    assert items
+    for code, item in items:
+        impact = ALL_RULES[code].impact.replace("'", "&#39;")
+        assert re.search(rf'<p class="impact">{re.escape(impact)}</p>\s*<p class="message">',
+                         item), code
+
+
+
     (tmp_path / "x.txt").write_text("x")
     result = CliRunner().invoke(cli, ["site", str(GAP), "-o", str(tmp_path)],
                                 catch_exceptions=False)

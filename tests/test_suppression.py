@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
+from click.testing import CliRunner, Result
+
+from servicespec.cli import cli
 from servicespec.commands import starter_text
 
-from .conftest import lint_text
+from .conftest import FIXTURES, ROOT, lint_text
 
 WAIT = "      wait: {expected: 3m, max: 10m, message: Queue screen shows the expected wait}\n"
 
@@ -61,3 +66,42 @@ def test_suppression_words_inside_a_string_are_text() -> None:
         "  description: |\n"
         "    Comments like # servicespec: ignore[SS101] reason\n    are text here.")
     assert found(block) == []
+
+
+QUIET = FIXTURES / "rules" / "SS008" / "good-used.yaml"  # four findings suppressed, none left
+
+
+def run_lint(*args: str) -> Result:
+    return CliRunner().invoke(cli, ["lint", "--no-cache", *args], catch_exceptions=False)
+
+
+def test_suppressed_findings_are_counted_apart_in_text() -> None:
+    result = run_lint(str(QUIET))
+    assert result.exit_code == 0
+    assert result.output.strip().splitlines()[-1] == "All clean: 1 file checked; 4 suppressed."
+
+
+def test_json_lists_suppressed_findings_with_their_reasons() -> None:
+    doc = json.loads(run_lint("--format", "json", str(QUIET)).output)
+    assert doc["findings"] == [] and doc["summary"]["suppressed"] == 4
+    got = {(s["code"], s["line"], s["reason"]) for s in doc["suppressed"]}
+    assert ("SS408", 110, "the queue screen is being replaced") in got
+    assert ("SS606", 134, "survey tool not chosen yet") in got
+    assert {s["code"] for s in doc["suppressed"]} == {"SS408", "SS605", "SS606"}
+
+
+def test_sarif_marks_suppressed_results_in_source_with_the_justification() -> None:
+    import jsonschema
+
+    doc = json.loads(run_lint("--format", "sarif", str(QUIET)).output)
+    schema = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.validate(doc, schema, cls=jsonschema.validators.validator_for(schema))
+    run = doc["runs"][0]
+    results = run["results"]
+    assert len(results) == 4
+    assert all(r["suppressions"][0]["kind"] == "inSource" for r in results)
+    assert {r["suppressions"][0]["justification"] for r in results} >= {
+        "the queue screen is being replaced", "pilot: no baseline yet"}
+    # every result's rule is described, as for unsuppressed results
+    described = {rule["id"] for rule in run["tool"]["driver"]["rules"]}
+    assert {r["ruleId"] for r in results} == described

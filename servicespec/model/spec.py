@@ -304,6 +304,9 @@ class Step(SpecModel):
 
 
 class Blueprint(SpecModel):
+    case_owner: Ref | None = _d("The role (id) who owns the customer's case end to end: the "
+                                "customer's one contact, so changes to and from it are no "
+                                "handoff.", default=None)
     steps: list[Step] = _d("The journey, one step per column of the blueprint.",
                            default_factory=_empty_list)
 

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .. import __version__
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Severity, Suppressed
 from ..jsontext import dumps
 from ..results import LintResult
 from ..rules import ALL_RULES, GROUPS
@@ -92,9 +92,18 @@ def _result(diag: Diagnostic, index: dict[str, int], baseline_state: str | None
     return out
 
 
+def _suppressed(item: Suppressed, index: dict[str, int]) -> dict[str, Any]:
+    """A suppressed finding: reported, with the comment that hid it as its justification
+    (viewers show it as dismissed)."""
+    out = _result(item.diagnostic, index, None)
+    out["suppressions"] = [{"kind": "inSource", "justification": item.reason}]
+    return out
+
+
 def document(result: LintResult, *, baselined: bool = False) -> dict[str, Any]:
+    suppressed = result.suppressed
     diagnostics = result.diagnostics
-    names = {d.code: d.name for d in diagnostics}
+    names = {d.code: d.name for d in [*diagnostics, *(s.diagnostic for s in suppressed)]}
     codes = sorted(names)
     index = {code: i for i, code in enumerate(codes)}
     run: dict[str, Any] = {
@@ -107,9 +116,10 @@ def document(result: LintResult, *, baselined: bool = False) -> dict[str, Any]:
         }},
         "invocations": [{"executionSuccessful": True}],
         "columnKind": "unicodeCodePoints",
-        "results": [_result(d, index, "new" if baselined else None) for d in diagnostics],
+        "results": [_result(d, index, "new" if baselined else None) for d in diagnostics]
+        + [_suppressed(s, index) for s in suppressed],
     }
-    if any(artifact_uri(d.file)[1] for d in diagnostics):
+    if any(artifact_uri(d.file)[1] for d in [*diagnostics, *(s.diagnostic for s in suppressed)]):
         run["originalUriBaseIds"] = {"%SRCROOT%": {
             "description": {"text": "The folder servicespec was run from."}}}
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}

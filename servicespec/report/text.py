@@ -68,12 +68,16 @@ def _snippet(diag: Diagnostic, texts: list[str]) -> list[str]:
 
 
 def summary(result: LintResult, *, known: int = 0) -> str:
-    """`2 errors, 1 warning in 1 file.`: counted over the files that have findings."""
+    """`2 errors, 1 warning in 1 file; 3 suppressed.`: counted over the files that have
+    findings. Suppressed findings are counted apart: a file whose findings are all suppressed
+    is quiet, not clean, and the summary says so."""
     checked = len(result.files)
     with_findings = sum(1 for f in result.files if f.diagnostics)
     hidden = f" ({plural(known, 'known finding')} hidden by the baseline)" if known else ""
+    quiet = len(result.suppressed)
+    suppressed = f"; {quiet} suppressed" if quiet else ""
     if not with_findings:
-        return f"All clean: {plural(checked, 'file')} checked.{hidden}"
+        return f"All clean: {plural(checked, 'file')} checked{suppressed}.{hidden}"
     of = f" ({checked} checked)" if checked != with_findings else ""
-    return (f"{severity_counts(result.diagnostics)} in {plural(with_findings, 'file')}{of}."
-            f"{hidden}")
+    return (f"{severity_counts(result.diagnostics)} in {plural(with_findings, 'file')}{of}"
+            f"{suppressed}.{hidden}")

@@ -41,7 +41,8 @@ class Rule:
     """One design check. Subclasses set the metadata and implement `check`.
 
     The class docstring is the user documentation: why the rule exists (with its grounding),
-    then `Bad:` and `Good:` YAML fragments. A fragment replaces the same top-level sections of
+    then `Bad:` and `Good:` YAML fragments; `impact` says in one plain sentence why it matters
+    to a customer. A fragment replaces the same top-level sections of
     the starter spec (`servicespec init`); a test checks that Bad fires and Good does not.
     """
 
@@ -49,6 +50,9 @@ class Rule:
     name: ClassVar[str]
     severity: ClassVar[Severity]
     summary: ClassVar[str]
+    # why it matters to a customer, in one plain sentence for stakeholders (no spec terms):
+    # shown beside the technical message on the site and in `explain`
+    impact: ClassVar[str]
     Options: ClassVar[type[BaseModel]] = NoOptions
     # file-level codes are reported by the loader, the model or the engine, not by check()
     file_level: ClassVar[bool] = False

@@ -49,6 +49,8 @@ class YamlSyntaxError(Rule):
 
     code, name, severity, file_level = "SS001", "yaml-syntax-error", E, True
     summary = "the file does not parse"
+    impact = ("Until the file reads as a spec, none of the checks that protect customers can run "
+              "on it.")
 
 
 class SchemaViolation(Rule):
@@ -77,6 +79,8 @@ class SchemaViolation(Rule):
 
     code, name, severity, file_level = "SS002", "schema-violation", E, True
     summary = "wrong type, missing required key, or value outside its enum"
+    impact = ("A value of the wrong kind is misread, so what customers are promised may not be "
+              "what the team wrote.")
 
 
 class UnknownKey(Rule):
@@ -111,6 +115,8 @@ class UnknownKey(Rule):
 
     code, name, severity, file_level = "SS003", "unknown-key", E, True
     summary = "a key the format does not have (not `x-`)"
+    impact = ("A mistyped or unknown key is dropped without a word, so something the team meant "
+              "to promise customers is silently lost.")
 
 
 class DuplicateKey(Rule):
@@ -137,6 +143,8 @@ class DuplicateKey(Rule):
 
     code, name, severity, file_level = "SS004", "duplicate-key", E, True
     summary = "the same key twice in one mapping"
+    impact = ("When a key is written twice only the last one counts, so part of what customers "
+              "were meant to get disappears unnoticed.")
 
 
 class DuplicateId(Rule):
@@ -162,6 +170,8 @@ class DuplicateId(Rule):
 
     code, name, severity = "SS005", "duplicate-id", E
     summary = "two elements share an id"
+    impact = ("When two things share a name, every link to it is ambiguous, and a customer-facing "
+              "gap can hide behind the wrong one.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for id_, places in index.ids.items():
@@ -238,9 +248,11 @@ class _Hints:
 class UnresolvedReference(Rule):
     """A reference must name an element of the right kind: a facilitating service's channels
     are channels, a recovery `covers` fail points or steps, a touchpoint `serves` the product
-    or a facilitating service, a step's actions name roles. A typo breaks the link silently,
+    or a facilitating service, a step's actions and the blueprint's `case_owner` name roles.
+    A typo breaks the link silently,
     so the message offers the closest id of the right kind. A metric `measures` any id. (A
-    `next` naming no step is SS307.)
+    `next` naming no step is SS307.) Reported in the same run as schema errors elsewhere in
+    the file: the broken elements are left out, and references to them are not reported.
 
     Bad:
     ```yaml
@@ -267,6 +279,8 @@ class UnresolvedReference(Rule):
 
     code, name, severity = "SS006", "unresolved-reference", E
     summary = "a reference names no element of the right kind"
+    impact = ("A link to something that does not exist leaves a hole in the service: a step with "
+              "no one to do it, a problem with no one to fix it.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         hints = _Hints(index)
@@ -308,6 +322,8 @@ class UnresolvedReference(Rule):
                            f"touchpoint '{tp.id}'")
             yield from ref(("touchpoints", i, "serves"), tp.serves, "serves",
                            f"touchpoint '{tp.id}'")
+        yield from ref(("blueprint", "case_owner"), spec.blueprint.case_owner, "role",
+                       "the blueprint's `case_owner`")
         for i, step in enumerate(spec.steps):
             base = ("blueprint", "steps", i)
             yield from ref((*base, "touchpoint"), step.touchpoint, "touchpoint",
@@ -353,6 +369,8 @@ class UnsupportedVersion(Rule):
 
     code, name, severity, file_level = "SS007", "unsupported-version", E, True
     summary = "`apiVersion`/`kind` not known"
+    impact = ("A file in an unknown format would be judged by the wrong rules, so its gaps for "
+              "customers would go unseen.")
 
 
 class UnusedSuppression(Rule):
@@ -382,6 +400,8 @@ class UnusedSuppression(Rule):
 
     code, name, severity, file_level = "SS008", "unused-suppression", W, True
     summary = "an inline suppression that suppressed nothing, or names an unknown code"
+    impact = ("A stale exception hides nothing today but may hide a real problem for customers "
+              "tomorrow.")
 
 
 class LimitExceeded(Rule):
@@ -406,6 +426,7 @@ class LimitExceeded(Rule):
 
     code, name, severity, file_level = "SS009", "limit-exceeded", E, True
     summary = "the file exceeds an input limit (size, depth, nodes, aliases)"
+    impact = "A file too large or too deep to check safely cannot be checked for customers at all."
 
 
 class UnreadableFile(Rule):
@@ -415,3 +436,5 @@ class UnreadableFile(Rule):
 
     code, name, severity, file_level = "SS010", "unreadable-file", E, True
     summary = "the file cannot be read"
+    impact = ("A file that cannot be read cannot be checked, so any gap it holds for customers "
+              "stays hidden.")

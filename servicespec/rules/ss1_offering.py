@@ -42,6 +42,8 @@ class ProductWithoutOutcomes(Rule):
 
     code, name, severity = "SS101", "product-without-outcomes", W
     summary = "the product names neither an outcome nor a need"
+    impact = ("If nobody can say what the customer gets for their money, nobody can check they "
+              "get it.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         product = spec.product
@@ -78,6 +80,7 @@ class ProductWithoutSupportChannel(Rule):
 
     code, name, severity = "SS102", "product-without-support-channel", E
     summary = "no facilitating service with a channel during or after purchase"
+    impact = "Once customers have bought, they have nobody to turn to when something goes wrong."
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for fac in spec.facilitating:
@@ -121,6 +124,8 @@ class FacilitatingPetalMissing(Rule):
     code, name, severity = "SS103", "facilitating-petal-missing", W
     summary = "a priced product lacks a facilitating petal (information, order-taking, " \
               "billing, payment)"
+    impact = ("Customers who pay need to be informed, to order, to be billed and to pay easily; a "
+              "missing one leaves them stuck.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         revenue = spec.product.revenue
@@ -155,6 +160,8 @@ class CategoryConfusion(Rule):
 
     code, name, severity = "SS104", "category-confusion", W
     summary = "a facilitating service is billed"
+    impact = ("Charging for help that should come with the product makes customers pay to be "
+              "served.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for i, fac in enumerate(spec.facilitating):
@@ -195,6 +202,8 @@ class InvisibleComponentUnowned(Rule):
 
     code, name, severity = "SS105", "invisible-component-unowned", W
     summary = "an invisible product component has no owner"
+    impact = ("Parts of the service that customers never see still fail them, and without an "
+              "owner nobody fixes them.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for i, comp in enumerate(spec.product.components):
@@ -225,6 +234,7 @@ class FacilitatingWithoutChannel(Rule):
 
     code, name, severity = "SS106", "facilitating-without-channel", E
     summary = "a facilitating service lists no channel"
+    impact = "A service customers cannot reach through any channel does not exist for them."
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for i, fac in enumerate(spec.facilitating):

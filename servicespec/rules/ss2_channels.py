@@ -50,6 +50,8 @@ class NoHumanOption(Rule):
 
     code, name, severity = "SS201", "no-human-option", E
     summary = "a service's channels never reach a live channel"
+    impact = ("Customers who need a person can only reach bots and self-service, and get stuck in "
+              "loops.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         served: dict[str, list[str]] = {}
@@ -94,6 +96,7 @@ class AutomatedDeadEnd(Rule):
 
     code, name, severity = "SS202", "automated-dead-end", W
     summary = "an automated channel has no `escalates_to`"
+    impact = "When the bot or phone menu cannot help, customers have no way through to a person."
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for i, ch in enumerate(spec.channels):
@@ -126,6 +129,7 @@ class EscalationCycle(Rule):
 
     code, name, severity = "SS203", "escalation-cycle", E
     summary = "`escalates_to` loops"
+    impact = "Customers are passed around in a circle and never reach someone who can help."
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         position = {ch.id: i for i, ch in reversed(list(enumerate(spec.channels)))}
@@ -175,6 +179,8 @@ class ChannelServiceLevelMissing(Rule):
 
     code, name, severity = "SS204", "channel-service-level-missing", W
     summary = "a live channel has no `hours` or no `response_time`"
+    impact = ("Customers cannot tell when someone will be there or how long they will wait for an "
+              "answer.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for i, ch in enumerate(spec.channels):
@@ -214,6 +220,7 @@ class ColdHandover(Rule):
 
     code, name, severity = "SS205", "cold-handover", W
     summary = "a channel or step handoff with `handover: cold`"
+    impact = "Customers handed over cold have to start over and explain everything again."
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for i, ch in enumerate(spec.channels):
@@ -251,6 +258,8 @@ class NoAssistedChannel(Rule):
 
     code, name, severity = "SS206", "no-assisted-channel", W
     summary = "no live channel anywhere in the service"
+    impact = ("Customers who cannot or will not serve themselves have no person to help them "
+              "anywhere.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         if spec.channels and not any(ch.mode == "live" for ch in spec.channels):
@@ -287,6 +296,8 @@ class ComplaintChannelMissing(Rule):
 
     code, name, severity = "SS207", "complaint-channel-missing", W
     summary = "no channel takes complaints and no `exceptions` service exists"
+    impact = ("Customers with a complaint do not know where to take it, so it is lost or turns "
+              "into anger.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         if any(ch.complaints for ch in spec.channels):
@@ -321,6 +332,7 @@ class UnusedChannel(Rule):
 
     code, name, severity = "SS208", "unused-channel", I
     summary = "a channel nothing uses"
+    impact = "A channel nobody uses in the design is one customers may find but nobody answers."
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         used = {c for fac in spec.facilitating for c in fac.channels}

@@ -51,6 +51,7 @@ class JourneyPhaseMissing(Rule):
 
     code, name, severity = "SS301", "journey-phase-missing", W
     summary = "a phase (before, during, after) has no step"
+    impact = "A stage of the customer's experience nobody has designed is left to chance."
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         steps = spec.steps
@@ -91,6 +92,7 @@ class SupportGapInPhase(Rule):
 
     code, name, severity = "SS302", "support-gap-in-phase", W
     summary = "in some phase no facilitating service is offered"
+    impact = "At some stage of the experience customers have no help to turn to."
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         services = spec.facilitating
@@ -128,6 +130,8 @@ class StepWithoutCustomerAction(Rule):
 
     code, name, severity = "SS303", "step-without-customer-action", W
     summary = "a step has no `customer` action"
+    impact = ("A step that says nothing about what the customer does is designed from the inside "
+              "out, not around the customer.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for i, step in enumerate(spec.steps):
@@ -161,6 +165,7 @@ class UnansweredCustomerAction(Rule):
 
     code, name, severity = "SS304", "unanswered-customer-action", W
     summary = "a customer action at a touchpoint with no organisation action"
+    impact = "The customer does something and nobody on the service side responds."
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for i, step in enumerate(spec.steps):
@@ -199,6 +204,8 @@ class OrphanTouchpoint(Rule):
 
     code, name, severity = "SS305", "orphan-touchpoint", W
     summary = "a touchpoint no step uses"
+    impact = ("A point of contact no step uses is one customers meet without anyone having "
+              "designed what happens there.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         if not spec.steps:
@@ -235,6 +242,8 @@ class CustomerStepWithoutEvidence(Rule):
 
     code, name, severity = "SS306", "customer-step-without-evidence", I
     summary = "a step at a touchpoint has no `evidence`"
+    impact = ("Customers judge a service by what they can see; a step with nothing to see leaves "
+              "them unsure it happened.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for i, step in enumerate(spec.steps):
@@ -271,6 +280,8 @@ class UnreachableStep(Rule):
 
     code, name, severity = "SS307", "unreachable-step", E
     summary = "a step cannot be reached from the first step, or `next` names no step"
+    impact = ("A step no customer can reach is designed for nobody, and a branch leading nowhere "
+              "leaves customers stranded.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         steps = spec.steps
@@ -324,6 +335,8 @@ class LaneEmpty(Rule):
 
     code, name, severity = "SS308", "lane-empty", I
     summary = "a lane is empty across the whole blueprint"
+    impact = ("An empty lane means a whole layer of the service (what customers see, or what "
+              "supports them) has not been designed.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         if not spec.steps:
@@ -368,6 +381,8 @@ class BlueprintTooLarge(Rule):
 
     code, name, severity = "SS309", "blueprint-too-large", I
     summary = "more than (30) steps or (150) lane items in one blueprint"
+    impact = ("A journey too large to read in one picture hides its problems from the people who "
+              "could fix them.")
     Options = BlueprintTooLargeOptions
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
@@ -406,6 +421,7 @@ class NoBlueprint(Rule):
 
     code, name, severity = "SS310", "no-blueprint", W
     summary = "the service has no blueprint steps"
+    impact = "Without a journey, nobody has designed what customers actually go through."
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         if not spec.steps:

@@ -39,6 +39,7 @@ class NoRecoveryProcess(Rule):
 
     code, name, severity = "SS401", "no-recovery-process", E
     summary = "the service declares no recovery process"
+    impact = "When something goes wrong, nobody is named to put it right for the customer."
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         if not spec.recovery:
@@ -74,6 +75,8 @@ class FailPointWithoutRecovery(Rule):
 
     code, name, severity = "SS402", "fail-point-without-recovery", W
     summary = "a fail point has no recovery and no `prevention` (E when severity is high)"
+    impact = ("This known way of letting the customer down has neither a safeguard nor anyone "
+              "ready to put it right.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for at in index.fail_points:
@@ -122,6 +125,8 @@ class FailPointUndetected(Rule):
 
     code, name, severity = "SS403", "fail-point-undetected", W
     summary = "a fail point has no detecting metric"
+    impact = ("If nothing measures how often this goes wrong, customers keep meeting it and "
+              "nobody notices.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for at in index.fail_points:
@@ -186,6 +191,8 @@ class RecoveryIncomplete(Rule):
 
     code, name, severity = "SS404", "recovery-incomplete", W
     summary = "a recovery lacks an acknowledgement/apology, a fix or a follow-up"
+    impact = ("Customers whose problem is fixed without being acknowledged, or never followed up, "
+              "still leave unhappy.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for i, rec in enumerate(spec.recovery):
@@ -235,6 +242,8 @@ class RecoveryWithoutTimeTarget(Rule):
 
     code, name, severity = "SS405", "recovery-without-time-target", W
     summary = "a recovery has no `response_time`"
+    impact = ("Without a promised time to respond, customers with a problem do not know how long "
+              "they will wait.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for i, rec in enumerate(spec.recovery):
@@ -278,6 +287,7 @@ class RecoveryUnreachable(Rule):
 
     code, name, severity = "SS406", "recovery-unreachable", W
     summary = "a recovery has no owner, or its channel never reaches a person"
+    impact = "Customers with a problem cannot reach anyone who will fix it."
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for i, rec in enumerate(spec.recovery):
@@ -325,6 +335,8 @@ class WaitWithoutStandard(Rule):
 
     code, name, severity = "SS407", "wait-without-standard", W
     summary = "a wait has no `max`"
+    impact = ("Without a limit on how long customers may wait, nobody notices when they wait too "
+              "long.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for i, step in enumerate(spec.steps):
@@ -365,6 +377,8 @@ class WaitWithoutExpectation(Rule):
 
     code, name, severity = "SS408", "wait-without-expectation", I
     summary = "a wait has no `message` telling the customer how long"
+    impact = ("Customers who are not told how long they will wait feel the wait as longer and "
+              "give up.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for i, step in enumerate(spec.steps):
@@ -405,6 +419,7 @@ class WaitExceedsStandard(Rule):
 
     code, name, severity = "SS409", "wait-exceeds-standard", E
     summary = "an expected wait is longer than its `max`"
+    impact = "Customers are expected to wait longer than the service's own standard allows."
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for i, step in enumerate(spec.steps):

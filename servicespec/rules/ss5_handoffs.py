@@ -19,9 +19,19 @@ W = Severity.WARNING
 STEPS = ("blueprint", "steps")
 
 
-def frontstage_roles(spec: Spec) -> list[set[str]]:
-    """The roles each step's frontstage actions name (system roles count)."""
-    return [{a.role for a in step.frontstage if a.role} for step in spec.steps]
+def frontstage_people(spec: Spec, index: SpecIndex) -> list[set[str]]:
+    """The human roles each step's frontstage actions name. A system role (a bot, an app, an
+    SMS sender) is no person the customer is passed to; a role the spec does not declare
+    counts as a person (SS006 reports it)."""
+    systems = {r.id for r in index.roles.values() if r.kind == "system"}
+    return [{a.role for a in step.frontstage if a.role and a.role not in systems}
+            for step in spec.steps]
+
+
+def is_change(before: set[str], after: set[str], owner: str | None) -> bool:
+    """Whether the customer meets another person: the steps share no human role, and neither
+    is the case owner's (the owner stays the customer's one contact)."""
+    return not before & after and (owner is None or owner not in before | after)
 
 
 def consecutive(spec: Spec, index: SpecIndex) -> list[tuple[int, int]]:
@@ -29,9 +39,10 @@ def consecutive(spec: Spec, index: SpecIndex) -> list[tuple[int, int]]:
 
     "Follow" is the journey's order: `next` where a step sets it, else the next step in the
     list, so alternative branches are never compared with each other. Steps whose frontstage
-    names no role are skipped: the pair is the nearest steps on either side that name one.
+    names no human role are skipped: the pair is the nearest steps on either side that name
+    one.
     """
-    roles = frontstage_roles(spec)
+    roles = frontstage_people(spec, index)
     follows = [index.following(i) for i in range(len(spec.steps))]
     through = _through_roleless(follows, [bool(r) for r in roles])
     pairs = []
@@ -112,56 +123,63 @@ def _through_roleless(follows: list[list[int]], named: list[bool]) -> list[tuple
 
 
 def role_changes(spec: Spec, index: SpecIndex) -> list[tuple[int, int]]:
-    """Consecutive steps (as in `consecutive`) whose frontstage roles share none."""
-    roles = frontstage_roles(spec)
-    return [(i, j) for i, j in consecutive(spec, index) if not roles[i] & roles[j]]
+    """Consecutive steps (as in `consecutive`) where the customer meets another person."""
+    roles = frontstage_people(spec, index)
+    owner = spec.blueprint.case_owner
+    return [(i, j) for i, j in consecutive(spec, index) if is_change(roles[i], roles[j], owner)]
 
 
 class HandoffWithoutContext(Rule):
     """Dixon et al. (2010): transfers, and having to repeat information after one, are what
-    makes customer service effortful. When the frontstage role changes from one step to the
-    next (their frontstage actions share no role; a step whose frontstage names no role is
-    skipped; system roles count), the later step says how the case travels:
-    `handoff.context`, a shared record or a ticket. "Next" follows the journey: a step's
-    `next` where it has one, else the next step in the list, so alternative branches are
-    never compared with each other.
+    makes customer service effortful. When the customer passes from one person to another
+    between consecutive steps, the later step says how the case travels: `handoff.context`, a
+    shared record or a ticket. A change is two steps whose frontstage human roles share none.
+    System roles (`kind: system`: a bot, an app, an SMS sender) are no person: a step whose
+    frontstage names no human role is skipped (a bot-to-person handover is SS205's concern).
+    With a `blueprint.case_owner`, a change to or from the owner's role is no change: the
+    owner stays the customer's one contact. "Next" follows the journey: a step's `next` where
+    it has one, else the next step in the list, so alternative branches are never compared
+    with each other.
 
     Bad:
     ```yaml
     blueprint:
       steps:
-        - id: book
-          phase: before
-          customer: Books a room online
-          frontstage: [{role: booking-engine, action: Shows live availability and prices}]
         - id: check-in
           phase: during
           customer: Arrives and checks in at the front desk
           frontstage: [{role: receptionist, action: Greets the guest and hands over the key}]
+        - id: ask-for-towels
+          phase: during
+          customer: Asks for extra towels
+          frontstage: [{role: housekeeper, action: Brings the towels}]
     ```
 
     Good:
     ```yaml
     blueprint:
       steps:
-        - id: book
-          phase: before
-          customer: Books a room online
-          frontstage: [{role: booking-engine, action: Shows live availability and prices}]
         - id: check-in
           phase: during
           customer: Arrives and checks in at the front desk
           frontstage: [{role: receptionist, action: Greets the guest and hands over the key}]
-          handoff: {context: Booking record in the property management system}
+        - id: ask-for-towels
+          phase: during
+          customer: Asks for extra towels
+          frontstage: [{role: housekeeper, action: Brings the towels}]
+          handoff: {context: Request ticket with the room number}
     ```
     """
 
     code, name, severity = "SS501", "handoff-without-context", W
-    summary = "the frontstage role changes and the step declares no `handoff.context`"
+    summary = "the customer passes to another person and the step declares no " \
+              "`handoff.context`"
+    impact = ("When the customer is passed to another person without the case, they have to tell "
+              "their story again.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         steps = spec.steps
-        roles = frontstage_roles(spec)
+        roles = frontstage_people(spec, index)
         earlier: dict[int, list[int]] = {}
         for before, after in role_changes(spec, index):
             earlier.setdefault(after, []).append(before)
@@ -180,14 +198,17 @@ class HandoffWithoutContext(Rule):
 
 class TooManyHandoffsOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    max_handoffs: int = Field(2, ge=0, description="Most frontstage role changes in one phase.")
+    max_handoffs: int = Field(2, ge=0, description="Most changes of frontstage human role in one "
+                              "phase.")
 
 
 class TooManyHandoffs(Rule):
     """Dixon et al. (2010); the source articles: don't pass the customer around. More than
-    (2) changes of frontstage role between consecutive steps of one phase (as in SS501) means
-    the customer meets a new person at every turn. Changes across a phase boundary, and steps
-    with no `phase`, do not count; on a branching journey each path is counted on its own.
+    (2) changes of frontstage human role between consecutive steps of one phase (as in SS501:
+    system roles are no person) means the customer meets a new person at every turn. With a
+    `blueprint.case_owner`, a change to or from the owner's role is not counted: the owner
+    stays the customer's one contact. Changes across a phase boundary, and steps with no
+    `phase`, do not count; on a branching journey each path is counted on its own.
 
     Bad:
     ```yaml
@@ -202,21 +223,22 @@ class TooManyHandoffs(Rule):
           customer: Asks for extra towels
           frontstage: [{role: housekeeper, action: Brings the towels}]
           handoff: {context: Request ticket with the room number}
-        - id: ask-late-check-out
-          phase: during
-          customer: Asks for a late check-out in the app
-          frontstage: [{role: booking-engine, action: Books the late check-out}]
-          handoff: {context: Booking record}
         - id: key-fails
           phase: during
           customer: Comes back to the desk with a key card that does not open the door
           frontstage: [{role: receptionist, action: Encodes a new key card}]
           handoff: {context: Booking record}
+        - id: room-too-cold
+          phase: during
+          customer: Reports that the heating does not work
+          frontstage: [{role: housekeeper, action: Brings a heater}]
+          handoff: {context: Request ticket with the room number}
     ```
 
     Good:
     ```yaml
     blueprint:
+      case_owner: receptionist
       steps:
         - id: check-in
           phase: during
@@ -227,25 +249,28 @@ class TooManyHandoffs(Rule):
           customer: Asks for extra towels
           frontstage: [{role: housekeeper, action: Brings the towels}]
           handoff: {context: Request ticket with the room number}
-        - id: ask-late-check-out
-          phase: during
-          customer: Asks for a late check-out at the front desk
-          frontstage: [{role: receptionist, action: Books the late check-out}]
-          handoff: {context: Booking record}
         - id: key-fails
           phase: during
           customer: Comes back to the desk with a key card that does not open the door
           frontstage: [{role: receptionist, action: Encodes a new key card}]
+        - id: room-too-cold
+          phase: during
+          customer: Reports that the heating does not work
+          frontstage: [{role: housekeeper, action: Brings a heater}]
+          handoff: {context: Request ticket with the room number}
     ```
     """
 
     code, name, severity = "SS502", "too-many-handoffs", W
-    summary = "more than (2) frontstage role changes within one phase"
+    summary = "more than (2) changes of frontstage person within one phase"
+    impact = ("Customers who meet a new person at every turn feel passed around, and nobody owns "
+              "their problem.")
     Options = TooManyHandoffsOptions
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         steps = spec.steps
-        roles = frontstage_roles(spec)
+        roles = frontstage_people(spec, index)
+        owner = spec.blueprint.case_owner
         limit = options.max_handoffs
         incoming: dict[int, list[int]] = {}
         for before, after in consecutive(spec, index):
@@ -258,7 +283,7 @@ class TooManyHandoffs(Rule):
         for after in sorted(incoming):
             crossed = False
             for before in incoming[after]:
-                change = not roles[before] & roles[after]
+                change = is_change(roles[before], roles[after], owner)
                 most[after] = max(most[after], most[before] + change)
                 crossed |= change and most[before] == limit
             if crossed:
@@ -316,6 +341,7 @@ class CustomerRepeatsInformation(Rule):
 
     code, name, severity = "SS503", "customer-repeats-information", W
     summary = "the same `collects` item is asked at two steps"
+    impact = "Customers asked for the same information twice feel nobody listened the first time."
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         asked: dict[str, str] = {}

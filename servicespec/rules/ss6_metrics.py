@@ -44,6 +44,8 @@ class MetricKindMismatch(Rule):
 
     code, name, severity = "SS601", "metric-kind-mismatch", W
     summary = "an experience metric on the product, or an outcome metric on customer service"
+    impact = ("Measuring the product by satisfaction or the help by delivery times hides where "
+              "customers are really let down.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         facilitating = {fac.id for fac in spec.facilitating}
@@ -84,6 +86,8 @@ class ProductUnmeasured(Rule):
 
     code, name, severity = "SS602", "product-unmeasured", W
     summary = "no outcome metric measures the product"
+    impact = ("If nobody measures whether the product delivers, customers find out before the "
+              "team does.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         pid = spec.product.id
@@ -124,6 +128,8 @@ class FacilitatingUnmeasured(Rule):
 
     code, name, severity = "SS603", "facilitating-unmeasured", W
     summary = "a facilitating service has no experience metric"
+    impact = ("If nobody measures how customers feel about this help, it can get worse without "
+              "anyone noticing.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for i, fac in enumerate(spec.facilitating):
@@ -161,6 +167,8 @@ class RelationshipMetricOnly(Rule):
 
     code, name, severity = "SS604", "relationship-metric-only", W
     summary = "the only metrics on customer service are relationship metrics"
+    impact = ("Measuring only loyalty says whether customers are unhappy, never which part of the "
+              "help let them down.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         on_service = [m for fac in spec.facilitating for m in index.metrics_on.get(fac.id, [])]
@@ -192,6 +200,8 @@ class MetricWithoutTarget(Rule):
 
     code, name, severity = "SS605", "metric-without-target", W
     summary = "a metric has no `target`"
+    impact = ("A measure without a target cannot tell the team whether customers are served well "
+              "enough.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for i, metric in enumerate(spec.metrics):
@@ -221,6 +231,8 @@ class MetricWithoutSource(Rule):
 
     code, name, severity = "SS606", "metric-without-source", I
     summary = "a metric has no `source`"
+    impact = ("A measure with no source of data is never actually looked at, so customers' "
+              "problems go unseen.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for i, metric in enumerate(spec.metrics):
@@ -252,6 +264,8 @@ class KindContradictsType(Rule):
 
     code, name, severity = "SS607", "kind-contradicts-type", E
     summary = "a metric's declared `kind` contradicts its `type`"
+    impact = ("A measure filed under the wrong kind is read the wrong way, and customers' "
+              "problems are missed.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for i, metric in enumerate(spec.metrics):

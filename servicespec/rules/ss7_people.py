@@ -44,6 +44,8 @@ class FrontstageWithoutInterpersonalSkills(Rule):
 
     code, name, severity = "SS701", "frontstage-without-interpersonal-skills", I
     summary = "a human frontstage or customer-service role lists no interpersonal skill"
+    impact = ("Customers facing staff trained only in procedures meet people who cannot calm, "
+              "listen or explain.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         facing = {a.role for s in spec.steps for a in s.frontstage if a.role}
@@ -87,6 +89,7 @@ class UnownedAction(Rule):
 
     code, name, severity = "SS702", "unowned-action", I
     summary = "a frontstage or backstage action names no role"
+    impact = "An action nobody is named to do is one customers wait for and nobody does."
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for i, step in enumerate(spec.steps):
@@ -124,6 +127,7 @@ class RecoveryOwnerWithoutAuthority(Rule):
 
     code, name, severity = "SS703", "recovery-owner-without-authority", I
     summary = "the owner of a compensating recovery has no `authority`"
+    impact = "A person who must ask permission to make amends keeps the upset customer waiting."
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for i, rec in enumerate(spec.recovery):
@@ -160,6 +164,8 @@ class UnusedRole(Rule):
 
     code, name, severity = "SS704", "unused-role", I
     summary = "a role nothing references"
+    impact = ("A role nothing in the design uses suggests customers meet someone whose part "
+              "nobody designed.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         used = {c.owner for c in spec.product.components}

@@ -102,7 +102,7 @@ def collect(paths: Sequence[str], config: Config | None = None) -> list[ServiceD
         # /etc/passwd, a secret) is never copied into the pages
         source = (result.text or "") if result.spec is not None else ""
         services.append(service_data(result.spec, result.diagnostics, display_path(file),
-                                     source, slugs[file]))
+                                     source, slugs[file], result.suppressed))
     return sorted(services, key=lambda s: (s.name.lower(), s.file))
 
 

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from ..diagnostics import FILE_CODES, Diagnostic, Severity
+from ..diagnostics import FILE_CODES, Diagnostic, Severity, Suppressed
 from ..index import SpecIndex
 from ..model.spec import FACILITATING_PETALS, Spec
 from ..rules import ALL_RULES, GROUPS
@@ -69,6 +69,7 @@ class Health:
     warnings: int
     infos: int
     groups: tuple[GroupCount, ...]
+    suppressed: int = 0  # hidden by inline comments: counted apart, never "no findings"
 
     @property
     def status(self) -> str:
@@ -76,8 +77,9 @@ class Health:
         return "error" if self.errors else "warning" if self.warnings else "clean"
 
 
-def health(diagnostics: Iterable[Diagnostic]) -> Health:
-    """Findings counted by severity, overall and by rule group (groups with none left out)."""
+def health(diagnostics: Iterable[Diagnostic], suppressed: int = 0) -> Health:
+    """Findings counted by severity, overall and by rule group (groups with none left out);
+    `suppressed` findings apart."""
     totals: Counter[Severity] = Counter()
     counts: dict[str, Counter[Severity]] = {}
     for d in diagnostics:
@@ -85,7 +87,7 @@ def health(diagnostics: Iterable[Diagnostic]) -> Health:
         counts.setdefault(d.code[:3], Counter())[d.severity] += 1
     groups = tuple(GroupCount(g, _group_title(g, "other"), *_by_severity(counts[g]))
                    for g in sorted(counts))
-    return Health(*_by_severity(totals), groups)
+    return Health(*_by_severity(totals), groups, suppressed)
 
 
 def _group_title(code: str, unknown: str) -> str:
@@ -348,6 +350,8 @@ class FindingRow:
     element: str
     summary: str  # the rule's one-line summary
     group: str
+    impact: str = ""  # why it matters to a customer, in plain words (the rule's `impact`)
+    reason: str = ""  # why it is suppressed (suppressed findings only)
 
 
 @dataclass(frozen=True)
@@ -373,7 +377,21 @@ def finding_rows(diagnostics: Sequence[Diagnostic]) -> list[FindingRow]:
         rule = ALL_RULES.get(d.code)
         rows.append(FindingRow(anchor, d.code, d.name, d.severity.value, d.message, d.line,
                                d.column, d.end_line, d.element,
-                               rule.summary if rule else "", _group_title(d.code[:3], "")))
+                               rule.summary if rule else "", _group_title(d.code[:3], ""),
+                               rule.impact if rule else ""))
+    return rows
+
+
+def suppressed_rows(items: Sequence[Suppressed]) -> list[FindingRow]:
+    """Suppressed findings in file order, each with the reason its comment gives."""
+    rows = []
+    for n, item in enumerate(items, start=1):
+        d = item.diagnostic
+        rule = ALL_RULES.get(d.code)
+        rows.append(FindingRow(f"suppressed-{n}", d.code, d.name, d.severity.value, d.message,
+                               d.line, d.column, d.end_line, d.element,
+                               rule.summary if rule else "", _group_title(d.code[:3], ""),
+                               rule.impact if rule else "", item.reason))
     return rows
 
 
@@ -426,6 +444,7 @@ class ServiceData:
     recovery: tuple[RecoveryRow, ...] = ()
     fail_points: tuple[FailPointRow, ...] = ()
     findings: tuple[FindingRow, ...] = ()
+    suppressed: tuple[FindingRow, ...] = ()
     source: tuple[SourceLine, ...] = field(default=(), repr=False)
     diagnostics: tuple[Diagnostic, ...] = field(default=(), repr=False)  # drawn on the views
 
@@ -446,15 +465,17 @@ def blocking(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 
 def service_data(spec: Spec | None, diagnostics: Sequence[Diagnostic], file: str,
-                 source: str, slug: str) -> ServiceData:
+                 source: str, slug: str, suppressed: Sequence[Suppressed] = ()) -> ServiceData:
     findings = finding_rows(diagnostics)
+    hidden = tuple(suppressed_rows(suppressed))
     lines = tuple(source_lines(source, findings))
+    counts = health(diagnostics, len(hidden))
     if spec is None:
         stem = file.rsplit("/", 1)[-1]
         return ServiceData(slug=slug, file=file, name=stem, owner="", description="",
-                           version="", tags=(), product="", health=health(diagnostics),
+                           version="", tags=(), product="", health=counts,
                            spec=None, drawable=False, coverage=None,
-                           findings=tuple(findings), source=lines,
+                           findings=tuple(findings), suppressed=hidden, source=lines,
                            diagnostics=tuple(diagnostics))
     names = _names(spec)
     meta, product = spec.metadata, spec.product
@@ -479,12 +500,13 @@ def service_data(spec: Spec | None, diagnostics: Sequence[Diagnostic], file: str
     return ServiceData(
         slug=slug, file=file, name=meta.name, owner=meta.owner or "",
         description=meta.description or "", version=meta.version or "",
-        tags=tuple(meta.tags), product=product.name, health=health(diagnostics), spec=spec,
+        tags=tuple(meta.tags), product=product.name, health=counts, spec=spec,
         drawable=not blocking(diagnostics), coverage=coverage(spec), need=product.need or "",
         outcomes=tuple(product.outcomes), revenue=product.revenue or "",
         components=components, facilitating=facilitating, channels=channels,
         metrics=tuple(metric_rows(spec)), recovery=tuple(recovery_rows(spec)),
-        fail_points=tuple(fail_point_rows(spec)), findings=tuple(findings), source=lines,
+        fail_points=tuple(fail_point_rows(spec)), findings=tuple(findings), suppressed=hidden,
+        source=lines,
         diagnostics=tuple(diagnostics))
 
 
