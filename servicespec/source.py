@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Union
 
+from .textutil import shown
+
 PathPart = Union[str, int]  # noqa: UP007 (a runtime alias; `|` needs 3.10 types)
 Path = tuple[PathPart, ...]
 # (start line, start column, end line, end column), 0-based as the parser gives them
@@ -150,6 +152,11 @@ class ComposedSourceMap(SourceMap):
         self._raw(path, True)
         return self.keys.get(path)
 
+# the most of one key or id an element path holds: over the 100 characters an id may have, so
+# every valid id is kept whole (and its fingerprint its own)
+_ELEMENT_PART = 120
+
+
 def element_path(data: Any, path: Path) -> str:
     """The id path of an element: `blueprint.steps[check-in].fail_points[late]`.
 
@@ -162,10 +169,11 @@ def element_path(data: Any, path: Path) -> str:
         if isinstance(part, int):
             item = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
             ident = item.get("id") if isinstance(item, dict) else None
-            out += f"[{ident}]" if isinstance(ident, str) else f"[{part}]"
+            out += f"[{shown(ident, _ELEMENT_PART)}]" if isinstance(ident, str) else f"[{part}]"
             node = item
         else:
-            out += f".{part}" if out else part
+            # a key can be a megabyte long: the path names it, as messages do
+            out += f".{shown(part, _ELEMENT_PART)}" if out else shown(part, _ELEMENT_PART)
             node = node.get(part) if isinstance(node, dict) else None
     return out
 

@@ -169,6 +169,36 @@ def test_quadratic_blowup_through_aliases(tmp_path: Path) -> None:
     assert [f["code"] for f in lint(str(spec))[1]] == ["SS009"]
 
 
+def test_aliases_used_as_keys_count_and_messages_quote_little(tmp_path: Path) -> None:
+    # a megabyte key aliased as a key 300 times: 300 duplicate keys, each message short
+    spec = tmp_path / "alias-keys.yaml"
+    keys = ", ".join(f"*a : {n}" for n in range(300))
+    spec.write_text(starter_text() + "x-a: &a " + "y" * 1_000_000 + "\nx-m: {" + keys + "}\n")
+    proc = servicespec("lint", "--format", "text", str(spec))
+    assert len(proc.stdout) < 300 * 2_000, len(proc.stdout)
+    findings = lint(str(spec))[1]
+    assert [f["code"] for f in findings] == ["SS004"] * 299
+    assert all(len(f["message"]) < 200 for f in findings)
+    # 30,000 such keys run past the alias budget: SS009, not MemoryError
+    keys = ", ".join(f"*a : {n}" for n in range(30_000))
+    spec.write_text(starter_text() + "x-a: &a " + "y" * 1_000 + "\nx-m: {" + keys + "}\n")
+    assert "SS009" in {f["code"] for f in lint(str(spec))[1]}
+
+
+@pytest.mark.parametrize("text,code,words", [
+    ("kind: 0x" + "f" * 3_600, "SS002", "3,602 characters"),
+    ("x-n: " + "1" * 100_000, "SS002", "100,000 characters"),
+])
+def test_huge_integers_are_a_short_ss002(tmp_path: Path, text: str, code: str,
+                                         words: str) -> None:
+    spec = tmp_path / "huge.yaml"
+    spec.write_text(starter_text().replace("kind: Service", "kind: Service\n" + text, 1)
+                    if text.startswith("x-") else starter_text().replace("kind: Service", text))
+    findings = lint(str(spec))[1]
+    assert any(f["code"] == code and words in f["message"] for f in findings), findings
+    assert all(len(f["message"]) < 300 for f in findings)
+
+
 def test_directory_with_symlink_loop_dangling_link_and_fifo(tmp_path: Path) -> None:
     folder = tmp_path / "specs"
     folder.mkdir()
