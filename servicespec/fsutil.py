@@ -32,9 +32,26 @@ def read_regular(path: str | os.PathLike[str], limit: int, *,
     between is caught), FileTooLarge, or the OSError of the open. Without `follow_symlinks`
     a symlink is NotRegularFile too.
     """
-    st = os.stat(path, follow_symlinks=follow_symlinks)
-    _check_regular(path, st, limit)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    _check_size(path, os.stat(path, follow_symlinks=follow_symlinks), limit)
+    with open_regular(path, follow_symlinks=follow_symlinks) as fh:
+        st = os.fstat(fh.fileno())
+        _check_size(path, st, limit)
+        data = read_at_most(fh, limit, st.st_size)
+    if len(data) > limit:  # it grew since fstat
+        raise FileTooLarge(errno.EFBIG, f"is over the limit of {limit:,} bytes", str(path))
+    return data
+
+
+def open_regular(path: str | os.PathLike[str], *, follow_symlinks: bool = True) -> BinaryIO:
+    """`path` open for reading, if it is a regular file; NotRegularFile otherwise.
+
+    Checked before opening (opening a FIFO blocks, opening some devices does something) and
+    again on the open file, which was opened without waiting, so that a file swapped for a
+    FIFO in between is caught too. Without `follow_symlinks` a symlink is NotRegularFile.
+    """
+    _check_regular(path, os.stat(path, follow_symlinks=follow_symlinks))
+    flags = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+             | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
     if not follow_symlinks:
         flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
@@ -43,21 +60,24 @@ def read_regular(path: str | os.PathLike[str], limit: int, *,
         if exc.errno == errno.ELOOP and not follow_symlinks:  # O_NOFOLLOW met a symlink
             raise NotRegularFile(errno.ELOOP, "is a symlink", str(path)) from None
         raise
-    with os.fdopen(fd, "rb") as fh:
-        st = os.fstat(fd)
-        _check_regular(path, st, limit)
-        data = read_at_most(fh, limit, st.st_size)
-    if len(data) > limit:  # it grew since fstat
-        raise FileTooLarge(errno.EFBIG, f"is over the limit of {limit:,} bytes", str(path))
-    return data
+    try:
+        _check_regular(path, os.fstat(fd))
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
-def _check_regular(path: str | os.PathLike[str], st: os.stat_result, limit: int) -> None:
+def _check_regular(path: str | os.PathLike[str], st: os.stat_result) -> None:
     if stat.S_ISLNK(st.st_mode):
         raise NotRegularFile(errno.ELOOP, "is a symlink", str(path))
     if not stat.S_ISREG(st.st_mode):
         raise NotRegularFile(errno.EINVAL, "is not a regular file (a FIFO, device or socket?)",
                              str(path))
+
+
+def _check_size(path: str | os.PathLike[str], st: os.stat_result, limit: int) -> None:
+    _check_regular(path, st)
     if st.st_size > limit:
         raise FileTooLarge(errno.EFBIG, f"is over the limit of {limit:,} bytes", str(path))
 

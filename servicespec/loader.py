@@ -22,15 +22,14 @@ import errno
 import math
 import os
 import re
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path as FsPath
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 from .diagnostics import FILE_CODES, Diagnostic, Severity, fingerprint
-from .fsutil import NotRegularFile, read_at_most
+from .fsutil import FileTooLarge, NotRegularFile, open_regular, read_regular
 from .source import Path, RawSpan, SourceMap, Span, element_path
 from .textutil import path_text, shown, yaml_quoted
 
@@ -108,40 +107,15 @@ def read_text(path: str | FsPath, limits: Limits = DEFAULT_LIMITS,
         if not followable(path):
             return _unreadable(name, "is a symbolic link out of the working folder: lint the "
                                      "file it points to by its own name", "symbolic link")
-        if os.stat(path).st_size > limits.max_file_bytes:
-            return _too_big(name, limits)
-        with open_regular(path) as fh:
-            raw = read_at_most(fh, limits.max_file_bytes, os.fstat(fh.fileno()).st_size)
+        raw = read_regular(path, limits.max_file_bytes)
+    except FileTooLarge:
+        return _too_big(name, limits)
     except NotRegularFile:
         return _unreadable(name, "is not a regular file (a FIFO, device or socket?): "
                                  "lint spec files only", "not a regular file")
     except OSError as exc:
         return _unreadable(name, f"cannot be read: {exc.strerror or exc}", "unreadable")
     return decode(raw, name, limits)
-
-
-def open_regular(path: str | FsPath, *, follow_links: bool = True) -> BinaryIO:
-    """`path` open for reading, if it is a regular file; NotRegularFile otherwise.
-
-    Checked before opening (opening some devices does something) and again on the open file,
-    which was opened without waiting (a FIFO would block the open itself), so a file swapped
-    for a FIFO in between is caught too. `follow_links=False` refuses a symbolic link
-    (OSError, ELOOP).
-    """
-    st = os.stat(path) if follow_links else os.lstat(path)
-    if not stat.S_ISREG(st.st_mode):
-        raise NotRegularFile(errno.EINVAL, "not a regular file", str(path))
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    if not follow_links:
-        flags |= getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise NotRegularFile(errno.EINVAL, "not a regular file", str(path))
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
 
 
 def followable(path: str | FsPath) -> bool:
@@ -164,9 +138,9 @@ def declares_spec(path: str) -> bool:
     specs from the other YAML and JSON of a repository. Only regular files, never through a
     symbolic link; a file that cannot be read is taken (linting it reports why)."""
     try:
-        with open_regular(path, follow_links=False) as fh:
+        with open_regular(path, follow_symlinks=False) as fh:
             head = fh.read(SPEC_HEAD_BYTES)
-    except NotRegularFile:
+    except NotRegularFile:  # a FIFO, a device or a symbolic link
         return False
     except OSError as exc:
         return exc.errno not in (errno.ELOOP, errno.ENOENT, errno.ENOTDIR)
@@ -616,11 +590,12 @@ def _syntax_diagnostic(file: str, exc: yaml.MarkedYAMLError, text: str,
             message += f" at line {exc.context_mark.line + 1}"
         message += ")"
     line, column = _clamp(text, line, column)
-    if "\t" in text.split("\n")[line][: column + 1]:
+    text_lines = text.split("\n")
+    if "\t" in text_lines[line][: column + 1]:
         message += ": indent with spaces, YAML does not allow tabs there"
     else:
         context_line = exc.context_mark.line if exc.context_mark else line
-        message += _syntax_hint(text.split("\n"), line, column, context_line,
+        message += _syntax_hint(text_lines, line, column, context_line,
                                 "flow" in (exc.context or ""))
     # the parser's words without its marks: what went wrong, wherever it now is
     problem = f"{problem} ({exc.context})" if exc.context else problem
