@@ -25,7 +25,10 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
-_SKIP_DIRS = {"node_modules", "__pycache__", "site-packages"}
+# what tools and installs leave behind (ruff's default excludes): `pip install .` copies the
+# starter specs into build/lib/, which a walk of `.` would otherwise lint as the team's own
+_SKIP_DIRS = {"node_modules", "__pycache__", "site-packages", "__pypackages__", "build",
+              "dist", "_build", "buck-out", "venv"}
 
 
 class InvalidSpecError(ValueError):
@@ -145,6 +148,7 @@ def config_for(file: str, config: Config | None) -> Config:
 def lint_file(file: str, config: Config | None = None, *, stdin: bytes | None = None,
               display: str | None = None) -> FileResult:
     from .engine import lint_loaded, lint_text
+    from .fsutil import read_at_most
     from .loader import Loaded, decode, read_text
 
     cfg = config_for(file, config)
@@ -152,7 +156,10 @@ def lint_file(file: str, config: Config | None = None, *, stdin: bytes | None = 
     # a name that is not UTF-8 is shown escaped, in every finding and output
     name = path_text(display or ("<stdin>" if file == "-" else file))
     if file == "-":
-        text = decode(stdin if stdin is not None else sys.stdin.buffer.read(), name, limits)
+        # one byte over the limit is enough to refuse it: an endless pipe is not read to the end
+        raw = stdin if stdin is not None else read_at_most(sys.stdin.buffer,
+                                                            limits.max_file_bytes)
+        text = decode(raw, name, limits)
     else:
         text = read_text(file, limits, name)
     if isinstance(text, Loaded):

@@ -147,6 +147,18 @@ def test_fifty_megabyte_spec(tmp_path: Path) -> None:
     assert found(lint(str(big))[1]) == [("SS009", 1, 1)]
 
 
+def test_endless_standard_input_is_refused_not_read(tmp_path: Path) -> None:
+    # /dev/zero never ends: reading it whole would hang until the memory cap
+    with open("/dev/zero", "rb") as endless:
+        proc = subprocess.run(
+            [sys.executable, "-m", "servicespec", "lint", "--format", "json", "-"],
+            stdin=endless, capture_output=True, text=True, timeout=TIMEOUT_S,
+            preexec_fn=_cap_memory, env={**os.environ, "NO_COLOR": "1"})
+    assert proc.returncode == 1, proc.stderr
+    [finding] = json.loads(proc.stdout)["findings"]
+    assert finding["code"] == "SS009" and finding["file"] == "<stdin>"
+
+
 def test_one_megabyte_single_line(tmp_path: Path) -> None:
     spec = tmp_path / "long-line.yaml"
     spec.write_text(starter_text().replace(

@@ -80,6 +80,18 @@ def test_a_file_named_is_always_linted(tmp_path: Path) -> None:
     assert files_with_findings(proc) == {"k8s/deploy.yaml"}
 
 
+def test_build_leftovers_are_passed_over_unless_named(tmp_path: Path) -> None:
+    # `pip install .` leaves copies of the package's starter specs under build/lib/
+    repo = repository(tmp_path)
+    for folder in ("build/lib/servicespec/templates", "dist", "venv/share"):
+        (repo / folder).mkdir(parents=True)
+        (repo / folder / "copy.yaml").write_text(GAPPY)
+    walked = files_with_findings(servicespec("lint", "--format", "json", ".", cwd=repo))
+    assert walked == {"specs/gappy.yaml", "specs/drafts/old.yaml", "specs/minimal.json"}
+    named = files_with_findings(servicespec("lint", "--format", "json", "build", cwd=repo))
+    assert named == {"build/lib/servicespec/templates/copy.yaml"}
+
+
 def test_include_and_exclude(tmp_path: Path) -> None:
     repo = repository(tmp_path)
     (repo / "servicespec.toml").write_text('exclude = ["drafts/", "*.json"]\n')
