@@ -28,6 +28,7 @@ from pydantic import (
 from .diagnostics import Severity
 from .fsutil import FileTooLarge, NotRegularFile, read_regular
 from .loader import LIBYAML_MAX_NESTING, Limits
+from .results import PolicyInfo
 from .rules import ALL_RULES, get_rule
 from .textutil import shown
 
@@ -110,6 +111,15 @@ class Policy(BaseModel):
                 raise ValueError(f"{self.code} ({self.name}): `{field}` does not compile: "
                                  f"{shown(text, 200)!r}: {exc}") from None
         return self
+
+    def info(self) -> PolicyInfo:
+        return PolicyInfo(self.code, self.name, self.severity, self.summary, self.description,
+                          self.checks, self.url)
+
+    @property
+    def checks(self) -> str:
+        where = "" if self.where.strip() == "true" else f" where {self.where}"
+        return f"each of {self.select}{where}: require {self.require}"
 
     @property
     def summary(self) -> str:

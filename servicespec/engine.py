@@ -14,7 +14,7 @@ from .index import SpecIndex
 from .loader import MAX_DIGITS, Loaded, file_diagnostic, load_text
 from .model.spec import API_VERSION, KIND, Spec, without_extensions
 from .model.validate import build_spec
-from .results import FileResult
+from .results import FileResult, PolicyInfo
 from .source import ComposedSourceMap, Path, SourceMap, Span, element_path, value_at
 from .textutil import YAML_UNPRINTABLE
 
@@ -96,7 +96,7 @@ def _fast(text: str, file: str, config: Config) -> FileResult | None:
         return FileResult(file, [], spec, text)
     loaded = Loaded(file, text, data, ComposedSourceMap(text))
     diagnostics = sorted(_positioned(loaded, found, config), key=lambda d: d.sort_key)
-    return FileResult(file, diagnostics, spec, text)
+    return FileResult(file, diagnostics, spec, text, policies=_policies(config, diagnostics))
 
 
 # The rules that still run when the model fails: what they report about the elements that
@@ -223,7 +223,16 @@ def lint_loaded(loaded: Loaded, config: Config) -> FileResult:
     diagnostics.sort(key=lambda d: d.sort_key)
     suppressed.sort(key=lambda s: s.diagnostic.sort_key)
     return FileResult(file, _told_apart(diagnostics), spec if loaded.ok else None,
-                      loaded.text, suppressed)
+                      loaded.text, suppressed,
+                      _policies(config, [*diagnostics, *(s.diagnostic for s in suppressed)]))
+
+
+def _policies(config: Config, diagnostics: list[Diagnostic]) -> dict[str, PolicyInfo]:
+    """The descriptions of the policies among the codes reported."""
+    if not config.policies:
+        return {}
+    return {p.code: p.info() for p in config.policies
+            if any(d.code == p.code for d in diagnostics)}
 
 
 def _told_apart(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
