@@ -147,8 +147,8 @@ def test_a_policy_that_does_not_compile_is_a_configuration_error(tmp_path, expre
     project(tmp_path, POLICIES.replace("self.hours == '24/7'", expression))
     for command in (("lint", "bike.yaml"), ("rules",), ("explain", "ORG001")):
         proc = servicespec(*command, cwd=tmp_path, codes=(2,))
-        assert f"servicespec.toml: policies.0: ORG001 (phone-lines-staffed-24-7): `require` " \
-               f"does not compile: " in proc.stderr
+        assert "servicespec.toml: policies.0: ORG001 (phone-lines-staffed-24-7): `require` " \
+               "does not compile: " in proc.stderr
         assert problem in proc.stderr
 
 
@@ -191,3 +191,17 @@ def test_no_policies_no_cel(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
                          text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_the_documented_policies_work(tmp_path):
+    """docs/policies.md: its three policies, on the spec of this module."""
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "policies.md").read_text()
+    toml = doc.split("```toml\n")[1].split("```")[0]
+    project(tmp_path, toml)
+    assert [(c, line) for c, line, *_ in findings(tmp_path)] == [
+        ("ORG001", 7), ("ORG001", 9), ("ORG002", 14), ("ORG003", 14)]
+    error = doc.split("```\nservicespec: error: ")[1].split("\n")[0]
+    project(tmp_path, toml.replace("has(self.hours) && self.hours == '24/7'",
+                                   "self.kind = 'phone'"))
+    proc = servicespec("lint", "bike.yaml", cwd=tmp_path, codes=(2,))
+    assert error in proc.stderr
