@@ -15,8 +15,8 @@ field that is not given absent (`has(self.hours)` tells). Durations are CEL dura
 Every evaluation runs on a budget, so that no expression can hang CI or exhaust memory:
 expressions are at most MAX_EXPRESSION_CHARS long and MAX_EXPRESSION_DEPTH deep; a policy
 takes at most MAX_STEPS evaluation steps (nodes visited) and MAX_SECONDS per file; `+` makes
-no string or list longer than MAX_VALUE_SIZE; `*` multiplies numbers only; `string()`
-converts no list or map. What an expression cannot evaluate (a missing field, a type
+no string or list longer than MAX_VALUE_SIZE (cel-python's `*` multiplies numbers only);
+`string()` converts no list or map. What an expression cannot evaluate (a missing field, a type
 mismatch, the budget spent) is a finding of the policy at the element: the check could not
 be shown to pass (docs/policies.md).
 """
@@ -123,18 +123,12 @@ def _functions() -> dict[str, Callable[..., Any]]:
             raise ValueError(f"`+` would make a value longer than {MAX_VALUE_SIZE:,}")
         return operator.add(a, b)
 
-    def mul(a: Any, b: Any) -> Any:
-        numbers = (int, float)
-        if not (isinstance(a, numbers) and isinstance(b, numbers)):
-            raise TypeError("`*` multiplies numbers only")
-        return operator.mul(a, b)
-
     def string(value: Any) -> Any:
         if isinstance(value, (list, dict)):
             raise TypeError("string() converts no list or map")
         return celtypes.StringType(value)
 
-    return {"_+_": add, "_*_": mul, "string": string}
+    return {"_+_": add, "string": string}
 
 
 @cache

@@ -167,7 +167,7 @@ HOSTILE = [
     "[" + ",".join(["0"] * 60) + "].reduce(r, i, self.id, r + r).size() > 0",
     # repetition, and a list printed as its square
     "size(self.id * 1000000000) > 0",
-    "size(string(service.channels.map(c, service.channels))) > 0",
+    "size(string(service.recovery.map(a, service.recovery.map(b, service.recovery)))) > 0",
 ]
 
 
