@@ -157,7 +157,7 @@ def compare(result: LintResult, baseline: Baseline) -> Comparison:
             else:
                 new.append(diag)
         files.append(FileResult(file_result.file, new, file_result.spec, file_result.text,
-                                file_result.suppressed))
+                                file_result.suppressed, file_result.policies))
     linted = {baseline.key(f.file) for f in result.files}
     fixed = [e for e in sorted(baseline.entries)
              if e.file in linted and (e.file, e.fingerprint) not in seen]

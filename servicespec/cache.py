@@ -51,12 +51,12 @@ from .api import config_for, lint_file, map_in_processes
 from .diagnostics import Diagnostic, Severity, Suppressed
 from .fsutil import read_regular
 from .jsontext import loads
-from .results import FileResult, LintResult
+from .results import FileResult, LintResult, PolicyInfo
 from .textutil import path_text, terminal_safe
 
 CACHE_DIR_NAME = ".servicespec_cache"
 ENV_DIR = "SERVICESPEC_CACHE_DIR"
-FORMAT = 3
+FORMAT = 4
 # Larger files are linted every time: reading them to hash them is not worth it, and the
 # default input limit reports them at once anyway.
 MAX_CACHED_BYTES = 16 * 1024 * 1024
@@ -211,7 +211,9 @@ class ResultCache:
         entries = self._bucket(key)
         entries.pop(key, None)
         entries[key] = [fail_on.value, [_encode(d) for d in result.diagnostics],
-                        [[s.reason, _encode(s.diagnostic)] for s in result.suppressed]]
+                        [[s.reason, _encode(s.diagnostic)] for s in result.suppressed],
+                        [[p.code, p.name, p.severity.value, p.summary, p.description, p.checks,
+                          p.url] for p in result.policies.values()]]
         while len(entries) > MAX_BUCKET_ENTRIES:
             del entries[next(iter(entries))]
         self._dirty.add(key[0])
@@ -285,12 +287,20 @@ def _decode(raw: Any, file: str) -> tuple[FileResult, Severity] | None:
     """An entry back as (result, fail_on); None unless it has exactly the shape `put`
     writes."""
     try:
-        fail_on, items, hidden = raw
+        fail_on, items, hidden, described = raw
         diagnostics = [_decode_diagnostic(item) for item in items]
         suppressed = [Suppressed(_decode_diagnostic(item), reason) for reason, item in hidden]
         if not all(isinstance(s.reason, str) for s in suppressed):
             return None
-        result = FileResult(path_text(file), diagnostics, suppressed=suppressed)
+        policies = {}
+        for code, name, severity, summary, description, checks, url in described:
+            if not (all(isinstance(s, str) for s in (code, name, summary, description, checks))
+                    and (url is None or isinstance(url, str))):
+                return None
+            policies[code] = PolicyInfo(code, name, _SEVERITIES[severity], summary,
+                                        description, checks, url)
+        result = FileResult(path_text(file), diagnostics, suppressed=suppressed,
+                            policies=policies)
         return result, _SEVERITIES[fail_on]
     except (TypeError, ValueError, KeyError):
         return None

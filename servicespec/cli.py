@@ -115,24 +115,40 @@ def init(file: str) -> None:
     sys.exit(run_init(file))
 
 
+_CONFIG_OPTION = click.option(
+    "--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+    help="Use this servicespec.toml or pyproject.toml instead of searching.")
+
+
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-def rules(fmt: str) -> None:
-    """List every rule: code, name, severity and summary."""
-    from .commands import rules_listing
+@_CONFIG_OPTION
+def rules(fmt: str, config_path: str | None) -> None:
+    """List every rule: code, name, severity and summary; then the organisation policies of
+    the configuration."""
+    from .commands import _config_error, _fail, rules_listing
 
-    click.echo(rules_listing(fmt), nl=False)
+    try:
+        text = rules_listing(fmt, config_path)
+    except _config_error() as exc:
+        sys.exit(_fail(str(exc)))
+    click.echo(text, nl=False)
 
 
 @cli.command()
 @click.argument("rule")
-def explain(rule: str) -> None:
-    """Show a rule's documentation with a bad and a good example (code or name)."""
-    from .commands import explain_rule
+@_CONFIG_OPTION
+def explain(rule: str, config_path: str | None) -> None:
+    """Show a rule's documentation with a bad and a good example (code or name), or an
+    organisation policy's."""
+    from .commands import _config_error, _fail, explain_rule
     from .textutil import terminal_safe
 
-    text = explain_rule(rule)
+    try:
+        text = explain_rule(rule, config_path)
+    except _config_error() as exc:
+        sys.exit(_fail(str(exc)))
     if text is None:
         raise click.BadParameter(f"no rule '{terminal_safe(rule)}' (see `servicespec rules`)",
                                  param_hint="RULE")

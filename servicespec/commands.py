@@ -23,6 +23,7 @@ from .textutil import plural, terminal_safe
 
 if TYPE_CHECKING:
     from .baseline import Comparison
+    from .config import Policy
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -209,15 +210,32 @@ def run_init(file: str) -> int:
     return EXIT_CLEAN
 
 
-def rules_listing(fmt: str) -> str:
+def project_policies(config_path: str | None) -> tuple[list[Policy], Path | None]:
+    """The organisation policies of the configuration given, or found from the working
+    folder, and the file they come from; ConfigError when it is invalid."""
+    from .config import find_config, read_config
+
+    if config_path:
+        return read_config(Path(config_path)).policies, Path(config_path)
+    found = find_config(Path.cwd())
+    return found.config.policies, found.path
+
+
+def rules_listing(fmt: str, config_path: str | None = None) -> str:
+    """Every rule, then the project's organisation policies; ConfigError when the
+    configuration is invalid."""
     from .rules import ALL_RULES, GROUPS
 
+    policies, source = project_policies(config_path)
     if fmt == "json":
         import json
 
         return json.dumps([{"code": r.code, "name": r.name, "group": r.group,
                             "severity": r.severity.value, "summary": r.summary}
-                           for r in ALL_RULES.values()], indent=2) + "\n"
+                           for r in ALL_RULES.values()]
+                          + [{"code": p.code, "name": p.name, "group": "policies",
+                              "severity": p.severity.value, "summary": p.summary}
+                             for p in policies], indent=2) + "\n"
     lines: list[str] = []
     group = None
     for rule in ALL_RULES.values():
@@ -226,15 +244,25 @@ def rules_listing(fmt: str) -> str:
             lines.append(f"{'' if not lines else chr(10)}{group} — {GROUPS[group].title}")
         lines.append(f"  {rule.code}  {rule.severity.value[0].upper()}  {rule.name:<40} "
                      f"{rule.summary}")
+    if policies:
+        lines.append(f"\nOrganisation policies ({terminal_safe(str(source))})")
+        lines += [f"  {p.code}  {p.severity.value[0].upper()}  {terminal_safe(p.name):<40} "
+                  f"{terminal_safe(p.summary)}" for p in policies]
     return "\n".join(lines) + "\n"
 
 
-def explain_rule(key: str) -> str | None:
+def explain_rule(key: str, config_path: str | None = None) -> str | None:
+    """A rule's documentation, or an organisation policy's; None when neither has that code
+    or name. ConfigError when the configuration is invalid."""
     from .rules import get_rule
 
     rule = get_rule(key)
     if rule is None:
-        return None
+        policies, source = project_policies(config_path)
+        wanted = key.strip()
+        policy = next((p for p in policies if wanted.upper() == p.code or wanted == p.name),
+                      None)
+        return None if policy is None else _explain_policy(policy, source)
     docs = rule.docs()
     out = [f"{rule.code} {rule.name} ({rule.severity.value})", "", rule.summary, "",
            textwrap.fill(f"Why it matters to customers: {rule.impact}", 90), "", docs.why]
@@ -248,6 +276,19 @@ def explain_rule(key: str) -> str | None:
     if docs.good:
         out += ["Good:", "", _indent(docs.good)]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _explain_policy(policy: Policy, source: Path | None) -> str:
+    safe = terminal_safe
+    out = [f"{policy.code} {safe(policy.name)} ({policy.severity.value})", "",
+           f"An organisation policy of {safe(str(source))}.", "", safe(policy.summary)]
+    if policy.description and policy.description != policy.summary:
+        out += [""] + [safe(line) for line in policy.description.splitlines()]
+    out += ["", f"Selects:  {policy.select}", f"Where:    {safe(policy.where)}",
+            f"Requires: {safe(policy.require)}", f"Message:  {safe(policy.message)}"]
+    if policy.url:
+        out += [f"More:     {safe(policy.url)}"]
+    return "\n".join(out) + "\n"
 
 
 def _indent(text: str) -> str:

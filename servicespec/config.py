@@ -8,17 +8,29 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from .diagnostics import Severity
 from .fsutil import FileTooLarge, NotRegularFile, read_regular
 from .loader import LIBYAML_MAX_NESTING, Limits
+from .results import PolicyInfo
 from .rules import ALL_RULES, get_rule
+from .textutil import shown
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -35,14 +47,83 @@ class ConfigError(Exception):
 MAX_CONFIG_BYTES = 1024 * 1024
 
 
-def _check_selector(value: str) -> str:
+def _check_selector(value: str, policies: dict[str, Policy] | None = None) -> str:
     sel = value.strip().upper()
-    if sel == "ALL" or any(code.startswith(sel) for code in ALL_RULES):
+    if sel == "ALL" or any(code.startswith(sel) for code in [*ALL_RULES, *(policies or {})]):
         return sel
     rule = get_rule(value)
     if rule is not None:
         return rule.code
     raise ValueError(f"unknown rule code or prefix '{value}' (see `servicespec rules`)")
+
+
+def _policies(info: ValidationInfo) -> dict[str, Policy]:
+    """The policies validated before the field at hand (`policies` comes first)."""
+    return {p.code: p for p in info.data.get("policies") or ()}
+
+
+_POLICY_CODE = re.compile(r"^[A-Z]{2,10}[0-9]{1,6}$")
+
+
+class Policy(BaseModel):
+    """An organisation policy: a check of the team's own, declared in CEL (policies.py and
+    docs/policies.md)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    code: str = Field(description="The team's own code, `ORG001`: letters then digits, never "
+                      "`SS`.")
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]*$", max_length=100,
+                      description="A kebab-case name, `phone-lines-staffed-24-7`.")
+    message: str = Field(min_length=1, max_length=1000,
+                         description="What a finding says.")
+    severity: Severity = Severity.WARNING
+    select: Literal["channels", "steps", "metrics", "recovery", "facilitating", "roles",
+                    "touchpoints", "service"]
+    where: str = Field("true", description="CEL: which selected elements the policy applies "
+                       "to.")
+    require: str = Field(description="CEL: what each of them must satisfy.")
+    description: str = Field("", max_length=5000,
+                             description="Why the policy exists (explain, SARIF).")
+    url: str | None = Field(None, max_length=2000, description="Where the team documents it.")
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        if not _POLICY_CODE.match(value) or value.startswith("SS"):
+            raise ValueError(f"code '{value}' is not a policy code: the team's own letters "
+                             "then digits, such as ORG001 (SS is servicespec's)")
+        return value
+
+    @field_validator("severity", mode="before")
+    @classmethod
+    def _severity(cls, value: Any) -> Any:
+        return Severity.parse(value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _compiles(self) -> Policy:
+        from .policies import PolicyCompileError, compile_expression
+
+        for field in ("where", "require"):
+            text = getattr(self, field)
+            try:
+                compile_expression(text)
+            except PolicyCompileError as exc:
+                raise ValueError(f"{self.code} ({self.name}): `{field}` does not compile: "
+                                 f"{shown(text, 200)!r}: {exc}") from None
+        return self
+
+    def info(self) -> PolicyInfo:
+        return PolicyInfo(self.code, self.name, self.severity, self.summary, self.description,
+                          self.checks, self.url)
+
+    @property
+    def checks(self) -> str:
+        where = "" if self.where.strip() == "true" else f" where {self.where}"
+        return f"each of {self.select}{where}: require {self.require}"
+
+    @property
+    def summary(self) -> str:
+        return self.description.split("\n\n")[0] if self.description else self.message
 
 
 def _check_globs(globs: list[str]) -> list[str]:
@@ -73,6 +154,8 @@ class Config(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    # first: the selectors and severities below may name its codes
+    policies: list[Policy] = Field(default_factory=list)
     select: list[str] = Field(default_factory=lambda: ["ALL"])
     ignore: list[str] = Field(default_factory=list)
     severity: dict[str, Severity] = Field(default_factory=dict)
@@ -89,16 +172,28 @@ class Config(BaseModel):
     _root: str | None = PrivateAttr(default=None)
     _globs: dict[tuple[str, ...], Any] = PrivateAttr(default_factory=dict)
 
+    @field_validator("policies")
+    @classmethod
+    def _policy_codes(cls, value: list[Policy]) -> list[Policy]:
+        seen: set[str] = set()
+        for policy in value:
+            if policy.code in seen:
+                raise ValueError(f"two policies have the code {policy.code}")
+            seen.add(policy.code)
+        return value
+
     @field_validator("select", "ignore")
     @classmethod
-    def _selectors(cls, value: list[str]) -> list[str]:
-        return [_check_selector(v) for v in value]
+    def _selectors(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        return [_check_selector(v, _policies(info)) for v in value]
 
     @field_validator("per_file_ignores")
     @classmethod
-    def _file_selectors(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+    def _file_selectors(cls, value: dict[str, list[str]], info: ValidationInfo
+                        ) -> dict[str, list[str]]:
         _check_globs(list(value))
-        return {glob: [_check_selector(v) for v in codes] for glob, codes in value.items()}
+        return {glob: [_check_selector(v, _policies(info)) for v in codes]
+                for glob, codes in value.items()}
 
     @field_validator("include", "exclude")
     @classmethod
@@ -107,15 +202,17 @@ class Config(BaseModel):
 
     @field_validator("severity", mode="before")
     @classmethod
-    def _severities(cls, value: Any) -> Any:
+    def _severities(cls, value: Any, info: ValidationInfo) -> Any:
         if not isinstance(value, dict):
             return value
         out = {}
+        policies = _policies(info)
         for key, sev in value.items():
             rule = get_rule(key)
-            if rule is None:
+            code = rule.code if rule else key.strip().upper() if isinstance(key, str) else key
+            if rule is None and code not in policies:
                 raise ValueError(f"unknown rule '{key}' in `severity`")
-            out[rule.code] = Severity.parse(sev) if isinstance(sev, str) else sev
+            out[code] = Severity.parse(sev) if isinstance(sev, str) else sev
         return out
 
     @field_validator("options")
@@ -145,6 +242,25 @@ class Config(BaseModel):
                           for code, rule in ALL_RULES.items()
                           if not rule.file_level and self.enabled(code, file)]
         return cache[key]
+
+    def active_policies(self, file: str | None = None) -> list[tuple[Policy, Severity]]:
+        """(policy, severity) of the policies that run on `file`."""
+        return [(p, self.severity.get(p.code, p.severity)) for p in self.policies
+                if self.enabled(p.code, file)]
+
+    def policy(self, code: str) -> Policy | None:
+        return next((p for p in self.policies if p.code == code), None)
+
+    def knows(self, code: str) -> bool:
+        """Whether `code` is a rule's or one of this configuration's policies'."""
+        return code in ALL_RULES or self.policy(code) is not None
+
+    def rule_name(self, code: str) -> str:
+        rule = ALL_RULES.get(code)
+        if rule is not None:
+            return rule.name
+        policy = self.policy(code)
+        return policy.name if policy else code
 
     def limits_value(self) -> Limits:
         return Limits(**self.limits.model_dump())

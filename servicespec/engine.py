@@ -14,8 +14,7 @@ from .index import SpecIndex
 from .loader import MAX_DIGITS, Loaded, file_diagnostic, load_text
 from .model.spec import API_VERSION, KIND, Spec, without_extensions
 from .model.validate import build_spec
-from .results import FileResult
-from .rules import ALL_RULES
+from .results import FileResult, PolicyInfo
 from .source import ComposedSourceMap, Path, SourceMap, Span, element_path, value_at
 from .textutil import YAML_UNPRINTABLE
 
@@ -44,6 +43,11 @@ def run_rules(spec: Spec, config: Config, file: str, only: Iterable[str] | None 
         for found in rule.check(spec, index, options):
             severity = config.severity.get(code) or found.severity or rule.severity
             out.append((code, found.path, found.message, severity))
+    policies = config.active_policies(file) if wanted is None else None
+    if policies:  # cel-python is imported only for a configuration with policies
+        from .policies import evaluate
+
+        out += evaluate(spec, policies)
     return out
 
 
@@ -91,8 +95,8 @@ def _fast(text: str, file: str, config: Config) -> FileResult | None:
     if not found:
         return FileResult(file, [], spec, text)
     loaded = Loaded(file, text, data, ComposedSourceMap(text))
-    diagnostics = sorted(_positioned(loaded, found), key=lambda d: d.sort_key)
-    return FileResult(file, diagnostics, spec, text)
+    diagnostics = sorted(_positioned(loaded, found, config), key=lambda d: d.sort_key)
+    return FileResult(file, diagnostics, spec, text, policies=_policies(config, diagnostics))
 
 
 # The rules that still run when the model fails: what they report about the elements that
@@ -211,15 +215,24 @@ def lint_loaded(loaded: Loaded, config: Config) -> FileResult:
         spec, model_diags = build_spec(loaded)
         diagnostics += [d for d in model_diags if config.enabled(d.code, file)]
         if spec is None and model_diags and not any(d.code == "SS007" for d in model_diags):
-            diagnostics += _positioned(loaded, _rules_on_what_remains(loaded, config))
+            diagnostics += _positioned(loaded, _rules_on_what_remains(loaded, config), config)
     if spec is not None:
-        diagnostics += _positioned(loaded, run_rules(spec, config, file))
+        diagnostics += _positioned(loaded, run_rules(spec, config, file), config)
     diagnostics = [_with_severity(d, config) for d in diagnostics]
     diagnostics, suppressed = apply_suppressions(loaded, diagnostics, config)
     diagnostics.sort(key=lambda d: d.sort_key)
     suppressed.sort(key=lambda s: s.diagnostic.sort_key)
     return FileResult(file, _told_apart(diagnostics), spec if loaded.ok else None,
-                      loaded.text, suppressed)
+                      loaded.text, suppressed,
+                      _policies(config, [*diagnostics, *(s.diagnostic for s in suppressed)]))
+
+
+def _policies(config: Config, diagnostics: list[Diagnostic]) -> dict[str, PolicyInfo]:
+    """The descriptions of the policies among the codes reported."""
+    if not config.policies:
+        return {}
+    return {p.code: p.info() for p in config.policies
+            if any(d.code == p.code for d in diagnostics)}
 
 
 def _told_apart(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -243,8 +256,8 @@ def _with_severity(diag: Diagnostic, config: Config) -> Diagnostic:
     return replace(diag, severity=override)
 
 
-def _positioned(loaded: Loaded, found: Iterable[tuple[str, Path, str, Severity]]
-                ) -> list[Diagnostic]:
+def _positioned(loaded: Loaded, found: Iterable[tuple[str, Path, str, Severity]],
+                config: Config) -> list[Diagnostic]:
     source: SourceMap = loaded.source
     out = []
     occurrences: dict[tuple[str, str], int] = {}
@@ -254,7 +267,7 @@ def _positioned(loaded: Loaded, found: Iterable[tuple[str, Path, str, Severity]]
         element = element_path(loaded.data, path)
         n = occurrences.get((code, element), 0)
         occurrences[(code, element)] = n + 1
-        out.append(Diagnostic(code, ALL_RULES[code].name, severity, message, loaded.file,
+        out.append(Diagnostic(code, config.rule_name(code), severity, message, loaded.file,
                               span.line, span.column, span.end_line, span.end_column,
                               element, fingerprint(code, element, n), path))
     return out
@@ -297,7 +310,7 @@ def apply_suppressions(loaded: Loaded, diagnostics: list[Diagnostic], config: Co
         return diagnostics, []
     by_line: dict[int, list[Suppression]] = {}
     for sup in suppressions:
-        if sup.reason and all(c in ALL_RULES for c in sup.codes):
+        if sup.reason and all(config.knows(c) for c in sup.codes):
             by_line.setdefault(sup.line, []).append(sup)
             if sup.standalone:
                 by_line.setdefault(_next_content_line(loaded.text, sup.line), []).append(sup)
@@ -338,7 +351,7 @@ def _unused(loaded: Loaded, suppressions: list[Suppression], config: Config
             ) -> list[Diagnostic]:
     out = []
     for sup in suppressions:
-        unknown = [c for c in sup.codes if c not in ALL_RULES]
+        unknown = [c for c in sup.codes if not config.knows(c)]
         if not sup.codes:
             problem = "names no code: write `ignore[SS402] reason`"
         elif unknown:

@@ -15,6 +15,20 @@ if TYPE_CHECKING:
     from .model.spec import Spec
 
 
+@dataclass(frozen=True)
+class PolicyInfo:
+    """What a report says of an organisation policy (`config.Policy`) that reported: the
+    data that describes it as a rule (SARIF), carried with the findings it made."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    description: str
+    checks: str  # select, where and require, as `explain` shows them
+    url: str | None = None
+
+
 @dataclass
 class FileResult:
     """One linted file: its findings, its model when it had no file-level errors, and the
@@ -27,6 +41,8 @@ class FileResult:
     spec: Spec | None = None
     text: str | None = field(default=None, repr=False)
     suppressed: list[Suppressed] = field(default_factory=list)
+    # the policies among the codes of its findings (reported or suppressed), by code
+    policies: dict[str, PolicyInfo] = field(default_factory=dict)
 
 
 @dataclass
@@ -42,6 +58,10 @@ class LintResult:
     @property
     def suppressed(self) -> list[Suppressed]:
         return [s for f in self.files for s in f.suppressed]
+
+    @property
+    def policies(self) -> dict[str, PolicyInfo]:
+        return {code: info for f in self.files for code, info in f.policies.items()}
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)

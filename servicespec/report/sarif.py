@@ -15,7 +15,7 @@ from urllib.parse import quote
 from .. import __version__
 from ..diagnostics import Diagnostic, Severity, Suppressed
 from ..jsontext import dumps
-from ..results import LintResult
+from ..results import LintResult, PolicyInfo
 from ..rules import ALL_RULES, GROUPS
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -32,8 +32,32 @@ def _paragraphs(text: str) -> str:
     return "\n\n".join(" ".join(p.split()) for p in text.split("\n\n") if p.strip())
 
 
-def rule_descriptor(code: str, fallback_name: str = "") -> dict[str, Any]:
+def policy_descriptor(policy: PolicyInfo) -> dict[str, Any]:
+    """An organisation policy described as a rule is: its own text, what it checks, and the
+    team's page when it gives one."""
+    why = _paragraphs(policy.description) or policy.summary
+    help_text = f"{why}\n\nChecks {policy.checks}."
+    help_md = (f"{why}\n\nChecks {policy.checks.replace('`', '')}.\n\n"
+               f"`servicespec explain {policy.code}` prints this text.")
+    out = {
+        "id": policy.code,
+        "name": policy.name,
+        "shortDescription": {"text": policy.summary},
+        "fullDescription": {"text": why},
+        "help": {"text": help_text, "markdown": help_md},
+        "defaultConfiguration": {"level": LEVELS[policy.severity]},
+        "properties": {"tags": ["policy", "organisation policy"], "precision": "very-high"},
+    }
+    if policy.url:
+        out["helpUri"] = policy.url
+    return out
+
+
+def rule_descriptor(code: str, fallback_name: str = "",
+                    policies: dict[str, PolicyInfo] | None = None) -> dict[str, Any]:
     rule = ALL_RULES.get(code)
+    if rule is None and policies and code in policies:
+        return policy_descriptor(policies[code])
     if rule is None:  # a code with no registered rule (should not happen): minimal metadata
         return {"id": code, "name": fallback_name or code,
                 "shortDescription": {"text": fallback_name or code}}
@@ -112,7 +136,7 @@ def document(result: LintResult, *, baselined: bool = False) -> dict[str, Any]:
             "version": __version__,
             "semanticVersion": __version__,
             "informationUri": INFORMATION_URI,
-            "rules": [rule_descriptor(code, names[code]) for code in codes],
+            "rules": [rule_descriptor(code, names[code], result.policies) for code in codes],
         }},
         "invocations": [{"executionSuccessful": True}],
         "columnKind": "unicodeCodePoints",
