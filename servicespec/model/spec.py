@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..textutil import shown
 from .types import DurationField, TargetField
 
 API_VERSION = "servicespec/v1"
@@ -296,7 +297,11 @@ class NextStep(TextOr):
 
 
 def _one_or_more(value: Any) -> Any:
-    return [value] if isinstance(value, str) else value
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list):
+        raise ValueError(f"write an id or a list of ids, not {shown(value, 40)}")
+    return value
 
 
 def _one_as_text(ids: list[str]) -> Any:
