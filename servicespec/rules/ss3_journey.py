@@ -256,7 +256,7 @@ class CustomerStepWithoutEvidence(Rule):
 class UnreachableStep(Rule):
     """With `next`, the journey is a graph (branches, loops; `next: []` ends it). A step that
     cannot be reached from the first step is never taken; a `next` naming no step breaks the
-    journey. Without `next` a step follows the one before it.
+    journey (in a scenario's steps too). Without `next` a step follows the one before it.
 
     Bad:
     ```yaml
@@ -287,12 +287,15 @@ class UnreachableStep(Rule):
         steps = spec.steps
         if not steps:
             return
-        for i, step in enumerate(steps):
+        # any step of the file, a scenario's too: where a branch may lead is the journey
+        # rules' concern, not a broken link
+        step_ids = {s.id for _, s in spec.every_step()}
+        for path, step in spec.every_step():
             for j, nxt in enumerate(step.next_ids or []):
-                if nxt not in index.steps:
-                    yield finding((*STEPS, i, "next", j), f"step '{step.id}' continues to "
+                if nxt not in step_ids:
+                    yield finding((*path, "next", j), f"step '{step.id}' continues to "
                                   f"'{nxt}', which names no step: use the id of a step"
-                                  f"{did_you_mean(nxt, index.steps)}")
+                                  f"{did_you_mean(nxt, step_ids)}")
         seen = {0}
         todo = [0]
         while todo:
