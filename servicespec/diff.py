@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .diagnostics import Diagnostic, Severity
-from .model.spec import Action, Spec
+from .model.spec import Action, NextStep, PainPoint, Spec, Step, SupportAction
 from .model.types import Duration, Target
 from .results import FileResult
 from .textutil import plural
@@ -158,6 +158,8 @@ def field_changes(kind: str, before: BaseModel, after: BaseModel, prefix: str = 
         if name in NESTED:
             continue
         old, new = getattr(before, name), getattr(after, name)
+        if name == "touchpoint" and isinstance(before, Step):
+            old, new = _one_touchpoint(old), _one_touchpoint(new)
         label = f"{prefix}{name}"
         if isinstance(old, BaseModel) or isinstance(new, BaseModel):
             if isinstance(old, BaseModel) and isinstance(new, BaseModel):
@@ -180,11 +182,24 @@ def _same(old: Any, new: Any) -> bool:
     return bool(_plain(old) == _plain(new))
 
 
+def _one_touchpoint(ids: list[str]) -> str | list[str] | None:
+    """A step's touchpoints as the step names them: most name one, as a plain id."""
+    return ids[0] if len(ids) == 1 else (ids or None)
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, Action):
         return f"{value.role}: {value.action}" if value.role else value.action
+    if isinstance(value, SupportAction):
+        return f"{value.system}: {value.action}" if value.system else value.action
+    if isinstance(value, PainPoint):
+        return f"{value.id}: {value.description}" if value.id else value.description
+    if isinstance(value, NextStep):
+        label = [f"when {value.when}"] if value.when else []
+        label += [f"share {value.share:g}"] if value.share is not None else []
+        return f"{value.step} ({', '.join(label)})" if label else value.step
     return value
 
 

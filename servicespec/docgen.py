@@ -4,6 +4,7 @@ reference. `python -m servicespec.docgen` rewrites them; tests fail when they ar
 
 from __future__ import annotations
 
+import inspect
 import sys
 import types
 import typing
@@ -79,8 +80,10 @@ def _type_name(annotation: Any) -> str:
 
 _SECTIONS: list[type[BaseModel]] = [
     model.Spec, model.Metadata, model.Product, model.Component, model.Facilitating,
-    model.Channel, model.Role, model.Skills, model.Touchpoint, model.Blueprint, model.Step,
-    model.Action, model.FailPoint, model.Wait, model.Handoff, model.Metric, model.Recovery]
+    model.Channel, model.Role, model.Skills, model.Touchpoint, model.Blueprint, model.Scenario,
+    model.Step, model.Action, model.SupportAction, model.PainPoint, model.NextStep,
+    model.FailPoint, model.Wait, model.Handoff, model.Metric, model.Recovery, model.Persona,
+    model.System, model.Opportunity, model.Regulation]
 
 
 def spec_reference_markdown() -> str:
@@ -89,12 +92,16 @@ def spec_reference_markdown() -> str:
            "(the same text editors show on hover through the JSON Schema). An explicit `null` "
            "means the same as leaving a key out; keys starting with `x-` are yours and are "
            "ignored. Merge keys (`<<: *defaults`, `<<: [*a, *b]`) merge mappings as in most "
-           "YAML tools: the mapping's own keys win, then the earlier merged mapping. For how "
-           "to model a service, see [the modelling guide](modelling-guide.md).\n"]
+           "YAML tools: the mapping's own keys win, then the earlier merged mapping. "
+           "Format v1.1 (the same `apiVersion`; every v1 file stays valid) adds the experience "
+           "layer on steps, scenarios, personas, systems, opportunities and regulations. "
+           "Durations: `30s`, `15m`, `4h`, `2d`, `1w`, `15wd` (working days: n × 7/5 days "
+           "when compared) or ISO 8601 `PT4H`. For how to model a service, see "
+           "[the modelling guide](modelling-guide.md).\n"]
     for cls in _SECTIONS:
         out.append(f"\n## {cls.__name__}\n")
-        if cls.__doc__ and cls is model.Spec:
-            out.append(cls.__doc__.strip() + "\n")
+        if cls.__doc__:
+            out.append(inspect.cleandoc(cls.__doc__) + "\n")
         out.append("| key | type | required | default | meaning |\n|---|---|---|---|---|")
         for name, field in cls.model_fields.items():
             key = field.alias or name

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .model.spec import Channel, FailPoint, Metric, Role, Spec, Step
+from .model.spec import Channel, FailPoint, Journey, Metric, PainPoint, Role, Spec, Step
 from .source import Path
 
 
@@ -26,13 +26,21 @@ class FailPointAt(NamedTuple):
         return ("blueprint", "steps", self.step_index, "fail_points", self.fail_point_index)
 
 
+class PainPointAt(NamedTuple):
+    path: Path  # the pain point's own path
+    step: Step
+    pain_point: PainPoint  # its `id` is None when it is written as text
+
+
 @dataclass
 class SpecIndex:
     spec: Spec
     ids: dict[str, list[Located]] = field(default_factory=dict)
     channels: dict[str, Channel] = field(default_factory=dict)
     roles: dict[str, Role] = field(default_factory=dict)
-    steps: dict[str, int] = field(default_factory=dict)
+    steps: dict[str, int] = field(default_factory=dict)  # main-journey step id -> position
+    journeys: list[Journey] = field(default_factory=list)  # main first, then each scenario
+    pain_points: list[PainPointAt] = field(default_factory=list)  # every step's, in order
     fail_points: list[FailPointAt] = field(default_factory=list)
     metrics_on: dict[str, list[Metric]] = field(default_factory=dict)
 
@@ -45,15 +53,31 @@ class SpecIndex:
             add(c.id, "component", ("product", "components", i))
         for section, kind in (("facilitating", "facilitating"), ("channels", "channel"),
                               ("roles", "role"), ("touchpoints", "touchpoint"),
-                              ("metrics", "metric"), ("recovery", "recovery")):
+                              ("metrics", "metric"), ("recovery", "recovery"),
+                              ("personas", "persona"), ("systems", "system"),
+                              ("opportunities", "opportunity"), ("regulations", "regulation")):
             for i, item in enumerate(getattr(spec, section)):
                 add(item.id, kind, (section, i))
         covered = {c for rec in spec.recovery for c in rec.covers}
+        index.journeys = spec.journeys()
+        for journey in index.journeys:
+            if journey.scenario is not None:
+                add(journey.scenario.id, "scenario", journey.path)
+            # a scenario's steps are a kind of their own: `from` and `rejoins` name the main
+            # journey's
+            kind = "scenario-step" if journey.scenario else "step"
+            for k, step in enumerate(journey.steps):
+                path = journey.step_path(k)
+                add(step.id, kind, path)
+                for j, fp in enumerate(step.fail_points):
+                    add(fp.id, "fail-point", (*path, "fail_points", j))
+                for j, pp in enumerate(step.pain_points):
+                    index.pain_points.append(PainPointAt((*path, "pain_points", j), step, pp))
+                    if pp.id is not None:
+                        add(pp.id, "pain-point", (*path, "pain_points", j))
         for i, step in enumerate(spec.steps):
-            add(step.id, "step", ("blueprint", "steps", i))
             index.steps.setdefault(step.id, i)
             for j, fp in enumerate(step.fail_points):
-                add(fp.id, "fail-point", ("blueprint", "steps", i, "fail_points", j))
                 index.fail_points.append(
                     FailPointAt(i, j, step, fp, fp.id in covered or step.id in covered))
         for ch in spec.channels:
@@ -83,11 +107,5 @@ class SpecIndex:
         return False
 
     def following(self, i: int) -> list[int]:
-        """Positions of the steps that follow step `i`: its `next`, else the step below it.
-
-        By position, not id, for the default: a repeated id (SS005) must not cut the journey.
-        """
-        step = self.spec.steps[i]
-        if step.next is None:
-            return [i + 1] if i + 1 < len(self.spec.steps) else []
-        return [self.steps[n] for n in step.next if n in self.steps]
+        """Positions of the main-journey steps that follow step `i` (`Journey.following`)."""
+        return self.journeys[0].following(i)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model.spec import Spec
+from .model.spec import Action, NextStep, PainPoint, Spec, SupportAction
 from .model.types import DURATION_PATTERN
 
 SCHEMA_ID = "urn:servicespec:schema:v1"
@@ -34,12 +34,17 @@ def _allow_null(schema: dict[str, Any]) -> None:
 
 
 def _shorthands(schema: dict[str, Any]) -> None:
-    """The model's shorthands: `wait: 2d`, and lane actions written as plain text."""
-    step = schema["$defs"]["Step"]["properties"]
+    """The model's shorthands: `wait: 2d`, one touchpoint as a plain id, and objects written
+    as plain text (lane actions, pain points, `next` entries)."""
+    defs = schema["$defs"]
+    step = defs["Step"]["properties"]
     step["wait"]["anyOf"].insert(0, {"type": "string", "pattern": DURATION_PATTERN})
-    for lane in ("frontstage", "backstage"):
-        items = step[lane]["anyOf"][0]["items"]
-        step[lane]["anyOf"][0]["items"] = {"anyOf": [items, {"type": "string"}]}
+    step["touchpoint"]["anyOf"].insert(0, {"type": "string", "minLength": 1})
+    for model in (Action, SupportAction, PainPoint, NextStep):
+        definition = defs[model.__name__]
+        inner = dict(definition)
+        definition.clear()
+        definition["anyOf"] = [inner, {"type": "string"}]
 
 
 def _custom_metric_kind(schema: dict[str, Any]) -> None:
@@ -61,7 +66,8 @@ def build_schema() -> dict[str, Any]:
         **schema,
         "title": "servicespec v1 service spec",
         "description": "One service: its core product, facilitating services, channels, "
-                       "roles, touchpoints, blueprint, metrics and recovery processes.",
+                       "roles, touchpoints, blueprint, metrics and recovery processes, and the "
+                       "personas, systems, opportunities and regulations around them.",
     }
 
 

@@ -102,6 +102,33 @@ def _mutations(data):
         ("set", "product", {"name": "P", "outcomes": None}),
         ("set", "blueprint", {"steps": [{"id": "s", "wait": "2d", "frontstage": ["x"]}]}),
         ("set", "blueprint", {"steps": [{"id": "s", "decision": "yes"}]}),
+        # format v1.1: the experience layer, shorthands, scenarios and the new sections
+        ("set", "blueprint", {"persona": "p", "case_owner": "r", "steps": [
+            {"id": "s", "emotion": -2, "thoughts": ["hm"], "moment_of_truth": True,
+             "duration": "3wd", "touchpoint": ["t", "u"],
+             "next": ["s", {"step": "s", "when": "w", "share": 0.5}],
+             "support": ["x", {"system": "y", "action": "z"}],
+             "pain_points": ["slow", {"id": "p", "description": "d"}]}],
+            "scenarios": [{"id": "sc", "kind": "exception", "from": "s", "rejoins": "s",
+                           "trigger": "t", "steps": [{"id": "t", "touchpoint": "t"}]}]}),
+        ("set", "blueprint", {"steps": [{"id": "s", "emotion": 3}]}),
+        ("set", "blueprint", {"steps": [{"id": "s", "emotion": 1.5}]}),
+        ("set", "blueprint", {"steps": [{"id": "s", "next": [{"when": "w"}]}]}),
+        ("set", "blueprint", {"steps": [{"id": "s", "pain_points": [{"id": "p"}]}]}),
+        ("set", "blueprint", {"steps": [{"id": "s", "touchpoint": 5}]}),
+        ("set", "blueprint", {"scenarios": [{"id": "sc", "kind": "other"}]}),
+        ("set", "channels", [{"id": "c", "kind": "notification", "direction": "inbound",
+                              "accessibility": ["step-free", "language-cy"]}]),
+        ("set", "channels", [{"id": "c", "kind": "sms", "direction": "out"}]),
+        ("set", "roles", [{"id": "r", "organisation": "Harbour Crew Ltd"}]),
+        ("set", "personas", [{"id": "p", "needs": ["n"], "accessibility": ["Step Free"]}]),
+        ("set", "systems", [{"id": "y", "owner": "IT", "provider": "third-party"}]),
+        ("set", "systems", [{"id": "y", "provider": "external"}]),
+        ("set", "opportunities", [{"id": "o", "addresses": ["s"], "status": "in-progress"}]),
+        ("set", "regulations", [{"id": "g", "applies_to": ["s"], "deadline": "15wd"}]),
+        ("set", "regulations", [{"id": "g", "deadline": "1 month"}]),
+        ("set", "metadata", {"id": "m", "name": "M", "state": "future"}),
+        ("set", "metadata", {"id": "m", "name": "M", "state": "past"}),
     ])
 
 
@@ -119,7 +146,8 @@ def test_schema_and_model_agree_on_mutated_documents(data, draw) -> None:
 
 @pytest.mark.parametrize("value,valid", [
     ("4h", True), ("PT4H", True), ("P1W2DT3H", True), ("P1M", False), ("P", False),
-    ("4 hours", False), ("٣h", False), (" 2 d ", True),
+    ("4 hours", False), ("٣h", False), (" 2 d ", True), ("15wd", True), ("1.5 wd", True),
+    ("15dw", False), ("wd", False), ("PT15WD", False),
 ])
 def test_duration_pattern_and_parser_agree(value, valid) -> None:
     doc = {"apiVersion": "servicespec/v1", "kind": "Service",

@@ -7,18 +7,25 @@ judgement — is a rule, so users can configure and suppress it.
 from __future__ import annotations
 
 import typing
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
+    SerializerFunctionWrapHandler,
     StringConstraints,
     ValidationError,
+    model_serializer,
     model_validator,
 )
 
+from ..textutil import shown
 from .types import DurationField, TargetField
 
 API_VERSION = "servicespec/v1"
@@ -26,6 +33,8 @@ KIND = "Service"
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=100)]
 Ref = Annotated[str, StringConstraints(min_length=1)]
+# an accessibility need or offer: `step-free`, `hearing-loop`, `language-cy`
+Slug = Id
 Phase = Literal["before", "during", "after"]
 Handover = Literal["warm", "cold"]
 Stage = Literal["frontstage", "backstage", "support"]
@@ -38,13 +47,16 @@ Petal = Literal["information", "consultation", "order-taking", "hospitality", "s
 
 ChannelKind = Literal["in-person", "phone", "live-chat", "email", "social", "video",
                       "knowledge-base", "community", "chatbot", "ivr", "ussd", "kiosk", "web",
-                      "app", "sms"]
+                      "app", "sms", "notification"]
 ChannelMode = Literal["live", "self-service", "automated"]
 # a person answers / a bot or IVR answers / everything else the customer does alone
 CHANNEL_MODE_BY_KIND: dict[str, str] = {
     **dict.fromkeys(("phone", "live-chat", "email", "social", "video", "in-person"), "live"),
-    **dict.fromkeys(("chatbot", "ivr", "ussd"), "automated"),
+    **dict.fromkeys(("chatbot", "ivr", "ussd", "notification"), "automated"),
 }
+Direction = Literal["inbound", "outbound", "both"]
+# who starts the contact: push messages and automated notices only go out
+CHANNEL_DIRECTION_BY_KIND: dict[str, str] = {"notification": "outbound"}
 
 MetricType = Literal["csat", "nps", "ces", "first-contact-resolution", "first-response-time",
                      "resolution-time", "retention", "delivery-time", "error-rate",
@@ -123,6 +135,26 @@ def _empty_list() -> list[Any]:
     return []
 
 
+class TextOr(SpecModel):
+    """An object that may be written as plain text, the value of its `text_key`: a lane
+    action `Checks the form`, a `next` entry `check-in`. It dumps back as text when that key
+    is all it holds."""
+
+    text_key: ClassVar[str]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        return {cls.text_key: data} if isinstance(data, str) else data
+
+    @model_serializer(mode="wrap")
+    def _as_text(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if all(v is None or k == self.text_key for k, v in data.items()):
+            return data[self.text_key]
+        return data
+
+
 class Metadata(SpecModel):
     id: Id = _d("The service's id (a lowercase slug), unique in the catalogue.")
     name: str = _d("The service's name as customers and staff know it.")
@@ -130,6 +162,8 @@ class Metadata(SpecModel):
     description: str | None = _d("What the service is, in a sentence or two.", default=None)
     version: str | None = _d("The spec's own version, free text.", default=None)
     tags: list[str] = _d("Free labels for search and grouping.", default_factory=_empty_list)
+    state: Literal["current", "future"] = _d("current (the service as it is, default) or "
+                                             "future (as it is to be).", default="current")
 
 
 class Component(SpecModel):
@@ -182,13 +216,23 @@ class Channel(SpecModel):
     response_time: DurationField | None = _d("Target time to answer.", default=None)
     complaints: bool = _d("This channel takes complaints, and customers are told so.",
                           default=False)
+    direction: Direction = _d("Who starts the contact: inbound (the customer), outbound (the "
+                              "organisation) or both. Defaults from `kind`: outbound for "
+                              "notification, else both.", default="both")
+    accessibility: list[Slug] = _d("Access needs the channel serves (`step-free`, "
+                                   "`hearing-loop`, `text-relay`, `sign-language`, "
+                                   "`screen-reader`, `large-print`, `easy-read`, "
+                                   "`language-<code>`).", default_factory=_empty_list)
 
     @model_validator(mode="before")
     @classmethod
-    def _mode_from_kind(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("mode") is None and isinstance(
-                data.get("kind"), str):
-            data = {**data, "mode": CHANNEL_MODE_BY_KIND.get(data["kind"], "self-service")}
+    def _defaults_from_kind(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("kind"), str):
+            kind = data["kind"]
+            if data.get("mode") is None:
+                data = {**data, "mode": CHANNEL_MODE_BY_KIND.get(kind, "self-service")}
+            if data.get("direction") is None:
+                data = {**data, "direction": CHANNEL_DIRECTION_BY_KIND.get(kind, "both")}
         return data
 
 
@@ -209,6 +253,8 @@ class Role(SpecModel):
                                   "50 EUR`.", default=None)
     kind: Literal["human", "system"] = _d("human, or system for a bot, kiosk or automated "
                                           "process.", default="human")
+    organisation: str | None = _d("The organisation the role works for, when not the "
+                                  "service's own (a third party's staff).", default=None)
 
 
 class Touchpoint(SpecModel):
@@ -221,15 +267,50 @@ class Touchpoint(SpecModel):
                              default_factory=_empty_list)
 
 
-class Action(SpecModel):
+class Action(TextOr):
+    text_key = "action"
     role: Ref | None = _d("The role (id) that acts.", default=None)
     action: str = _d("What is done.")
 
 
-def _actions_from_strings(value: Any) -> Any:
-    if isinstance(value, list):
-        return [{"action": v} if isinstance(v, str) else v for v in value]
+class SupportAction(TextOr):
+    text_key = "action"
+    system: Ref | None = _d("The system (id) that supports the step.", default=None)
+    action: str = _d("What the support process or system does.")
+
+
+class PainPoint(TextOr):
+    """Friction the customer feels even when nothing fails. Written as text it has no id: an
+    opportunity addresses it through its step."""
+
+    text_key = "description"
+    id: Id | None = _d("The pain point's id (for an opportunity's `addresses`).", default=None)
+    description: str = _d("What the customer finds hard, slow or unpleasant.")
+
+
+class NextStep(TextOr):
+    text_key = "step"
+    step: Ref = _d("The step (id) that follows.")
+    when: str | None = _d("The branch's label: when customers take it (`wants a refund`).",
+                          default=None)
+    share: float | None = _d("The fraction of customers who take it (0–1).", default=None)
+
+
+def _one_or_more(value: Any) -> Any:
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list):
+        raise ValueError(f"write an id or a list of ids, not {shown(value, 40)}")
     return value
+
+
+def _one_as_text(ids: list[str]) -> Any:
+    return ids[0] if len(ids) == 1 else ids
+
+
+# one id or a list of ids, read as a list; one dumps back as the plain id
+IdOrIds = Annotated[list[Ref], BeforeValidator(_one_or_more),
+                    PlainSerializer(_one_as_text)]
 
 
 class FailPoint(SpecModel):
@@ -270,13 +351,15 @@ class Step(SpecModel):
     phase: Phase | None = _d("before, during or after purchase.", default=None)
     evidence: list[str] = _d("Lane 1: physical evidence.", default_factory=_empty_list)
     customer: str | None = _d("Lane 2: what the customer does.", default=None)
-    touchpoint: Ref | None = _d("Where the step crosses the line of interaction "
-                                   "(touchpoint id).", default=None)
+    touchpoint: IdOrIds = _d("Where the step crosses the line of interaction: a touchpoint "
+                             "id, or a list of them (read as a list).",
+                             default_factory=_empty_list)
     frontstage: list[Action] = _d("Lane 3: visible contact-employee or system actions: "
                                   "`{role, action}` or text.", default_factory=_empty_list)
     backstage: list[Action] = _d("Lane 4: invisible actions: `{role, action}` or text.",
                                  default_factory=_empty_list)
-    support: list[str] = _d("Lane 5: support processes and systems.", default_factory=_empty_list)
+    support: list[SupportAction] = _d("Lane 5: support processes and systems: `{system, "
+                                      "action}` or text.", default_factory=_empty_list)
     fail_points: list[FailPoint] = _d("Where the step can go wrong.", default_factory=_empty_list)
     wait: Wait | None = _d("A duration (the expected wait) or `{expected, max, message}`.",
                               default=None)
@@ -285,30 +368,65 @@ class Step(SpecModel):
     handoff: Handoff | None = _d("How the case travels when the owner changes here.",
                                     default=None)
     decision: bool = _d("True where the journey branches here.", default=False)
-    next: list[Ref] | None = _d("Step ids that follow (default: the next step); `[]` ends "
-                                   "the journey here.", default=None)
+    next: list[NextStep] | None = _d("The steps that follow: step ids or `{step, when, "
+                                        "share}` (default: the next step); `[]` ends the "
+                                        "journey here.", default=None)
+    emotion: Annotated[int, Field(ge=-2, le=2)] | None = _d(
+        "The customer's feeling here, from -2 (very negative) to 2 (very positive).",
+        default=None)
+    thoughts: list[str] = _d("What the customer thinks or says here (research quotes).",
+                             default_factory=_empty_list)
+    pain_points: list[PainPoint] = _d("Friction felt even when nothing fails: `{id, "
+                                      "description}` or text.", default_factory=_empty_list)
+    moment_of_truth: bool = _d("True where this step decides whether the customer stays or "
+                               "leaves.", default=False)
+    duration: DurationField | None = _d("How long the step itself takes the customer.",
+                                           default=None)
 
     @model_validator(mode="before")
     @classmethod
     def _shorthands(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            return data
-        data = dict(data)
-        for lane in ("frontstage", "backstage"):
-            if lane in data:
-                data[lane] = _actions_from_strings(data[lane])
-        if isinstance(data.get("wait"), (str, int, float)) and not isinstance(
-                data.get("wait"), bool):
-            data["wait"] = {"expected": data["wait"]}
+        if isinstance(data, dict) and isinstance(data.get("wait"), (str, int, float)) and \
+                not isinstance(data.get("wait"), bool):
+            data = {**data, "wait": {"expected": data["wait"]}}
         return data
+
+    @property
+    def next_ids(self) -> list[str] | None:
+        """The ids of the steps `next` names (None: the default, the step below)."""
+        return None if self.next is None else [n.step for n in self.next]
+
+
+class Scenario(SpecModel):
+    id: Id = _d("The scenario's id.")
+    name: str | None = _d("The scenario's name.", default=None)
+    kind: Literal["variant", "exception"] = _d("variant (another customer type or path) or "
+                                               "exception (something went wrong, or an event "
+                                               "such as a power cut).")
+    persona: Ref | None = _d("The persona (id) whose journey it is; default the blueprint's.",
+                                default=None)
+    trigger: str | None = _d("What starts it.", default=None)
+    from_: Ref | None = Field(default=None, alias="from",
+                                 description="The main-journey step (id) where it starts; "
+                                             "absent: it starts on its own, from the trigger.")
+    rejoins: Ref | None = _d("The main-journey step (id) where it returns; absent: it ends "
+                                "on its own.", default=None)
+    case_owner: Ref | None = _d("The role (id) who owns the case in this journey; default the "
+                                   "blueprint's.", default=None)
+    steps: list[Step] = _d("The scenario's own steps (ids unique across the whole file).",
+                           default_factory=_empty_list)
 
 
 class Blueprint(SpecModel):
+    persona: Ref | None = _d("The persona (id) whose journey the main steps are.",
+                                default=None)
     case_owner: Ref | None = _d("The role (id) who owns the customer's case end to end: the "
                                 "customer's one contact, so changes to and from it are no "
                                 "handoff.", default=None)
-    steps: list[Step] = _d("The journey, one step per column of the blueprint.",
+    steps: list[Step] = _d("The main journey, one step per column of the blueprint.",
                            default_factory=_empty_list)
+    scenarios: list[Scenario] = _d("Further journeys of the same service: variants and "
+                                   "exceptions.", default_factory=_empty_list)
 
 
 class Metric(SpecModel):
@@ -355,6 +473,96 @@ class Recovery(SpecModel):
     compensation: str | None = _d("What the customer is given.", default=None)
 
 
+class Persona(SpecModel):
+    id: Id = _d("The persona's id.")
+    name: str | None = _d("The persona's name.", default=None)
+    description: str | None = _d("Who the customer is.", default=None)
+    needs: list[str] = _d("What the customer needs from the service.",
+                          default_factory=_empty_list)
+    accessibility: list[Slug] = _d("Access needs (`step-free`, `hearing-loop`, `text-relay`, "
+                                   "`sign-language`, `screen-reader`, `large-print`, "
+                                   "`easy-read`, `language-<code>`).",
+                                   default_factory=_empty_list)
+
+
+class System(SpecModel):
+    id: Id = _d("The system's id.")
+    name: str | None = _d("The system's name.", default=None)
+    owner: str | None = _d("Who answers for it: a role id or free text.", default=None)
+    provider: Literal["internal", "third-party"] = _d("internal (default) or third-party.",
+                                                      default="internal")
+    vendor: str | None = _d("The third party that provides it.", default=None)
+
+
+class Opportunity(SpecModel):
+    id: Id = _d("The opportunity's id.")
+    name: str | None = _d("The idea, in a few words.", default=None)
+    addresses: list[Ref] = _d("What it improves: pain point, fail point or step ids.",
+                              default_factory=_empty_list)
+    owner: str | None = _d("Who takes it forward (free text).", default=None)
+    status: Literal["idea", "planned", "in-progress", "done"] = _d(
+        "idea (default), planned, in-progress or done.", default="idea")
+
+
+class Regulation(SpecModel):
+    id: Id = _d("The regulation's id.")
+    name: str | None = _d("The regulation's name.", default=None)
+    reference: str | None = _d("Where it is written, e.g. `EU 261/2004 art. 8`.", default=None)
+    applies_to: list[Ref] = _d("What it governs: the product, facilitating services, recovery "
+                               "processes or steps (ids).", default_factory=_empty_list)
+    deadline: DurationField | None = _d("The time the organisation must meet.", default=None)
+    requires: str | None = _d("What it requires, in plain words.", default=None)
+
+
+@dataclass
+class Journey:
+    """One journey of the blueprint, walked on its own: the main journey (`scenario` None) or
+    a scenario, joined to the main journey at `start` (its `from`) and `rejoins`.
+
+    `persona` and `case_owner` are the scenario's, else the blueprint's.
+    """
+
+    path: tuple[str | int, ...]  # where it is written: ("blueprint",) or a scenario's path
+    steps: list[Step]
+    persona: str | None = None
+    case_owner: str | None = None
+    scenario: Scenario | None = None
+    positions: dict[str, int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.positions = {}
+        for k, step in enumerate(self.steps):
+            self.positions.setdefault(step.id, k)
+
+    @property
+    def id(self) -> str | None:
+        return self.scenario.id if self.scenario else None
+
+    @property
+    def start(self) -> str | None:
+        """The main-journey step where the scenario starts (its `from`)."""
+        return self.scenario.from_ if self.scenario else None
+
+    @property
+    def rejoins(self) -> str | None:
+        return self.scenario.rejoins if self.scenario else None
+
+    def step_path(self, k: int) -> tuple[str | int, ...]:
+        return (*self.path, "steps", k)
+
+    def following(self, k: int) -> list[int]:
+        """Positions of the steps of this journey that follow step `k`: its `next`, else the
+        step below it. Targets outside this journey are not positions here (see `start`
+        and `rejoins` for the links between journeys).
+
+        By position, not id, for the default: a repeated id (SS005) must not cut the journey.
+        """
+        ids = self.steps[k].next_ids
+        if ids is None:
+            return [k + 1] if k + 1 < len(self.steps) else []
+        return [self.positions[n] for n in ids if n in self.positions]
+
+
 class Spec(SpecModel):
     """A servicespec v1 file: one service."""
 
@@ -379,10 +587,33 @@ class Spec(SpecModel):
     metrics: list[Metric] = _d("What is measured, on what, against which target.",
                                default_factory=_empty_list)
     recovery: list[Recovery] = _d("Service recovery processes.", default_factory=_empty_list)
+    personas: list[Persona] = _d("The customers the journeys are for.",
+                                 default_factory=_empty_list)
+    systems: list[System] = _d("Systems behind the support lane, in-house or third-party.",
+                               default_factory=_empty_list)
+    opportunities: list[Opportunity] = _d("Ideas to improve the service, and what they "
+                                          "address.", default_factory=_empty_list)
+    regulations: list[Regulation] = _d("Rules the service must keep, with their deadlines.",
+                                       default_factory=_empty_list)
 
     @property
     def steps(self) -> list[Step]:
+        """The main journey's steps."""
         return self.blueprint.steps
+
+    def journeys(self) -> list[Journey]:
+        """The main journey, then each scenario as a journey of its own."""
+        bp = self.blueprint
+        main = Journey(("blueprint",), bp.steps, bp.persona, bp.case_owner)
+        return [main, *(Journey(("blueprint", "scenarios", i), sc.steps,
+                                sc.persona or bp.persona, sc.case_owner or bp.case_owner, sc)
+                        for i, sc in enumerate(bp.scenarios))]
+
+    def every_step(self) -> Iterator[tuple[tuple[str | int, ...], Step]]:
+        """Every step of the file with its path: the main journey's, then the scenarios'."""
+        for journey in self.journeys():
+            for k, step in enumerate(journey.steps):
+                yield journey.step_path(k), step
 
     @classmethod
     def from_data(cls, data: Any) -> Spec:

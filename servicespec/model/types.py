@@ -14,7 +14,9 @@ from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 
 from ..textutil import shown
 
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+# a working day: five of them make a week of seven days (`15wd` is 21 days), so a deadline in
+# working days compares with one in days without a calendar
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "wd": 86400 * 7 / 5}
 # One pattern serves the parser and the JSON Schema, so both accept exactly the same text
 # (ASCII digits and spaces only: JSON Schema regexes are ECMA-262, Python's are wider).
 _NUM = r"[0-9]{1,9}(?:\.[0-9]{1,6})?"
@@ -22,7 +24,7 @@ _INT = r"[0-9]{1,9}"
 _TIME = (rf"T(?:{_INT}H(?:{_INT}M)?(?:{_NUM}S)?|{_INT}M(?:{_NUM}S)?|{_NUM}S)")
 # ISO 8601 without years or months: a month has no fixed length
 _ISO = rf"P(?:{_INT}W(?:{_INT}D)?(?:{_TIME})?|{_INT}D(?:{_TIME})?|{_TIME})"
-DURATION_PATTERN = rf"^(?:[ ]*{_NUM}[ ]*[smhdw][ ]*|{_ISO})$"
+DURATION_PATTERN = rf"^(?:[ ]*{_NUM}[ ]*(?:wd|[smhdw])[ ]*|{_ISO})$"
 _DURATION = re.compile(DURATION_PATTERN)
 _ISO_PARTS = re.compile(r"([0-9.]+)([WDHMS])")
 _ISO_SECONDS = {"W": 604800, "D": 86400, "H": 3600, "S": 1}
@@ -30,7 +32,8 @@ _ISO_SECONDS = {"W": 604800, "D": 86400, "H": 3600, "S": 1}
 
 @dataclass(frozen=True, slots=True)
 class Duration:
-    """A length of time: `30s`, `15m`, `4h`, `2d`, `1w`, or ISO 8601 `PT4H`, `P2D`."""
+    """A length of time: `30s`, `15m`, `4h`, `2d`, `1w`, `15wd` (working days), or ISO 8601
+    `PT4H`, `P2D`."""
 
     seconds: float
     text: str
@@ -49,11 +52,13 @@ def parse_duration(value: Any) -> Duration:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             number = shown(value, 20)
             raise ValueError(f"duration {number} has no unit: write e.g. '{number}m' or "
-                             f"'{number}h' (s, m, h, d, w)")
-        raise ValueError("a duration is text such as '30s', '15m', '4h', '2d', '1w' or 'PT4H'")
+                             f"'{number}h' (s, m, h, d, w, wd)")
+        raise ValueError("a duration is text such as '30s', '15m', '4h', '2d', '1w', '15wd' or "
+                         "'PT4H'")
     if not _DURATION.match(value):
         raise ValueError(f"'{shown(value)}' is not a duration: write e.g. '30s', '15m', '4h', "
-                         "'2d', '1w' or ISO 8601 'PT4H' (no years or months)")
+                         "'2d', '1w', '15wd' (working days) or ISO 8601 'PT4H' (no years or "
+                         "months)")
     if value.startswith("P"):
         total, in_time = 0.0, False
         for part in re.split(r"(T)", value[1:]):
@@ -65,7 +70,8 @@ def parse_duration(value: Any) -> Duration:
                 total += float(number) * (60 if unit == "M" and in_time else _ISO_SECONDS[unit])
         return Duration(total, value)
     stripped = value.strip(" ")
-    return Duration(float(stripped[:-1]) * _UNIT_SECONDS[stripped[-1]], value)
+    unit = "wd" if stripped.endswith("wd") else stripped[-1]
+    return Duration(float(stripped[:-len(unit)]) * _UNIT_SECONDS[unit], value)
 
 
 DurationField = Annotated[
@@ -73,7 +79,7 @@ DurationField = Annotated[
     PlainValidator(parse_duration),
     PlainSerializer(str, return_type=str),
     WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN,
-                    "examples": ["30s", "15m", "4h", "2d", "PT4H"]}),
+                    "examples": ["30s", "15m", "4h", "2d", "15wd", "PT4H"]}),
 ]
 
 OPERATORS = ("<=", ">=", "==", "<", ">")

@@ -12,7 +12,7 @@ from ..diagnostics import Diagnostic
 from ..loader import LineIndex, Loaded, file_diagnostic
 from ..source import Path, RawSpan, element_path, format_path, value_at
 from ..textutil import shown, yaml_quoted
-from .spec import API_VERSION, KIND, Spec, fields_by_key, inner_model
+from .spec import API_VERSION, KIND, Spec, TextOr, fields_by_key, inner_model
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -111,6 +111,13 @@ def _to_diagnostic(loaded: Loaded, err: Any, text: _Text) -> Diagnostic:
         message = f"`{field}` is too long: ids have at most 100 characters"
     elif kind == "string_too_short":
         message = f"`{field}` is empty: name an element"
+    elif kind in ("greater_than_equal", "less_than_equal"):
+        bound = err.get("ctx", {}).get("ge" if kind == "greater_than_equal" else "le")
+        message = f"`{field}` is {shown(got)}: it must be " \
+                  f"{'at least' if kind == 'greater_than_equal' else 'at most'} {bound}"
+    elif kind == "model_type" and isinstance(model := _model_at(loc), type) and issubclass(
+            model, TextOr):
+        message = f"`{field}` must be text or a mapping, not {_describe(got)}"
     elif kind == "value_error":
         message = f"`{field}`: {err.get('ctx', {}).get('error', err['msg'])}"
     elif kind in _TYPE_WORDS:

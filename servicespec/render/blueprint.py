@@ -12,7 +12,7 @@ import itertools
 from collections.abc import Iterable
 
 from ..diagnostics import Diagnostic
-from ..model.spec import Action, Spec
+from ..model.spec import Action, Spec, SupportAction
 from .dot import Board
 from .findings import Badge, place
 from .flow import CustomerRow, customer_band
@@ -71,8 +71,9 @@ def drawn_keys(spec: Spec) -> tuple[set[str], dict[str, str]]:
         drawn.update(f"fp:{step.id}:{fp.id}" for fp in step.fail_points)
         if step.touchpoint:
             drawn.add(f"tp:{step.id}")
-            alias.setdefault(f"touchpoint:{step.touchpoint}", f"tp:{step.id}")
-            tp = touchpoints.get(step.touchpoint)
+            for tp_id in step.touchpoint:
+                alias.setdefault(f"touchpoint:{tp_id}", f"tp:{step.id}")
+            tp = touchpoints.get(step.touchpoint[0])  # the first is drawn with its channel
             if tp is not None and tp.channel:
                 alias.setdefault(f"channel:{tp.channel}", f"tp:{step.id}")
         for lane in ("frontstage", "backstage", "support"):
@@ -81,6 +82,8 @@ def drawn_keys(spec: Spec) -> tuple[set[str], dict[str, str]]:
                 drawn.add(f"action:{step.id}:{lane}:{j}")
                 if isinstance(item, Action) and item.role:
                     alias.setdefault(f"role:{item.role}", f"action:{step.id}:{lane}:{j}")
+                elif isinstance(item, SupportAction) and item.system:
+                    alias.setdefault(f"system:{item.system}", f"action:{step.id}:{lane}:{j}")
             if items:
                 alias[f"lane:{step.id}:{lane}"] = f"action:{step.id}:{lane}:0"
     return drawn | set(alias.values()), alias
@@ -91,6 +94,11 @@ def _role_name(spec: Spec, ref: str | None) -> tuple[str, bool]:
         if role.id == ref:
             return role.name or role.id, role.kind == "system"
     return ref or "", False
+
+
+def _system_name(spec: Spec, ref: str) -> str:
+    system = next((s for s in spec.systems if s.id == ref), None)
+    return (system.name or system.id) if system else ref
 
 
 def lane_items(f: Frame, i: int, lane: str) -> list[Item]:
@@ -113,7 +121,12 @@ def lane_items(f: Frame, i: int, lane: str) -> list[Item]:
             parts.append(Text.of(item.action, COL_W - 16, 9.5))
             out.append((f"action {lane}-action", parts, badges))
         else:
-            out.append((f"action {lane}-action", [Text.of(item, COL_W - 16, 9.5)], badges))
+            parts = []
+            if item.system:
+                parts.append(Text.of(_system_name(spec, item.system), COL_W - 16, 8.5,
+                                     colour, bold=True, max_lines=2))
+            parts.append(Text.of(item.action, COL_W - 16, 9.5))
+            out.append((f"action {lane}-action", parts, badges))
     return out
 
 
@@ -124,9 +137,10 @@ def _pill(f: Frame, i: int) -> tuple[list[Text], str, list[Badge]] | None:
         return None
     badges = f.badges(f"tp:{step.id}")
     width = COL_W - 24
-    tp = next((t for t in f.spec.touchpoints if t.id == step.touchpoint), None)
+    first = step.touchpoint[0]  # the pill shows the first
+    tp = next((t for t in f.spec.touchpoints if t.id == first), None)
     if tp is None:
-        return [Text.of(step.touchpoint, width, 8.5, MUTED, italic=True)], "dashed", badges
+        return [Text.of(first, width, 8.5, MUTED, italic=True)], "dashed", badges
     text = [Text.of(tp.name or tp.id, width, 8.5, LINE_INK, bold=True, max_lines=3)]
     channel = next((c for c in f.spec.channels if c.id == tp.channel), None)
     style = "solid"

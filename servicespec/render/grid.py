@@ -77,9 +77,10 @@ class Frame:
     def next_steps(self, i: int) -> list[int]:
         """Where the journey goes after step i: `next`, else the following step."""
         step = self.steps[i]
-        if step.next is None:
+        ids = step.next_ids
+        if ids is None:
             return [i + 1] if i + 1 < len(self.steps) else []
-        return [self.index[n] for n in dict.fromkeys(step.next) if n in self.index]
+        return [self.index[n] for n in dict.fromkeys(ids) if n in self.index]
 
 
 def title_band(board: Board, spec: Spec, y: float, width: float, view: str) -> float:

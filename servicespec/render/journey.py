@@ -49,8 +49,7 @@ def _step_metrics(spec: Spec, step: Step) -> list[tuple[Metric, str]]:
     """Metrics attached to a step: on it, its fail points, touchpoint, channel, or service."""
     names = {step.id: "this step"}
     names.update({fp.id: f"fail point {fp.id}" for fp in step.fail_points})
-    tp = next((t for t in spec.touchpoints if t.id == step.touchpoint), None)
-    if tp is not None:
+    for tp in (t for t in spec.touchpoints if t.id in step.touchpoint):
         names[tp.id] = f"touchpoint {tp.name or tp.id}"
         if tp.channel:
             channel = next((c for c in spec.channels if c.id == tp.channel), None)
@@ -78,8 +77,9 @@ def drawn_keys(spec: Spec) -> tuple[set[str], dict[str, str]]:
         drawn.update(f"fp:{step.id}:{fp.id}" for fp in step.fail_points)
         if step.touchpoint:
             drawn.add(f"tp:{step.id}")
-            alias.setdefault(f"touchpoint:{step.touchpoint}", f"tp:{step.id}")
-            tp = touchpoints.get(step.touchpoint)
+            for tp_id in step.touchpoint:
+                alias.setdefault(f"touchpoint:{tp_id}", f"tp:{step.id}")
+            tp = touchpoints.get(step.touchpoint[0])  # the first is drawn with its channel
             if tp is not None and tp.channel:
                 drawn.add(f"chan:{step.id}")
                 alias.setdefault(f"channel:{tp.channel}", f"chan:{step.id}")
@@ -92,9 +92,10 @@ def _cells(f: Frame, i: int) -> dict[str, list[Item]]:
     step, spec = f.steps[i], f.spec
     width = COL_W - 16
     cells: dict[str, list[Item]] = {"touchpoint": [], "channel": [], "metrics": []}
-    tp = next((t for t in spec.touchpoints if t.id == step.touchpoint), None)
-    if step.touchpoint:
-        text = [Text.of(tp.name or tp.id if tp else step.touchpoint, width, 9.5, "#1F2933",
+    first = step.touchpoint[0] if step.touchpoint else None  # drawn with its channel
+    tp = next((t for t in spec.touchpoints if t.id == first), None)
+    if first:
+        text = [Text.of(tp.name or tp.id if tp else first, width, 9.5, "#1F2933",
                         bold=True, max_lines=3)]
         if tp is not None and tp.evidence:
             text.append(Text.of("sees: " + ", ".join(tp.evidence), width, 8, MUTED,

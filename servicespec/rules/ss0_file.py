@@ -187,15 +187,21 @@ class DuplicateId(Rule):
 
 # the format's order of sections: a duplicate is reported at the later element
 _SECTIONS = ("product", "facilitating", "channels", "roles", "touchpoints", "blueprint",
-             "metrics", "recovery")
+             "metrics", "recovery", "personas", "systems", "opportunities", "regulations")
+# in the blueprint, the main journey comes before the scenarios
+_BLUEPRINT = ("persona", "case_owner", "steps", "scenarios")
 
 
 def _section_order(path: tuple[Any, ...]) -> tuple[Any, ...]:
     head = _SECTIONS.index(path[0]) if path[0] in _SECTIONS else len(_SECTIONS)
-    return (head, *path[1:])
+    rest = path[1:]
+    if path[0] == "blueprint" and rest and rest[0] in _BLUEPRINT:
+        rest = (_BLUEPRINT.index(rest[0]), *rest[1:])
+    return (head, *rest)
 
 
-_WORDS = {"fail-point": "fail point", "facilitating": "facilitating service"}
+_WORDS = {"fail-point": "fail point", "facilitating": "facilitating service",
+          "scenario-step": "scenario step", "pain-point": "pain point"}
 
 
 def _word(kind: str) -> str:
@@ -206,12 +212,25 @@ def _word(kind: str) -> str:
 _REFERENCE_KINDS = {
     "role": ("role",), "channel": ("channel",), "touchpoint": ("touchpoint",),
     "metric": ("metric",), "serves": ("product", "facilitating"),
-    "covers": ("fail-point", "step"),
+    "covers": ("fail-point", "step", "scenario-step"),
+    "persona": ("persona",), "system": ("system",),
+    "main-step": ("step",),  # a scenario's `from` and `rejoins`: the main journey's steps
+    "addresses": ("pain-point", "fail-point", "step", "scenario-step"),
+    "applies_to": ("product", "facilitating", "recovery", "step", "scenario-step"),
 }
+# what a reference field names, in words, where the kinds alone do not say it well
+_WANTED = {"covers": "fail point or step", "main-step": "main-journey step",
+           "addresses": "pain point, fail point or step",
+           "applies_to": "product, facilitating service, recovery process or step"}
 # where a missing element of each reference field would be added
 _ADD_UNDER = {"role": "`roles:`", "channel": "`channels:`", "touchpoint": "`touchpoints:`",
               "metric": "`metrics:`", "serves": "`facilitating:` (or name the product's id)",
-              "covers": "a step's `fail_points:` (or name a step)"}
+              "covers": "a step's `fail_points:` (or name a step)",
+              "persona": "`personas:`", "system": "`systems:`",
+              "main-step": "`blueprint.steps:`",
+              "addresses": "a step's `pain_points:` (or name a fail point or a step)",
+              "applies_to": "`facilitating:`, `recovery:` or a journey's `steps:` (or name "
+                            "the product)"}
 
 
 class _Hints:
@@ -248,7 +267,11 @@ class _Hints:
 class UnresolvedReference(Rule):
     """A reference must name an element of the right kind: a facilitating service's channels
     are channels, a recovery `covers` fail points or steps, a touchpoint `serves` the product
-    or a facilitating service, a step's actions and the blueprint's `case_owner` name roles.
+    or a facilitating service, a step's actions and the blueprint's `case_owner` name roles,
+    a `support` entry's `system` a system, a `persona` a persona, a scenario's `from` and
+    `rejoins` steps of the main journey, an opportunity `addresses` pain points, fail points
+    or steps, and a regulation `applies_to` the product, facilitating services, recovery
+    processes or steps. (A system's `owner` may be a role id or free text and is not checked.)
     A typo breaks the link silently,
     so the message offers the closest id of the right kind. A metric `measures` any id. (A
     `next` naming no step is SS307.) Reported in the same run as schema errors elsewhere in
@@ -293,7 +316,7 @@ class UnresolvedReference(Rule):
             actual = [place.kind for place in index.ids.get(value, [])]
             if any(kind in kinds for kind in actual):
                 return
-            wanted = " or ".join(_word(k) for k in kinds)
+            wanted = _WANTED.get(target) or " or ".join(_word(k) for k in kinds)
             hint = hints.get(value, target)
             if actual:
                 todo = hint or f"name a {wanted}"
@@ -322,18 +345,31 @@ class UnresolvedReference(Rule):
                            f"touchpoint '{tp.id}'")
             yield from ref(("touchpoints", i, "serves"), tp.serves, "serves",
                            f"touchpoint '{tp.id}'")
+        yield from ref(("blueprint", "persona"), spec.blueprint.persona, "persona",
+                       "the blueprint's `persona`")
         yield from ref(("blueprint", "case_owner"), spec.blueprint.case_owner, "role",
                        "the blueprint's `case_owner`")
-        for i, step in enumerate(spec.steps):
-            base = ("blueprint", "steps", i)
-            yield from ref((*base, "touchpoint"), step.touchpoint, "touchpoint",
-                           f"step '{step.id}'")
+        for i, sc in enumerate(spec.blueprint.scenarios):
+            base = ("blueprint", "scenarios", i)
+            for key, value, target in (("persona", sc.persona, "persona"),
+                                       ("case_owner", sc.case_owner, "role"),
+                                       ("from", sc.from_, "main-step"),
+                                       ("rejoins", sc.rejoins, "main-step")):
+                yield from ref((*base, key), value, target, f"scenario '{sc.id}' (`{key}`)")
+        for where, step in spec.every_step():
+            for j, tp_id in enumerate(step.touchpoint):
+                # one touchpoint is usually written as a plain id, not a list
+                at = (*where, "touchpoint", *([j] if len(step.touchpoint) > 1 else []))
+                yield from ref(at, tp_id, "touchpoint", f"step '{step.id}'")
             for lane in ("frontstage", "backstage"):
                 for j, action in enumerate(getattr(step, lane)):
-                    yield from ref((*base, lane, j, "role"), action.role, "role",
+                    yield from ref((*where, lane, j, "role"), action.role, "role",
                                    f"a {lane} action of step '{step.id}'")
+            for j, support in enumerate(step.support):
+                yield from ref((*where, "support", j, "system"), support.system, "system",
+                               f"a support action of step '{step.id}'")
             for j, fp in enumerate(step.fail_points):
-                yield from ref((*base, "fail_points", j, "detected_by"), fp.detected_by,
+                yield from ref((*where, "fail_points", j, "detected_by"), fp.detected_by,
                                "metric", f"fail point '{fp.id}'")
         for i, metric in enumerate(spec.metrics):
             if metric.measures is not None and metric.measures not in index.ids:
@@ -349,6 +385,14 @@ class UnresolvedReference(Rule):
             yield from ref(("recovery", i, "owner"), rec.owner, "role", f"recovery '{rec.id}'")
             yield from ref(("recovery", i, "channel"), rec.channel, "channel",
                            f"recovery '{rec.id}'")
+        for i, opp in enumerate(spec.opportunities):
+            for j, target_id in enumerate(opp.addresses):
+                yield from ref(("opportunities", i, "addresses", j), target_id, "addresses",
+                               f"opportunity '{opp.id}'")
+        for i, reg in enumerate(spec.regulations):
+            for j, target_id in enumerate(reg.applies_to):
+                yield from ref(("regulations", i, "applies_to", j), target_id, "applies_to",
+                               f"regulation '{reg.id}'")
 
 
 class UnsupportedVersion(Rule):

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..diagnostics import Severity
 from ..index import SpecIndex
-from ..model.spec import Spec
+from ..model.spec import Spec, Step
 from ..model.validate import did_you_mean
 from .base import Finding, Group, Rule, finding
 
@@ -171,15 +171,15 @@ class UnansweredCustomerAction(Rule):
         for i, step in enumerate(spec.steps):
             if step.customer and step.touchpoint and not (
                     step.frontstage or step.backstage or step.support):
-                yield finding((*STEPS, i), f"step '{step.id}': the customer acts at touchpoint "
-                              f"'{step.touchpoint}' but nobody responds: add frontstage, "
+                yield finding((*STEPS, i), f"step '{step.id}': the customer acts at "
+                              f"{_touchpoints(step)} but nobody responds: add frontstage, "
                               "backstage or support actions")
 
 
 class OrphanTouchpoint(Rule):
-    """A touchpoint that no blueprint step uses is either a missing step or a touchpoint
-    that no longer exists (Bitner et al. 2008: touchpoints sit on the customer's actions).
-    Not checked when there are no steps yet (SS310).
+    """A touchpoint that no blueprint step (of any journey) uses is either a missing step or a
+    touchpoint that no longer exists (Bitner et al. 2008: touchpoints sit on the customer's
+    actions). Not checked when there are no steps yet (SS310).
 
     Bad:
     ```yaml
@@ -210,7 +210,7 @@ class OrphanTouchpoint(Rule):
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         if not spec.steps:
             return
-        used = {step.touchpoint for step in spec.steps if step.touchpoint}
+        used = {tp for _, step in spec.every_step() for tp in step.touchpoint}
         for i, tp in enumerate(spec.touchpoints):
             if tp.id not in used:
                 yield finding(("touchpoints", i), f"touchpoint '{tp.id}' is used by no "
@@ -248,15 +248,15 @@ class CustomerStepWithoutEvidence(Rule):
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for i, step in enumerate(spec.steps):
             if step.touchpoint and not step.evidence:
-                yield finding((*STEPS, i), f"step '{step.id}' at touchpoint "
-                              f"'{step.touchpoint}' shows no evidence: add what the customer "
+                yield finding((*STEPS, i), f"step '{step.id}' at {_touchpoints(step)} "
+                              "shows no evidence: add what the customer "
                               "sees (`evidence:`)")
 
 
 class UnreachableStep(Rule):
     """With `next`, the journey is a graph (branches, loops; `next: []` ends it). A step that
     cannot be reached from the first step is never taken; a `next` naming no step breaks the
-    journey. Without `next` a step follows the one before it.
+    journey (in a scenario's steps too). Without `next` a step follows the one before it.
 
     Bad:
     ```yaml
@@ -287,12 +287,15 @@ class UnreachableStep(Rule):
         steps = spec.steps
         if not steps:
             return
-        for i, step in enumerate(steps):
-            for j, nxt in enumerate(step.next or []):
-                if nxt not in index.steps:
-                    yield finding((*STEPS, i, "next", j), f"step '{step.id}' continues to "
+        # any step of the file, a scenario's too: where a branch may lead is the journey
+        # rules' concern, not a broken link
+        step_ids = {s.id for _, s in spec.every_step()}
+        for path, step in spec.every_step():
+            for j, nxt in enumerate(step.next_ids or []):
+                if nxt not in step_ids:
+                    yield finding((*path, "next", j), f"step '{step.id}' continues to "
                                   f"'{nxt}', which names no step: use the id of a step"
-                                  f"{did_you_mean(nxt, index.steps)}")
+                                  f"{did_you_mean(nxt, step_ids)}")
         seen = {0}
         todo = [0]
         while todo:
@@ -427,3 +430,9 @@ class NoBlueprint(Rule):
         if not spec.steps:
             yield finding(("blueprint",), f"service '{spec.metadata.id}' has no blueprint "
                           "steps: add `blueprint: steps:` with the customer's journey")
+
+
+def _touchpoints(step: Step) -> str:
+    """`touchpoint 'a'`, or `touchpoints 'a', 'b'` for a step at several."""
+    names = ", ".join(f"'{tp}'" for tp in step.touchpoint)
+    return f"touchpoint{'s' if len(step.touchpoint) > 1 else ''} {names}"
