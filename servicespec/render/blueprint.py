@@ -21,6 +21,7 @@ from .grid import (
     COL_W,
     GUTTER,
     LINE_PAD,
+    LINK_INSET,
     MARGIN,
     PAD,
     Frame,
@@ -55,7 +56,7 @@ from .style import (
 Item = tuple[str, list[Text], list[Badge]]
 LINE_INK = "#3E4C59"
 # a touchpoint pill stays clear of the arrow that passes it at the column's right (link_x)
-PILL_W = COL_W - 44
+PILL_W = COL_W - LINK_INSET - 8
 LINES = {  # key: (title, style, pen width): the three lines of the field
     "interaction": ("Line of interaction", "dashed", 1.4),
     "visibility": ("Line of visibility", "solid", 2.2),
@@ -232,7 +233,7 @@ def _draw_pills(f: Frame, pills: list, line: float) -> None:
         rows = badge_rows(badges, PILL_W - 16)
         w = max(max(t.width for t in text) + 18,
                 max((badges_width(r) + 16 for r in rows), default=0))
-        x = f.centre(i) - w / 2
+        x = f.left(i) + (PILL_W - w) / 2
         words = label(text)
         if rows:  # the text under the badges: an empty cell as tall as they are
             words = Html('<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0"><TR><TD HEIGHT='

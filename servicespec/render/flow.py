@@ -87,10 +87,11 @@ def _marker_rows(f: Frame, step: Step) -> list[MarkerRow]:
     rows = []
     for fp in step.fail_points:
         parts: list[Part] = [(fp.description or fp.id, SMALL, FAIL, True, False)]
-        if fp.severity:
-            parts.append((f"{fp.severity} severity", SMALL, MUTED, False, False))
+        facts = [f"{fp.severity} severity"] if fp.severity else []
         if fp.prevention:
-            parts.append((f"Prevented by: {fp.prevention}", SMALL, MUTED, False, True))
+            facts.append(f"prevented by: {fp.prevention}")
+        if facts:
+            parts.append((" · ".join(facts), SMALL, MUTED, False, False))
         rows.append(_marker_row("F", parts, f.badges(f"fp:{step.id}:{fp.id}"), fp.id))
     if step.wait is not None:
         w = step.wait
