@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -48,11 +49,15 @@ def test_hostile_spec_overlaps_nothing(build) -> None:
     assert overlapping(build(hostile_spec(), [])) == []
 
 
-def test_spec_text_reaches_dot_only_inside_html_labels() -> None:
+def test_spec_text_reaches_dot_only_inside_html_labels_and_escaped_tooltips() -> None:
     dot = render_spec(hostile_spec(), "blueprint")
     for line in dot.splitlines():
         outside = line.split("label=<", 1)[0]
         assert "<script>" not in outside and "He said" not in outside
+    # a text cut in its box is whole in its tooltip, escaped as in a label
+    tooltips = re.findall(r'tooltip="((?:[^"\\]|\\.)*)"', dot)
+    assert any("He said &quot;hi&quot; &lt;b&gt;&amp;amp;" in t for t in tooltips)
+    assert not any("<" in t or "\x01" in t for t in tooltips)
 
 
 def test_escaping_and_cleaning() -> None:

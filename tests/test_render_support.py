@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -188,3 +190,90 @@ def overlapping(board: Board) -> list[tuple[str, str]]:
                 continue
             out.append((a, b))
     return out
+
+
+# The geometry a reader sees, checked on the SVG itself.
+
+MIN_SHAFT = 10.0  # points of an arrow's line before its head
+PX_PER_PT = 4 / 3  # a browser at 100 % shows a point as 4/3 CSS px
+LEAST_PX = 12.0
+
+
+def _node_boxes(root: ET.Element) -> dict[str, tuple[float, float, float, float]]:
+    """Graphviz's nodes by name (their `<title>`), each the box of the shapes it draws."""
+    out = {}
+    for g in root.iter(f"{SVG}g"):
+        if "node" not in (g.get("class") or "").split():
+            continue
+        shapes = [e for e in g.iter() if e.tag.removeprefix(SVG) in ("polygon", "path",
+                                                                      "ellipse")]
+        if not shapes:  # text alone (plaintext nodes): its box is not drawn
+            continue
+        holder = ET.Element("g")
+        holder.extend(shapes)
+        out["".join(g.find(f"{SVG}title").itertext())] = bbox(holder)
+    return out
+
+
+def _inside(point: tuple[float, float], box: tuple[float, float, float, float],
+            margin: float = 1.0) -> bool:
+    x, y = point
+    return box[0] + margin < x < box[2] - margin and box[1] + margin < y < box[3] - margin
+
+
+def _points(text: str) -> list[tuple[float, float]]:
+    nums = [float(n) for n in _NUM.findall(text)]
+    return list(zip(nums[0::2], nums[1::2], strict=False))
+
+
+def geometry_problems(svg: bytes) -> list[str]:
+    """What a reader would stumble on: text under 12 px at 100 %, an arrow that runs or ends
+    under a box, a line's name outside the lane-label column, boxes on top of each other."""
+    root = svg_root(svg)
+    problems = []
+    scale = float(root.get("width", "0pt").removesuffix("pt")) * PX_PER_PT / float(
+        root.get("viewBox", "0 0 1 1").split()[2])
+    for t in root.iter(f"{SVG}text"):
+        px = float(t.get("font-size", "0")) * scale
+        if px < LEAST_PX - 0.01:
+            problems.append(f"text {''.join(t.itertext())!r} at {px:.1f} px")
+    boxes = _node_boxes(root)
+    for g in root.iter(f"{SVG}g"):
+        if "edge" not in (g.get("class") or "").split():
+            continue
+        head = g.find(f".//{SVG}polygon")
+        if head is None:  # no arrowhead: a rule or a divider, drawn under everything
+            continue
+        title = "".join(g.find(f"{SVG}title").itertext())
+        controls = [p for path in g.iter(f"{SVG}path") for p in _points(path.get("d", ""))]
+        along = [(a[0] + (b[0] - a[0]) * k / 8, a[1] + (b[1] - a[1]) * k / 8)
+                 for a, b in itertools.pairwise(controls) for k in range(8)]
+        shaft = sum(math.dist(a, b) for a, b in itertools.pairwise(controls))
+        if shaft < MIN_SHAFT:  # all head: it vanishes on the line it crosses
+            problems.append(f"arrow {title} is {shaft:.1f} pt long before its head")
+        tip = _points(head.get("points", ""))
+        for name, box in boxes.items():
+            if any(_inside(p, box) for p in tip):
+                problems.append(f"arrow {title} ends under {name}")
+            elif any(_inside(p, box) for p in along):
+                problems.append(f"arrow {title} runs under {name}")
+    groups_by_id = groups(root)
+    column = [bbox(g) for key, g in groups_by_id.items()
+              if key.startswith("lane-") and key.endswith("-label")]
+    if column:
+        right = max(b[2] for b in column)
+        for key, g in groups_by_id.items():
+            if key.startswith("line-") and key.endswith("-label") and bbox(g)[2] > right + 0.5:
+                problems.append(f"{key} reaches past the lane-label column")
+    names = list(boxes)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            ra, rb = boxes[a], boxes[b]
+            if ra[0] >= rb[2] - 0.5 or rb[0] >= ra[2] - 0.5 or ra[1] >= rb[3] - 0.5 \
+                    or rb[1] >= ra[3] - 0.5:
+                continue
+            # a badge sits on the edge of the element it marks
+            if a.startswith(b.split(":badge:")[0]) or b.startswith(a.split(":badge:")[0]):
+                continue
+            problems.append(f"{a} overlaps {b}")
+    return problems

@@ -59,7 +59,10 @@ def test_three_lines_across_the_full_width_between_the_right_lanes(blueprint: di
         assert x0 <= left + 0.5 and x1 >= right - 0.5, "a line spans the full width"
         assert abs(bbox(blueprint[f"lane-{above}"])[3] - y0) < 0.5
         assert abs(bbox(blueprint[f"lane-{below}"])[1] - y0) < 0.5
-        assert texts(blueprint[f"line-{key}-label"]) == [title]
+        assert " ".join(texts(blueprint[f"line-{key}-label"])) == title
+        # the name stays in the lane-label column
+        assert bbox(blueprint[f"line-{key}-label"])[2] <= bbox(
+            blueprint["lane-customer-label"])[2] + 0.5
     assert "stroke-dasharray" in str(blueprint["line-interaction"].find(".//*[@d]").attrib)
 
 
@@ -70,8 +73,8 @@ def test_steps_are_columns_in_journey_order(blueprint: dict) -> None:
     assert xs == sorted(xs)
     for step, header in zip(spec.steps, headers, strict=False):
         assert texts(header)[0] == step.name
-        assert texts(header)[1].startswith(step.id)
-    assert "decision" in texts(blueprint["step-book"])[1]
+        assert step.id not in " ".join(texts(header))  # the name, not the id
+    assert texts(blueprint["step-book"])[1] == "◆ decision"
 
 
 def test_cells_sit_in_their_step_column_and_lane(blueprint: dict) -> None:
@@ -109,14 +112,15 @@ def test_fail_points_and_waits_are_marked_as_the_field_marks_them(blueprint: dic
             marker = blueprint[f"fail-point-{step.id}-{fp.id}"]
             assert texts(marker) == ["F"]
             assert marker.find(".//*[@fill='#c62828']") is not None  # a red circle
-            assert texts(blueprint[f"fail-point-{step.id}-{fp.id}-label"])[0] == fp.id
+            words = " ".join(texts(blueprint[f"fail-point-{step.id}-{fp.id}-label"]))
+            assert words.startswith(fp.description or fp.id)
             assert x0 <= bbox(marker)[0] and bbox(marker)[2] <= x1
         if step.wait is not None:
             assert texts(blueprint[f"wait-{step.id}"]) == ["W"]
     assert texts(blueprint["wait-drop-off-label"])[:2] == ["5m expected · max 15m",
                                                            "Queue ticket"]
-    assert texts(blueprint["fail-point-drop-off-no-part-label"]) == ["no-part",
-                                                                    "high severity"]
+    assert texts(blueprint["fail-point-drop-off-no-part-label"]) == [
+        "The screen part is out of", "stock", "high severity"]
 
 
 def test_journey_arrows_branches_and_decisions(blueprint: dict) -> None:
@@ -150,16 +154,26 @@ def test_title_and_legend(blueprint: dict) -> None:
 def test_findings_are_badges_on_their_elements() -> None:
     svg = render_bytes(render_spec(golden_spec(), "blueprint", FINDINGS), "svg")
     g = groups(svg_root(svg))
-    badges = {k: texts(v)[0] for k, v in g.items()
-              if "finding" in (v.get("class") or "").split()}
+    callouts = {k: texts(v)[0].split() for k, v in g.items()
+                if "finding" in (v.get("class") or "").split()
+                and not k.startswith(("findings-", "legend-"))}
+    badges = {k: code for k, (_, code) in callouts.items()}
+    # numbered 1, 2, 3… in reading order, each number once
+    numbers = sorted(int(n) for n, _ in callouts.values())
+    assert numbers == list(range(1, len(numbers) + 1))
     assert badges["fp-drop-off-no-part-badge-0"] == "SS402"
     assert "severity-error" in g["fp-drop-off-no-part-badge-0"].get("class")
     assert badges["wait-post-in-badge-0"] == "SS407"
     assert badges["step-drop-off-badge-0"] == "SS501"
     assert badges["backstage-post-in-0-badge-0"] == "SS702"
     assert "SS303" in {badges[k] for k in badges if k.startswith("step-fix-screen")}
-    general = " ".join(" ".join(texts(v)) for k, v in g.items() if "general" in k)
-    assert "a finding about nothing in particular" in general and "SS999" in general
+    general = " ".join(" ".join(texts(v)) for k, v in g.items() if k.startswith("finding-")
+                       and "not on the picture" in " ".join(texts(v)))
+    assert "a finding about nothing in particular" in general
+    assert any(texts(v)[0].endswith(" SS999") for k, v in g.items()
+               if k.startswith("findings-") and "badge" in k)
+    listed = {k for k in g if k.startswith("finding-") and k.endswith("-text")}
+    assert len(listed) == len(FINDINGS)  # every finding numbered in the list
 
 
 @pytest.mark.parametrize("build", [render_blueprint, render_journey, render_offering])
@@ -183,7 +197,8 @@ def test_journey_view_shows_touchpoints_channels_and_metrics() -> None:
     assert texts(g["touchpoint-book-0-0"])[0] == "Online booking"
     assert texts(g["channel-book-0-0"])[:2] == ["Website", "web · self-service"]
     assert texts(g["metrics-drop-off-0-0"])[0] == "Time at the desk"
-    assert "on fail point no-part" in texts(g["metrics-drop-off-1-0"])
+    assert "on fail point: The screen part is out of stock" in " ".join(
+        texts(g["metrics-drop-off-1-0"]))
     assert {"fail-point-drop-off-no-part", "wait-drop-off", "decision-book"} <= set(g)
 
 

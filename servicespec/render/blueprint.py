@@ -9,16 +9,19 @@ support processes; fail points as an F in a red circle, waits as a W.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable
 
 from ..diagnostics import Diagnostic
 from ..model.spec import Action, Spec, SupportAction
-from .dot import Board
+from .dot import Board, Html
 from .findings import Badge, place
 from .flow import CustomerRow, customer_band
 from .grid import (
     COL_W,
     GUTTER,
+    LINE_PAD,
+    LINK_INSET,
     MARGIN,
     PAD,
     Frame,
@@ -33,21 +36,27 @@ from .grid import (
     stack_height,
     title_band,
 )
-from .legend import finding_items, findings_panel, legend
+from .legend import finding_items, findings_panel, flow_items, legend, mode_items
 from .style import (
     BADGE_H,
+    BODY,
     LANE,
     MODE_STYLE,
     MUTED,
+    SMALL,
     Text,
+    badge_rows,
     badges_width,
     draw_badges,
     height_of,
     label,
+    tooltip,
 )
 
 Item = tuple[str, list[Text], list[Badge]]
 LINE_INK = "#3E4C59"
+# a touchpoint pill stays clear of the arrow that passes it at the column's right (link_x)
+PILL_W = COL_W - LINK_INSET - 8
 LINES = {  # key: (title, style, pen width): the three lines of the field
     "interaction": ("Line of interaction", "dashed", 1.4),
     "visibility": ("Line of visibility", "solid", 2.2),
@@ -55,22 +64,23 @@ LINES = {  # key: (title, style, pen width): the three lines of the field
 }
 
 
-def drawn_keys(spec: Spec) -> tuple[set[str], dict[str, str]]:
-    """The anchor keys this view draws, and where it draws the keys it shows elsewhere."""
-    drawn: set[str] = set()
+def drawn_keys(spec: Spec) -> tuple[list[str], dict[str, str]]:
+    """The anchor keys this view draws in reading order (step by step, top to bottom), and
+    where it draws the keys it shows elsewhere."""
+    drawn: list[str] = []
     alias: dict[str, str] = {}
     touchpoints = {t.id: t for t in spec.touchpoints}
     for step in spec.steps:
-        drawn.add(f"step:{step.id}")
-        if step.customer:
-            drawn.add(f"customer:{step.id}")
+        drawn.append(f"step:{step.id}")
         if step.evidence:
-            drawn.add(f"evidence:{step.id}")
+            drawn.append(f"evidence:{step.id}")
+        if step.customer:
+            drawn.append(f"customer:{step.id}")
+        drawn.extend(f"fp:{step.id}:{fp.id}" for fp in step.fail_points)
         if step.wait is not None:
-            drawn.add(f"wait:{step.id}")
-        drawn.update(f"fp:{step.id}:{fp.id}" for fp in step.fail_points)
+            drawn.append(f"wait:{step.id}")
         if step.touchpoint:
-            drawn.add(f"tp:{step.id}")
+            drawn.append(f"tp:{step.id}")
             for tp_id in step.touchpoint:
                 alias.setdefault(f"touchpoint:{tp_id}", f"tp:{step.id}")
             tp = touchpoints.get(step.touchpoint[0])  # the first is drawn with its channel
@@ -79,14 +89,14 @@ def drawn_keys(spec: Spec) -> tuple[set[str], dict[str, str]]:
         for lane in ("frontstage", "backstage", "support"):
             items = getattr(step, lane)
             for j, item in enumerate(items):
-                drawn.add(f"action:{step.id}:{lane}:{j}")
+                drawn.append(f"action:{step.id}:{lane}:{j}")
                 if isinstance(item, Action) and item.role:
                     alias.setdefault(f"role:{item.role}", f"action:{step.id}:{lane}:{j}")
                 elif isinstance(item, SupportAction) and item.system:
                     alias.setdefault(f"system:{item.system}", f"action:{step.id}:{lane}:{j}")
             if items:
                 alias[f"lane:{step.id}:{lane}"] = f"action:{step.id}:{lane}:0"
-    return drawn | set(alias.values()), alias
+    return list(dict.fromkeys([*drawn, *alias.values()])), alias
 
 
 def _role_name(spec: Spec, ref: str | None) -> tuple[str, bool]:
@@ -107,7 +117,7 @@ def lane_items(f: Frame, i: int, lane: str) -> list[Item]:
     out: list[Item] = []
     if lane == "evidence":
         if step.evidence:
-            text = [Text.of(f"▪ {e}", COL_W - 16, 9, "#323F4B") for e in step.evidence]
+            text = [Text.of(f"▪ {e}", COL_W - 16, SMALL, "#323F4B") for e in step.evidence]
             out.append(("evidence", text, f.badges(f"evidence:{step.id}")))
         return out
     for j, item in enumerate(getattr(step, lane)):
@@ -116,16 +126,16 @@ def lane_items(f: Frame, i: int, lane: str) -> list[Item]:
             parts = []
             if item.role:
                 role, system = _role_name(spec, item.role)
-                parts.append(Text.of(role + (" · system" if system else ""), COL_W - 16, 8.5,
-                                     colour, bold=True, max_lines=2))
-            parts.append(Text.of(item.action, COL_W - 16, 9.5))
+                parts.append(Text.of(role + (" · system" if system else ""), COL_W - 16, SMALL,
+                                     colour, bold=True))
+            parts.append(Text.of(item.action, COL_W - 16, BODY))
             out.append((f"action {lane}-action", parts, badges))
         else:
             parts = []
             if item.system:
-                parts.append(Text.of(_system_name(spec, item.system), COL_W - 16, 8.5,
-                                     colour, bold=True, max_lines=2))
-            parts.append(Text.of(item.action, COL_W - 16, 9.5))
+                parts.append(Text.of(_system_name(spec, item.system), COL_W - 16, SMALL,
+                                     colour, bold=True))
+            parts.append(Text.of(item.action, COL_W - 16, BODY))
             out.append((f"action {lane}-action", parts, badges))
     return out
 
@@ -136,20 +146,20 @@ def _pill(f: Frame, i: int) -> tuple[list[Text], str, list[Badge]] | None:
     if not step.touchpoint:
         return None
     badges = f.badges(f"tp:{step.id}")
-    width = COL_W - 24
+    width = PILL_W - 18
     first = step.touchpoint[0]  # the pill shows the first
     tp = next((t for t in f.spec.touchpoints if t.id == first), None)
     if tp is None:
-        return [Text.of(first, width, 8.5, MUTED, italic=True)], "dashed", badges
-    text = [Text.of(tp.name or tp.id, width, 8.5, LINE_INK, bold=True, max_lines=3)]
+        return [Text.of(first, width, SMALL, MUTED, italic=True)], "dashed", badges
+    text = [Text.of(tp.name or tp.id, width, SMALL, LINE_INK, bold=True)]
     channel = next((c for c in f.spec.channels if c.id == tp.channel), None)
     style = "solid"
     if channel is not None:
-        text.append(Text.of(f"via {channel.name or channel.id} · {channel.mode}", width, 7.5,
-                            MUTED, max_lines=2))
+        text.append(Text.of(f"via {channel.name or channel.id} · {channel.mode}", width, SMALL,
+                            MUTED))
         style = MODE_STYLE[channel.mode]
     elif tp.channel:
-        text.append(Text.of(f"via {tp.channel}", width, 7.5, MUTED, max_lines=2))
+        text.append(Text.of(f"via {tp.channel}", width, SMALL, MUTED))
     return text, style, badges
 
 
@@ -167,14 +177,14 @@ def render_blueprint(spec: Spec, findings: Iterable[Diagnostic] = ()) -> Board:
              for lane in ("evidence", "frontstage", "backstage", "support")}
     pills = [_pill(f, i) for i in range(len(f.steps))]
     pill_h = max((_pill_h(p) for p in pills if p), default=0.0)
-    near_line = pill_h / 2 + 8 if pill_h else PAD
+    near_line = max(pill_h / 2 + 8, LINE_PAD)
 
-    def content_lane(key: str, top_pad: float) -> tuple[float, list[list[tuple[str, float,
-                                                                                 float]]]]:
+    def content_lane(key: str, top_pad: float, bottom_pad: float) -> tuple[
+            float, list[list[tuple[str, float, float]]]]:
         nonlocal y
         lane = LANE[key]
         h = max(min_lane(lane.title, lane.subtitle),
-                top_pad + PAD + max((stack_height(c) for c in items[key]), default=0.0))
+                top_pad + bottom_pad + max((stack_height(c) for c in items[key]), default=0.0))
         lane_background(f, key, y, h, lane.tint)
         lane_label(f, key, lane.title, lane.subtitle, y, h, lane.border, lane.fill)
         placed = [stack(f, i, f"{key}:{f.steps[i].id}", items[key][i], y + top_pad,
@@ -185,8 +195,7 @@ def render_blueprint(spec: Spec, findings: Iterable[Diagnostic] = ()) -> Board:
         y += h
         return h, placed
 
-    content_lane("evidence", PAD)
-    customer_y = y
+    content_lane("evidence", PAD, PAD)
     lane = LANE["customer"]
     h, row = customer_band(f, y, near_line, lane.fill, lane.border)
     h = max(h, min_lane(lane.title, lane.subtitle))
@@ -194,36 +203,38 @@ def render_blueprint(spec: Spec, findings: Iterable[Diagnostic] = ()) -> Board:
     lane_label(f, "customer", lane.title, lane.subtitle, y, h, lane.border, lane.fill)
     y += h
     line_y = {"interaction": y}
-    _, front = content_lane("frontstage", near_line)
+    _, front = content_lane("frontstage", near_line, LINE_PAD)
     line_y["visibility"] = y
-    _, back = content_lane("backstage", PAD)
+    _, back = content_lane("backstage", LINE_PAD, LINE_PAD)
     line_y["internal"] = y
-    _, support = content_lane("support", PAD)
+    _, support = content_lane("support", LINE_PAD, PAD)
     grid_bottom = y
     for key, (title, style, width) in LINES.items():
         rule_line(f, key, title, line_y[key], style, width, LINE_INK)
     _draw_pills(f, pills, line_y["interaction"])
-    _draw_links(f, row, [front, back, support])
+    links = _draw_links(f, row, [front, back, support])
     phase_dividers(f, grid_top - 4, grid_bottom)
-    del customer_y
     y += 14
     width = f.width - 2 * MARGIN
-    y += findings_panel(board, MARGIN, y, width, placement.general)
-    if placement.general:
+    y += findings_panel(board, MARGIN, y, width, placement)
+    if placement.badges or placement.general:
         y += 10
-    items_legend = [("flow", "journey order"), ("decision", "decision: the journey branches"),
-                    ("F", "fail point (id, severity)"), ("W", "wait: expected, maximum"),
-                    ("mode:live", "touchpoint via a live channel"),
-                    ("mode:self-service", "self-service channel"),
-                    ("mode:automated", "automated channel"),
-                    ("link", "work passing between lanes"),
-                    ("line:dashed/1.4", "line of interaction"),
-                    ("line:solid/2.2", "line of visibility"),
-                    ("line:dotted/1.8", "line of internal interaction")]
-    y += legend(board, MARGIN, y, width, items_legend + finding_items(bool(
-        placement.badges or placement.general)))
+    symbols = [*flow_items(f.steps), *mode_items(_modes(f))]
+    if links:
+        symbols.append(("link", "work passing between lanes"))
+    symbols += [(f"line:{style}/{pen}", title.lower())
+                for title, style, pen in LINES.values()]
+    y += legend(board, MARGIN, y, width, symbols + finding_items(placement))
     board.width, board.height = f.width, y + MARGIN
     return board
+
+
+def _modes(f: Frame) -> set[str]:
+    """The modes of the channels of the touchpoints drawn."""
+    channels = {c.id: c.mode for c in f.spec.channels}
+    touchpoints = {t.id: t.channel for t in f.spec.touchpoints}
+    return {channels[c] for s in f.steps if s.touchpoint
+            if (c := touchpoints.get(s.touchpoint[0])) and c in channels}
 
 
 def _draw_pills(f: Frame, pills: list, line: float) -> None:
@@ -233,22 +244,40 @@ def _draw_pills(f: Frame, pills: list, line: float) -> None:
         text, style, badges = pill
         step = f.steps[i]
         h = _pill_h(pill)
-        w = max(max(t.width for t in text) + 18, badges_width(badges) + 24)
-        x = f.centre(i) - w / 2
-        f.board.box(f"tp:{step.id}", x, line - h / 2, w, h, label(text), shape="box",
+        rows = badge_rows(badges, PILL_W - 16)
+        w = max(max(t.width for t in text) + 18,
+                max((badges_width(r) + 16 for r in rows), default=0))
+        x = f.left(i) + (PILL_W - w) / 2
+        words = label(text)
+        if rows:  # the text under the badges: an empty cell as tall as they are
+            words = Html('<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0"><TR><TD HEIGHT='
+                         f'"{math.ceil(_badges_h(rows))}"></TD></TR><TR><TD>{words}</TD></TR>'
+                         "</TABLE>")
+        f.board.box(f"tp:{step.id}", x, line - h / 2, w, h, words, shape="box",
                     style=f"rounded,filled,{style}", fillcolor="#FFFFFF", color=LINE_INK,
-                    penwidth=1.2, id=f"touchpoint-{step.id}", class_="touchpoint")
-        if badges:  # on the pill's top edge, like every badge on a box
-            draw_badges(f.board, f"tp:{step.id}", badges, x + w - 8, line - h / 2)
+                    penwidth=1.2, id=f"touchpoint-{step.id}", class_="touchpoint",
+                    tooltip=tooltip(text))
+        # the first row on the pill's top edge, like every badge on a box; more rows inside
+        first, cy = 0, line - h / 2
+        for row in rows:
+            draw_badges(f.board, f"tp:{step.id}", row, x + w - 8, cy, first)
+            first, cy = first + len(row), cy + BADGE_H + 2
+
+
+def _badges_h(rows: list[list[Badge]]) -> float:
+    """How far into a pill its rows of badges reach (the first straddles the edge)."""
+    return BADGE_H / 2 + (BADGE_H + 2) * len(rows) - 2 if rows else 0.0
 
 
 def _pill_h(pill: tuple[list[Text], str, list[Badge]]) -> float:
-    return height_of(pill[0]) + 8 + (BADGE_H if pill[2] else 0)
+    return height_of(pill[0]) + 8 + _badges_h(badge_rows(pill[2], PILL_W - 16))
 
 
 def _draw_links(f: Frame, row: CustomerRow,
-                lanes: list[list[list[tuple[str, float, float]]]]) -> None:
-    """Vertical arrows from each step's customer action down through its lanes."""
+                lanes: list[list[list[tuple[str, float, float]]]]) -> int:
+    """Vertical arrows from each step's customer action down through its lanes; returns
+    how many."""
+    count = 0
     for i, step in enumerate(f.steps):
         chain: list[tuple[str, float, float]] = []
         if step.customer:
@@ -261,6 +290,8 @@ def _draw_links(f: Frame, row: CustomerRow,
             f.board.path(a, b, [(x, a_bottom), (x, b_top)], color=MUTED, penwidth=1.0,
                          id=f"link-{step.id}-{a.split(':')[0]}-{b.split(':')[0]}",
                          class_="link")
+            count += 1
+    return count
 
 
 __all__ = ["GUTTER", "drawn_keys", "render_blueprint"]

@@ -9,7 +9,7 @@ goes into the "about the whole service" panel, so no finding is ever dropped.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..diagnostics import Diagnostic, Severity
 from ..model.spec import Spec
@@ -124,6 +124,17 @@ class Badge:
     severity: Severity
     message: str
     element: str
+    number: int = 0  # the callout's number, in reading order: the same in the findings list
+    impact: str = ""  # the rule's plain words: why it matters to a customer
+
+    @property
+    def tag(self) -> str:
+        return f"{self.number} {self.code}" if self.number else self.code
+
+    @property
+    def tooltip(self) -> str:
+        text = f"{self.tag} ({self.severity.value}): {self.message}"
+        return text + (f"\nWhy it matters: {self.impact}" if self.impact else "")
 
 
 @dataclass
@@ -136,26 +147,43 @@ class Placement:
     def at(self, key: str) -> list[Badge]:
         return self.badges.get(key, [])
 
+    def numbered(self) -> list[Badge]:
+        """Every finding, placed or not, in the order of its number."""
+        every = [b for badges in self.badges.values() for b in badges] + self.general
+        return sorted(every, key=lambda b: b.number)
 
-def place(spec: Spec, findings: Iterable[Diagnostic], drawn: set[str] | None = None,
+
+def place(spec: Spec, findings: Iterable[Diagnostic], drawn: Sequence[str] | None = None,
           alias: dict[str, str] | None = None) -> Placement:
     """Each finding on the first of its anchor keys that the view draws (`drawn`).
 
     `alias` maps keys a view draws elsewhere (a touchpoint drawn at a step's pill) to the key of
-    that place. Findings are ordered by severity, then code, then element: stable badges.
+    that place. Findings are ordered by severity, then code, then element: stable badges. They
+    are numbered in the order of `drawn` (the reading order of the view), then the findings no
+    element took.
     """
+    from ..rules import ALL_RULES  # the plain words of each rule, for the callouts
+
     anchors = Anchors(spec)
     alias = alias or {}
+    order = {key: n for n, key in enumerate(drawn or ())}
     badges: dict[str, list[Badge]] = {}
     general: list[Badge] = []
     ordered = sorted(findings, key=lambda d: (-d.severity.rank, d.code, d.element, d.message))
     for d in ordered:
-        badge = Badge(d.code, d.severity, d.message, d.element)
+        rule = ALL_RULES.get(d.code)
+        badge = Badge(d.code, d.severity, d.message, d.element,
+                      impact=rule.impact if rule else "")
         for key in anchors.keys(d.path):
             key = alias.get(key, key)
-            if drawn is None or key in drawn:
+            if drawn is None or key in order:
                 badges.setdefault(key, []).append(badge)
                 break
         else:
             general.append(badge)
+    number = 0
+    for key in sorted(badges, key=lambda k: order.get(k, len(order))):
+        badges[key] = [replace(b, number=number + n) for n, b in enumerate(badges[key], 1)]
+        number += len(badges[key])
+    general = [replace(b, number=number + n) for n, b in enumerate(general, 1)]
     return Placement(badges, general)

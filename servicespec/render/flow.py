@@ -9,21 +9,29 @@ from dataclasses import dataclass
 
 from ..model.spec import Step
 from .findings import Badge
-from .grid import COL_W, FLOW, GUTTER, PAD, TRACK, Frame
+from .grid import COL_W, FLOW, LINK_INSET, PAD, TRACK, Frame
 from .style import (
     BADGE_H,
+    BODY,
     FAIL,
     INK,
     MUTED,
+    SMALL,
     WAIT,
     Text,
+    badge_rows,
     badges_width,
     draw_badges,
     height_of,
     label,
     marker,
     plain,
+    tooltip,
 )
+
+MARKER = 17.0  # the F and W circles
+DIAMOND = 16.0  # a decision
+TEXT_W = COL_W - 44  # a marker's text: clear of the link that passes at the column's right
 
 
 @dataclass
@@ -51,33 +59,39 @@ class MarkerRow:
 
     @property
     def height(self) -> float:
-        return max(17.0, self.text_height) + (BADGE_H + 3 if self.badges_below else 0)
+        below = len(badge_rows(self.badges, TEXT_W)) if self.badges_below else 0
+        return max(MARKER, self.text_height) + below * (BADGE_H + 3)
 
 
-def _marker_row(kind: str, parts: list[tuple[str, float, str, bool, bool, int]],
-                badges: list[Badge], ident: str) -> MarkerRow:
+Part = tuple[str, float, str, bool, bool]  # text, size, colour, bold, italic
+
+
+def _marker_row(kind: str, parts: list[Part], badges: list[Badge], ident: str) -> MarkerRow:
     """Badges go beside a one-line text when they fit, else on a line of their own."""
-    width = COL_W - 48
+    width = TEXT_W
     beside = width - (badges_width(badges) + 6 if badges else 0)
-    first = Text.of(parts[0][0], beside, parts[0][1], parts[0][2], parts[0][3], parts[0][4],
-                    max_lines=parts[0][5])
+    text, size, colour, bold, italic = parts[0]
+    first = Text.of(text, beside, size, colour, bold, italic)
     below = bool(badges) and len(first.lines) > 1
     if below:
-        first = Text.of(parts[0][0], width, parts[0][1], parts[0][2], parts[0][3],
-                        parts[0][4], max_lines=parts[0][5])
-    rest = [Text.of(t, width, size, colour, bold, italic, max_lines=n)
-            for t, size, colour, bold, italic, n in parts[1:]]
+        first = Text.of(text, width, size, colour, bold, italic)
+    rest = [Text.of(t, width, size, colour, bold, italic)
+            for t, size, colour, bold, italic in parts[1:]]
     return MarkerRow(kind, [first, *rest], badges, ident, below or (bool(badges) and bool(
         rest)))
 
 
 def _marker_rows(f: Frame, step: Step) -> list[MarkerRow]:
-    """The fail points and the wait of a step, in the order drawn."""
+    """The fail points and the wait of a step, in the order drawn: what goes wrong, how
+    badly, and what prevents it."""
     rows = []
     for fp in step.fail_points:
-        parts = [(fp.id, 8.5, FAIL, True, False, 3)]
-        if fp.severity:
-            parts.append((f"{fp.severity} severity", 7.5, MUTED, False, False, 1))
+        parts: list[Part] = [(fp.description or fp.id, SMALL, FAIL, True, False)]
+        facts = [f"{fp.severity} severity"] if fp.severity else []
+        if fp.prevention:
+            facts.append(f"prevented by: {fp.prevention}")
+        if facts:
+            parts.append((" · ".join(facts), SMALL, MUTED, False, False))
         rows.append(_marker_row("F", parts, f.badges(f"fp:{step.id}:{fp.id}"), fp.id))
     if step.wait is not None:
         w = step.wait
@@ -86,9 +100,9 @@ def _marker_rows(f: Frame, step: Step) -> list[MarkerRow]:
             words.append(f"{w.expected} expected")
         if w.max is not None:
             words.append(f"max {w.max}")
-        parts = [(" · ".join(words) or "wait", 8.5, WAIT, True, False, 2)]
+        parts = [(" · ".join(words) or "wait", SMALL, WAIT, True, False)]
         if w.message:
-            parts.append((w.message, 7.5, MUTED, False, True, 2))
+            parts.append((w.message, SMALL, MUTED, False, True))
         rows.append(_marker_row("W", parts, f.badges(f"wait:{step.id}"), "wait"))
     return rows
 
@@ -102,7 +116,7 @@ def customer_band(f: Frame, y: float, bottom_pad: float, box_fill: str,
     texts, box_h = [], 36.0
     for step in f.steps:
         badges = f.badges(f"customer:{step.id}")
-        t = Text.of(step.customer or "", COL_W - 16, 10, INK)
+        t = Text.of(step.customer or "", COL_W - 16, BODY, INK)
         texts.append(t)
         box_h = max(box_h, t.height + 2 * PAD + (BADGE_H if badges else 0))
     marker_h = max((sum(r.height + 2 for r in _marker_rows(f, s)) for s in f.steps),
@@ -115,29 +129,39 @@ def customer_band(f: Frame, y: float, bottom_pad: float, box_fill: str,
         if step.customer:
             name = f.board.box(f"customer:{step.id}", x, top, COL_W, box_h,
                                label([texts[i]]), shape="box", style="rounded,filled",
+                               tooltip=tooltip([texts[i]]),
                                fillcolor=box_fill, color=box_border, penwidth=1.2,
                                id=f"customer-{step.id}", class_="customer-action")
             badges = f.badges(f"customer:{step.id}")
             if badges:
-                draw_badges(f.board, f"customer:{step.id}", badges, x + COL_W - 6, top)
+                # centred on the top edge: the jumps leave and arrive at its corners
+                draw_badges(f.board, f"customer:{step.id}", badges,
+                            f.centre(i) + badges_width(badges) / 2, top)
         else:  # an empty cell stays empty: only a waypoint keeps the journey's thread
             name = f.board.box(f"customer:{step.id}", f.centre(i) - 4, flow_y - 4, 8, 8,
                                shape="circle", style="solid", color=FLOW,
                                id=f"customer-{step.id}", class_="waypoint")
         row.box[i] = name
-        row.link_x[i] = x + COL_W - 12
+        row.link_x[i] = x + COL_W - LINK_INSET
         if step.decision:
-            dx = x + COL_W + GUTTER / 2
-            f.board.box(f"decision:{step.id}", dx - 10, flow_y - 10, 20, 20, shape="diamond",
+            dx = _diamond_x(f, i)
+            f.board.box(f"decision:{step.id}", dx - DIAMOND / 2, flow_y - DIAMOND / 2, DIAMOND,
+                        DIAMOND, shape="diamond",
                         style="filled", fillcolor="#FFFFFF", color=FLOW, penwidth=1.4,
                         id=f"decision-{step.id}", class_="decision")
             f.board.path(name, f"decision:{step.id}",
-                         [(_right(f, i), flow_y), (dx - 10, flow_y)], arrow=False,
+                         [(_right(f, i), flow_y), (dx - DIAMOND / 2, flow_y)], arrow=False,
                          color=FLOW, penwidth=1.3, class_="flow")
         _draw_markers(f, step, x, top + box_h + 6)
     _draw_flow(f, row, jumps, tracks, top, flow_y)
     height = PAD + track_h + box_h + (6 + marker_h if marker_h else 0) + bottom_pad
     return height, row
+
+
+def _diamond_x(f: Frame, i: int) -> float:
+    """A decision's diamond sits just after its step, so the arrows out of it are long
+    enough to show."""
+    return f.left(i) + COL_W + 2 + DIAMOND / 2
 
 
 def _right(f: Frame, i: int) -> float:
@@ -153,16 +177,20 @@ def _draw_markers(f: Frame, step: Step, x: float, y: float) -> None:
         is_fail = row.kind == "F"
         key = f"fp:{step.id}:{row.ident}" if is_fail else f"wait:{step.id}"
         html_id = f"fail-point-{step.id}-{row.ident}" if is_fail else f"wait-{step.id}"
-        marker(f.board, key, row.kind, FAIL if is_fail else WAIT, x + 2, y + 8.5,
+        marker(f.board, key, row.kind, FAIL if is_fail else WAIT, x + 2, y + MARKER / 2,
                "fail-point" if is_fail else "wait", html_id)
-        plain(f.board, f"{key}:text", x + 21, y + max(0.0, (17 - row.text_height) / 2),
+        plain(f.board, f"{key}:text", x + 23, y + max(0.0, (MARKER - row.text_height) / 2),
               row.text, align="LEFT", id=f"{html_id}-label", class_="marker-label")
         if row.badges and row.badges_below:
-            top = y + max(17.0, row.text_height) + 1
-            draw_badges(f.board, key, row.badges, x + 21 + badges_width(row.badges),
-                        top + BADGE_H / 2)
+            top = y + max(MARKER, row.text_height) + 1
+            first = 0
+            for badges in badge_rows(row.badges, TEXT_W):
+                draw_badges(f.board, key, badges, x + 23 + badges_width(badges),
+                            top + BADGE_H / 2, first)
+                top += BADGE_H + 3
+                first += len(badges)
         elif row.badges:
-            draw_badges(f.board, key, row.badges, x + COL_W - 24, y + 8.5)
+            draw_badges(f.board, key, row.badges, x + COL_W - 21, y + MARKER / 2)
         y += row.height + 2
 
 
@@ -187,7 +215,7 @@ def _jumps(f: Frame) -> list[Jump]:
             k_in = ins.get(j, 0)
             outs[i], ins[j] = k_out + 1, k_in + 1
             if step.decision:
-                x0 = f.left(i) + COL_W + GUTTER / 2
+                x0 = _diamond_x(f, i)
             elif step.customer:
                 x0 = f.left(i) + COL_W - 30 - 8 * k_out
             else:  # a waypoint: leave right of its top, arrive left of it (a loop shows)
@@ -219,7 +247,7 @@ def _draw_flow(f: Frame, row: CustomerRow, jumps: Sequence[Jump], tracks: dict[J
     for i, step in enumerate(f.steps):
         j = i + 1
         if j < len(f.steps) and j in f.next_steps(i):
-            x0 = f.left(i) + COL_W + GUTTER / 2 + 10 if step.decision else _right(f, i)
+            x0 = _diamond_x(f, i) + DIAMOND / 2 if step.decision else _right(f, i)
             source = f"decision:{step.id}" if step.decision else row.box[i]
             f.board.path(source, row.box[j], [(x0, flow_y), (_left(f, j), flow_y)],
                          id=f"flow-{step.id}-{f.steps[j].id}", color=FLOW, penwidth=1.3,
@@ -228,7 +256,7 @@ def _draw_flow(f: Frame, row: CustomerRow, jumps: Sequence[Jump], tracks: dict[J
         step, target = f.steps[jump.source], f.steps[jump.target]
         ty = top - 6 - tracks[jump] * TRACK
         if step.decision:
-            start, source = (jump.x0, flow_y - 10), f"decision:{step.id}"
+            start, source = (jump.x0, flow_y - DIAMOND / 2), f"decision:{step.id}"
         elif step.customer:
             start, source = (jump.x0, top), row.box[jump.source]
         else:

@@ -15,24 +15,31 @@ from .dot import Board
 from .findings import Badge, Placement
 from .style import (
     BADGE_H,
+    BODY,
     FAINT,
     INK,
     MUTED,
     PHASES,
     RULE,
+    SMALL,
+    STRONG,
     Text,
     draw_badges,
     height_of,
     label,
     plain,
+    tooltip,
 )
 
 MARGIN = 16.0
-LABEL_W = 150.0
-COL_W = 184.0
-GUTTER = 44.0
+LABEL_W = 160.0
+COL_W = 196.0
+GUTTER = 36.0
 PITCH = COL_W + GUTTER
-PAD = 7.0
+PAD = 8.0
+LINK_INSET = 12.0  # the links between lanes run this far inside the column's right edge
+LINE_LABEL = 16.0  # half the height of a line's name, wrapped to two lines
+LINE_PAD = 14.0  # from a line to the boxes on either side: an arrow across it stays visible
 GAP = 6.0
 TRACK = 9.0
 MIN_LANE = 46.0
@@ -92,9 +99,9 @@ def title_band(board: Board, spec: Spec, y: float, width: float, view: str) -> f
     if spec.metadata.version:
         facts.append(f"Version {spec.metadata.version}")
     facts.append(f"Spec: {spec.metadata.id}")
-    parts.append(Text.of("   ·   ".join(facts), width, 10.5, MUTED))
+    parts.append(Text.of("   ·   ".join(facts), width, STRONG, MUTED))
     if spec.metadata.description:
-        parts.append(Text.of(spec.metadata.description, width, 9.5, MUTED, italic=True,
+        parts.append(Text.of(spec.metadata.description, width, BODY, MUTED, italic=True,
                              max_lines=3))
     h = plain(board, "title", MARGIN, y, parts, align="LEFT", id="title",
               class_="title")
@@ -113,10 +120,11 @@ def phase_band(f: Frame, y: float, bottom_hint: str = "") -> float:
         title, sub, fill, ink = PHASES[phase]
         x0 = f.left(first) - GUTTER / 2 + 2
         x1 = f.left(last) + COL_W + GUTTER / 2 - 2
-        text = [Text([f"{title.upper()}  ·  {sub}"], 9.5, ink, bold=True)]
+        text = [Text([f"{title.upper()}  ·  {sub}"], BODY, ink, bold=True)]
         if text[0].width > x1 - x0 - 8:
-            text = [Text.of(title.upper(), x1 - x0 - 8, 9.5, ink, bold=True, max_lines=1)]
+            text = [Text.of(title.upper(), x1 - x0 - 8, BODY, ink, bold=True, max_lines=1)]
         f.board.box(f"phase:{n}", x0, y, x1 - x0, h, label(text), shape="box",
+                    tooltip=f"{title} · {sub}" if tooltip(text) else None,
                     style="rounded,filled", fillcolor=fill, color=fill,
                     id=f"phase-{n}-{phase or 'none'}", class_=f"phase phase-{phase}")
     return h + 4
@@ -126,12 +134,12 @@ def header_band(f: Frame, y: float) -> float:
     """Column headers: the step's name, id, and its findings."""
     texts, heights = [], []
     for step in f.steps:
-        name = Text.of(step.name or step.id, COL_W - 12, 10.5, INK, bold=True, max_lines=3)
-        ident = Text.of(step.id + ("   ◆ decision" if step.decision else ""), COL_W - 12,
-                        8, MUTED, max_lines=2)
-        texts.append([name, ident])
+        parts = [Text.of(step.name or step.id, COL_W - 12, STRONG, INK, bold=True)]
+        if step.decision:
+            parts.append(Text(["◆ decision"], SMALL, MUTED))
+        texts.append(parts)
         extra = BADGE_H + 3 if f.badges(f"step:{step.id}") else 0
-        heights.append(height_of([name, ident]) + 2 * 5 + extra)
+        heights.append(height_of(parts) + 2 * 5 + extra)
     h = max(heights, default=30.0)
     for i, step in enumerate(f.steps):
         x = f.left(i)
@@ -139,25 +147,25 @@ def header_band(f: Frame, y: float) -> float:
         f.board.box(f"step:{step.id}", x, y, COL_W, h, label(texts[i]), shape="box",
                     style="rounded,filled", fillcolor="#F5F7FA", color=RULE,
                     labelloc="t" if badges else "c", id=f"step-{step.id}",
-                    class_="step-header")
+                    class_="step-header", tooltip=tooltip(texts[i]))
         if badges:
             draw_badges(f.board, f"step:{step.id}", badges, x + COL_W - 5,
                         y + h - 5 - BADGE_H / 2)
     if not f.steps:
         f.board.box("step:none", f.left(0), y, COL_W, h,
-                    label([Text(["No steps yet"], 10, MUTED, italic=True)]), shape="box",
+                    label([Text(["No steps yet"], BODY, MUTED, italic=True)]), shape="box",
                     style="rounded,dashed", color=RULE, id="step-none")
     return h + 6
 
 
 def _lane_text(title: str, subtitle: str, ink: str) -> list[Text]:
-    return [Text.of(title, LABEL_W - 16, 10.5, ink, bold=True, max_lines=2),
-            Text.of(subtitle, LABEL_W - 16, 8, MUTED, italic=True, max_lines=3)]
+    return [Text.of(title, LABEL_W - 16, STRONG, ink, bold=True, max_lines=2),
+            Text.of(subtitle, LABEL_W - 16, SMALL, MUTED, italic=True, max_lines=3)]
 
 
 def min_lane(title: str, subtitle: str) -> float:
     """A lane's least height: its label, clear of the line names on its edges."""
-    return max(MIN_LANE, height_of(_lane_text(title, subtitle, INK)) + 26)
+    return max(MIN_LANE, height_of(_lane_text(title, subtitle, INK)) + 2 * LINE_LABEL)
 
 
 def lane_label(f: Frame, key: str, title: str, subtitle: str, y: float, h: float,
@@ -186,9 +194,10 @@ def rule_line(f: Frame, key: str, title: str, y: float, style: str, penwidth: fl
     f.board.path(a, b, [(MARGIN, y), (f.grid_right, y)], arrow=False,
                  style=style, penwidth=penwidth, color=colour, id=f"line-{key}",
                  class_=f"line line-{key}")
-    tag = [Text([title.upper()], 7.5, colour, bold=True)]
-    w = tag[0].width + 10
-    f.board.box(f"line:{key}:label", MARGIN + 6, y - 7, w, 14, label(tag), shape="box",
+    # the name stays in the lane-label column: it wraps rather than run into the steps
+    tag = [Text.of(title.upper(), LABEL_W - 22, SMALL, colour, bold=True)]
+    w, h = tag[0].width + 10, tag[0].height + 4
+    f.board.box(f"line:{key}:label", MARGIN + 6, y - h / 2, w, h, label(tag), shape="box",
                 style="rounded,filled", fillcolor="#FFFFFF", color=colour, penwidth=0.8,
                 id=f"line-{key}-label", class_=f"line-label line-{key}")
 
@@ -204,10 +213,11 @@ def stack(f: Frame, i: int, key: str, items: Sequence[tuple[str, list[Text], lis
             y += BADGE_H / 2
         h = item_height(text, badges)
         name = f.board.box(f"{key}:{n}", x, y, COL_W, h, label(text), shape=shape,
-                           style=style, fillcolor=fill, color=border,
+                           style=style, fillcolor=fill, color=border, tooltip=tooltip(text),
                            id=f"{key}-{n}".replace(":", "-"), class_=ident)
         if badges:
-            draw_badges(f.board, f"{key}:{n}", badges, x + COL_W - 6, y)
+            # clear of the link that arrives at the column's right (LINK_INSET)
+            draw_badges(f.board, f"{key}:{n}", badges, x + COL_W - LINK_INSET - 10, y)
         out.append((name, y, y + h))
         y += h + GAP
     return out

@@ -29,8 +29,15 @@ from .grid import (
     stack_height,
     title_band,
 )
-from .legend import finding_items, findings_panel, legend
-from .style import LANE, MODE_STYLE, MUTED, Text
+from .legend import finding_items, findings_panel, flow_items, legend, mode_items
+from .style import (
+    BODY,
+    LANE,
+    MODE_STYLE,
+    MUTED,
+    SMALL,
+    Text,
+)
 
 Item = tuple[str, list[Text], list[Badge]]
 KIND_COLOURS = {"outcome": ("#DDF4E4", "#1F7A3F"), "experience": ("#DCEBFE", "#1E5BB8"),
@@ -48,7 +55,7 @@ ROWS = (  # key, title, subtitle, background tint, label fill, label ink
 def _step_metrics(spec: Spec, step: Step) -> list[tuple[Metric, str]]:
     """Metrics attached to a step: on it, its fail points, touchpoint, channel, or service."""
     names = {step.id: "this step"}
-    names.update({fp.id: f"fail point {fp.id}" for fp in step.fail_points})
+    names.update({fp.id: f"fail point: {fp.description or fp.id}" for fp in step.fail_points})
     for tp in (t for t in spec.touchpoints if t.id in step.touchpoint):
         names[tp.id] = f"touchpoint {tp.name or tp.id}"
         if tp.channel:
@@ -64,28 +71,29 @@ def _step_metrics(spec: Spec, step: Step) -> list[tuple[Metric, str]]:
     return [(m, names[m.measures]) for m in spec.metrics if m.measures in names]
 
 
-def drawn_keys(spec: Spec) -> tuple[set[str], dict[str, str]]:
-    drawn: set[str] = set()
+def drawn_keys(spec: Spec) -> tuple[list[str], dict[str, str]]:
+    """The anchor keys this view draws in reading order, and where it draws the others."""
+    drawn: list[str] = []
     alias: dict[str, str] = {}
     touchpoints = {t.id: t for t in spec.touchpoints}
     for step in spec.steps:
-        drawn.add(f"step:{step.id}")
+        drawn.append(f"step:{step.id}")
         if step.customer:
-            drawn.add(f"customer:{step.id}")
+            drawn.append(f"customer:{step.id}")
+        drawn.extend(f"fp:{step.id}:{fp.id}" for fp in step.fail_points)
         if step.wait is not None:
-            drawn.add(f"wait:{step.id}")
-        drawn.update(f"fp:{step.id}:{fp.id}" for fp in step.fail_points)
+            drawn.append(f"wait:{step.id}")
         if step.touchpoint:
-            drawn.add(f"tp:{step.id}")
+            drawn.append(f"tp:{step.id}")
             for tp_id in step.touchpoint:
                 alias.setdefault(f"touchpoint:{tp_id}", f"tp:{step.id}")
             tp = touchpoints.get(step.touchpoint[0])  # the first is drawn with its channel
             if tp is not None and tp.channel:
-                drawn.add(f"chan:{step.id}")
+                drawn.append(f"chan:{step.id}")
                 alias.setdefault(f"channel:{tp.channel}", f"chan:{step.id}")
         for metric, _ in _step_metrics(spec, step):
             alias.setdefault(f"metric:{metric.id}", f"metric:{step.id}:{metric.id}")
-    return drawn | set(alias.values()), alias
+    return list(dict.fromkeys([*drawn, *alias.values()])), alias
 
 
 def _cells(f: Frame, i: int) -> dict[str, list[Item]]:
@@ -95,37 +103,36 @@ def _cells(f: Frame, i: int) -> dict[str, list[Item]]:
     first = step.touchpoint[0] if step.touchpoint else None  # drawn with its channel
     tp = next((t for t in spec.touchpoints if t.id == first), None)
     if first:
-        text = [Text.of(tp.name or tp.id if tp else first, width, 9.5, "#1F2933",
-                        bold=True, max_lines=3)]
+        text = [Text.of(tp.name or tp.id if tp else first, width, BODY, "#1F2933",
+                        bold=True)]
         if tp is not None and tp.evidence:
-            text.append(Text.of("sees: " + ", ".join(tp.evidence), width, 8, MUTED,
-                                italic=True, max_lines=4))
+            text.append(Text.of("sees: " + ", ".join(tp.evidence), width, SMALL, MUTED,
+                                italic=True))
         cells["touchpoint"].append(("touchpoint", text, f.badges(f"tp:{step.id}")))
     if tp is not None and tp.channel:
         channel = next((c for c in spec.channels if c.id == tp.channel), None)
         if channel is None:
-            text = [Text.of(tp.channel, width, 9.5, MUTED, italic=True)]
+            text = [Text.of(tp.channel, width, BODY, MUTED, italic=True)]
             klass = "channel"
         else:
-            text = [Text.of(channel.name or channel.id, width, 9.5, "#1F2933", bold=True),
-                    Text.of(f"{channel.kind} · {channel.mode}", width, 8, MUTED)]
+            text = [Text.of(channel.name or channel.id, width, BODY, "#1F2933", bold=True),
+                    Text.of(f"{channel.kind} · {channel.mode}", width, SMALL, MUTED)]
             if channel.hours:
-                text.append(Text.of(f"open {channel.hours}", width, 8, MUTED, max_lines=2))
+                text.append(Text.of(f"open {channel.hours}", width, SMALL, MUTED))
             if channel.escalates_to:
                 to = next((c.name or c.id for c in spec.channels
                            if c.id == channel.escalates_to), channel.escalates_to)
                 text.append(Text.of(f"→ a person via {to}"
                                     + (f" ({channel.handover})" if channel.handover else ""),
-                                    width, 8, MUTED, max_lines=2))
+                                    width, SMALL, MUTED))
             klass = f"channel mode-{channel.mode}"
         cells["channel"].append((klass, text, f.badges(f"chan:{step.id}")))
     for metric, on in _step_metrics(spec, step):
-        text = [Text.of(metric.name or metric.id, width, 9, "#1F2933", bold=True,
-                        max_lines=3)]
+        text = [Text.of(metric.name or metric.id, width, BODY, "#1F2933", bold=True)]
         target = f" {metric.target}" if metric.target else " (no target)"
-        text.append(Text.of(f"{metric.type}{target}", width, 8, MUTED, max_lines=2))
+        text.append(Text.of(f"{metric.type}{target}", width, SMALL, MUTED))
         if on != "this step":
-            text.append(Text.of(f"on {on}", width, 7.5, MUTED, italic=True, max_lines=2))
+            text.append(Text.of(f"on {on}", width, SMALL, MUTED, italic=True))
         key = f"metric:{step.id}:{metric.id}"
         cells["metrics"].append((f"metric kind-{metric.kind}", text, f.badges(key)))
     return cells
@@ -150,6 +157,8 @@ def render_journey(spec: Spec, findings: Iterable[Diagnostic] = ()) -> Board:
     cells = [_cells(f, i) for i in range(len(f.steps))]
     for key, title, subtitle, tint, label_fill, ink in ROWS:
         items = [c[key] for c in cells]
+        if not any(items):  # a row with nothing in any step is left out
+            continue
         h = max(min_lane(title, subtitle),
                 2 * PAD + max((stack_height(c) for c in items), default=0.0))
         lane_background(f, key, y, h, tint)
@@ -169,19 +178,16 @@ def render_journey(spec: Spec, findings: Iterable[Diagnostic] = ()) -> Board:
     phase_dividers(f, grid_top - 4, y)
     y += 14
     width = f.width - 2 * MARGIN
-    y += findings_panel(board, MARGIN, y, width, placement.general)
-    if placement.general:
+    y += findings_panel(board, MARGIN, y, width, placement)
+    if placement.badges or placement.general:
         y += 10
-    symbols = [("flow", "journey order"), ("decision", "decision: the journey branches"),
-             ("F", "fail point (id, severity)"), ("W", "wait: expected, maximum"),
-             ("mode:live", "live channel: a person answers"),
-             ("mode:self-service", "self-service channel"),
-             ("mode:automated", "automated channel: a bot or IVR"),
-             ("swatch:#DDF4E4/#1F7A3F", "outcome metric"),
-             ("swatch:#DCEBFE/#1E5BB8", "experience metric"),
-             ("swatch:#ECE6FB/#5B3FA8", "relationship metric")]
-    y += legend(board, MARGIN, y, width, symbols + finding_items(bool(
-        placement.badges or placement.general)))
+    drawn_classes = {item[0] for c in cells for items in c.values() for item in items}
+    symbols = [*flow_items(f.steps), *mode_items(
+        k.removeprefix("channel mode-") for k in drawn_classes)]
+    symbols += [(f"swatch:{fill}/{border}", f"{kind} metric")
+                for kind, (fill, border) in KIND_COLOURS.items()
+                if kind and f"metric kind-{kind}" in drawn_classes]
+    y += legend(board, MARGIN, y, width, symbols + finding_items(placement))
     board.width, board.height = f.width, y + MARGIN
     return board
 

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from ..diagnostics import Severity
+from ..model.spec import Step
 from .dot import Board
-from .findings import Badge
+from .findings import Badge, Placement
 from .style import (
+    BADGE_H,
+    BODY,
     FAIL,
     INK,
     MODE_STYLE,
     MUTED,
     RULE,
     SEVERITY_COLOURS,
+    SMALL,
+    STRONG,
     WAIT,
     Text,
+    badge_width,
     draw_badges,
+    height_of,
     label,
     marker,
     plain,
@@ -55,7 +62,7 @@ def _sample(board: Board, n: int, kind: str, x: float, cy: float) -> None:
                    penwidth=float(width), color="#3E4C59")
     elif kind.startswith("severity:"):
         severity = Severity(kind[9:])
-        draw_badges(board, name, [Badge("SS000"[:2] + "…", severity, "", "")],
+        draw_badges(board, name, [Badge("SS…", severity, "", "")],
                     x + SAMPLE_W - 4, cy)
     elif kind.startswith("swatch:"):
         fill, border = kind[7:].split("/")
@@ -66,12 +73,12 @@ def _sample(board: Board, n: int, kind: str, x: float, cy: float) -> None:
 def legend(board: Board, x: float, y: float, width: float,
            items: Sequence[tuple[str, str]]) -> float:
     """A framed legend: samples with their meaning, in rows that fit `width`."""
-    title = [Text(["How to read this picture"], 10, INK, bold=True)]
+    title = [Text(["How to read this picture"], BODY, INK, bold=True)]
     inner_x, cursor_y = x + 10, y + 8
     cursor_y += plain(board, "legend:title", inner_x, cursor_y, title, align="LEFT") + 4
     cx = inner_x
     for n, (kind, meaning) in enumerate(items):
-        text = Text.of(meaning, 190, 8.5, MUTED, max_lines=2)
+        text = Text.of(meaning, 190, SMALL, MUTED, max_lines=2)
         w = SAMPLE_W + 6 + text.width + 18
         if cx > inner_x and cx + w > x + width - 10:
             cx, cursor_y = inner_x, cursor_y + ROW_H + 4
@@ -86,38 +93,87 @@ def legend(board: Board, x: float, y: float, width: float,
     return height
 
 
+FINDING_W = 470.0  # one column of the findings list
+
+
 def findings_panel(board: Board, x: float, y: float, width: float,
-                   badges: Sequence[Badge]) -> float:
-    """Findings about the service as a whole (or about something this view does not draw)."""
+                   placement: Placement) -> float:
+    """The findings, numbered as their callouts on the picture, each with its message and
+    the rule's plain words; findings no drawn element could take are listed here alone."""
+    badges = placement.numbered()
     if not badges:
         return 0.0
-    head = [Text(["Findings about the service as a whole, or about what this view does "
-                  "not show"], 10, INK, bold=True)]
-    cursor = y + 8
-    cursor += plain(board, "general:title", x + 10, cursor, head, align="LEFT") + 4
-    for n, badge in enumerate(badges):
-        text = [Text.of(badge.message, width - 110, 9, INK, max_lines=4)]
-        if badge.element:
-            text.append(Text.of(badge.element, width - 110, 7.5, MUTED, max_lines=2))
-        h = max(18.0, sum(t.height for t in text) + 4)
-        draw_badges(board, f"general:{n}", [badge], x + 70, cursor + 9)
-        plain(board, f"general:{n}:text", x + 80, cursor + 2, text, align="LEFT",
-              id=f"general-{n}-text",
-              class_=f"general-finding severity-{badge.severity.value}")
-        cursor += h + 3
-    height = cursor + 6 - y
+    head = [Text([f"Findings ({len(badges)}): the numbers are the callouts on the picture"],
+                 STRONG, INK, bold=True)]
+    top = y + 8
+    top += plain(board, "findings:title", x + 10, top, head, align="LEFT") + 6
+    columns = max(1, int((width - 20) // FINDING_W))
+    col_w = (width - 20) / columns
+    tag_w = max(badge_width(b) for b in badges) + 6
+    text_w = col_w - tag_w - 16
+    general = {b.number for b in placement.general}
+    cells = []
+    for badge in badges:
+        text = [Text.of(badge.message or badge.code, text_w, BODY, INK)]
+        if badge.impact:
+            text.append(Text.of(f"Why it matters: {badge.impact}", text_w, SMALL, MUTED,
+                                italic=True))
+        where = badge.element or ""
+        if badge.number in general:
+            where = "not on the picture" + (f": {where}" if where else "")
+        if where:
+            text.append(Text.of(where, text_w, SMALL, MUTED))
+        cells.append((badge, text, max(BADGE_H, height_of(text)) + 8))
+    for row in range(0, len(cells), columns):
+        h = max(c[2] for c in cells[row:row + columns])
+        for col, (badge, text, _) in enumerate(cells[row:row + columns]):
+            cx = x + 10 + col * col_w
+            draw_badges(board, f"findings:{badge.number}", [badge], cx + tag_w - 6,
+                        top + BADGE_H / 2)
+            plain(board, f"findings:{badge.number}:text", cx + tag_w, top, text,
+                  align="LEFT", w=text_w, id=f"finding-{badge.number}-text",
+                  class_=f"finding-text severity-{badge.severity.value}")
+        top += h
+    height = top + 4 - y
     fill = SEVERITY_COLOURS[max((b.severity for b in badges), key=lambda s: s.rank)][0]
-    board.background("general", x, y, width, height, style="rounded,filled",
-                     fillcolor="#FFFFFF", color=fill, id="general-findings",
-                     class_="general-findings")
+    board.background("findings", x, y, width, height, style="rounded,filled",
+                     fillcolor="#FFFFFF", color=fill, id="findings", class_="findings")
     return height
 
 
-def finding_items(has_findings: bool) -> list[tuple[str, str]]:
-    if not has_findings:
-        return []
-    return [("severity:error", "lint finding: error"),
-            ("severity:warning", "warning"), ("severity:info", "info")]
+def flow_items(steps: Sequence[Step]) -> list[tuple[str, str]]:
+    """Legend entries for the marks of the customer's row that these steps use."""
+    items = []
+    if len(steps) > 1 or any(s.next for s in steps):
+        items.append(("flow", "journey order"))
+    if any(s.decision for s in steps):
+        items.append(("decision", "decision: the journey branches"))
+    if any(not s.customer for s in steps):
+        items.append(("waypoint", "a step without a customer action"))
+    if any(s.fail_points for s in steps):
+        items.append(("F", "fail point: what goes wrong, how badly, what prevents it"))
+    if any(s.wait is not None for s in steps):
+        items.append(("W", "wait: expected, maximum"))
+    return items
 
 
-__all__ = ["RULE", "finding_items", "findings_panel", "label", "legend"]
+MODE_MEANING = {"live": "live channel: a person answers",
+                "self-service": "self-service channel",
+                "automated": "automated channel: a bot or IVR"}
+
+
+def mode_items(modes: Iterable[str]) -> list[tuple[str, str]]:
+    """Legend entries for the channel modes drawn, in a fixed order."""
+    shown = set(modes)
+    return [(f"mode:{m}", meaning) for m, meaning in MODE_MEANING.items() if m in shown]
+
+
+def finding_items(placement: Placement) -> list[tuple[str, str]]:
+    """Legend entries for the severities the picture shows."""
+    shown = {b.severity for b in placement.numbered()}
+    return [(f"severity:{s.value}", f"finding: {s.value} (number: see Findings)")
+            for s in (Severity.ERROR, Severity.WARNING, Severity.INFO) if s in shown]
+
+
+__all__ = ["RULE", "finding_items", "findings_panel", "flow_items", "label", "legend",
+           "mode_items"]

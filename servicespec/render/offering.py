@@ -20,8 +20,21 @@ from .dot import Board, Html
 from .findings import Badge, Placement, place
 from .flow import Jump, assign_tracks
 from .grid import MARGIN, title_band
-from .legend import finding_items, findings_panel, legend
-from .style import BADGE_H, FAINT, INK, MUTED, Text, draw_badges, font, height_of, label, plain
+from .legend import finding_items, findings_panel, legend, mode_items
+from .style import (
+    BADGE_H,
+    BODY,
+    FAINT,
+    INK,
+    MUTED,
+    SMALL,
+    Text,
+    draw_badges,
+    font,
+    height_of,
+    label,
+    plain,
+)
 from .text import html, text_width
 
 PETAL_W = 214.0
@@ -34,8 +47,8 @@ PETAL_COLOURS = {True: ("#DDF3F0", "#0F6B63"), False: ("#FBE4EE", "#8E1F4F")}
 ESCALATION = "#C2410C"
 CORE = ("#FFF4D6", "#8A5A00")
 CHIP_STYLE = {"live": "rounded", "self-service": "dashed", "automated": "dotted"}
-CHIP_SIZE = 7.5
-CHIP_ROW_H = 26
+CHIP_SIZE = SMALL
+CHIP_ROW_H = 28
 MODE_ORDER = {"self-service": 0, "automated": 1, "live": 2}
 
 
@@ -53,12 +66,12 @@ class Rect:
 
 def _core_text(spec: Spec) -> tuple[list[Text], float]:
     p = spec.product
-    parts = [Text(["CORE SERVICE PRODUCT"], 7.5, CORE[1], bold=True),
-             Text.of(p.name, 150, 13, INK, bold=True, max_lines=3)]
+    parts = [Text(["CORE SERVICE PRODUCT"], SMALL, CORE[1], bold=True),
+             Text.of(p.name, 150, 13, INK, bold=True)]
     if p.need:
-        parts.append(Text.of(p.need, 160, 8.5, MUTED, italic=True, max_lines=4))
+        parts.append(Text.of(p.need, 160, SMALL, MUTED, italic=True))
     if p.revenue:
-        parts.append(Text.of(f"earns: {p.revenue}", 160, 8, CORE[1], max_lines=2))
+        parts.append(Text.of(f"earns: {p.revenue}", 160, SMALL, CORE[1]))
     w = max(t.width for t in parts)
     return parts, max(math.hypot(w, height_of(parts)) + 20, 150.0)
 
@@ -91,10 +104,10 @@ class Service:
 
     def __init__(self, spec: Spec, fac: Facilitating, badges: list[Badge]) -> None:
         self.fac, self.badges = fac, badges
-        self.name = Text.of(fac.name or fac.id, SERVICE_W - 16, 9, INK, bold=True, max_lines=3)
+        self.name = Text.of(fac.name or fac.id, SERVICE_W - 16, BODY, INK, bold=True)
         facts = " · ".join(fac.phases) if fac.phases else "no phase given"
         self.facts = Text.of(facts + ("  ·  billed" if fac.billed else ""), SERVICE_W - 16,
-                             7.5, MUTED)
+                             SMALL, MUTED)
         self.chips = _chip_rows(spec, fac)
         self.height = (self.name.height + self.facts.height + CHIP_ROW_H * len(self.chips) + 16
                        + (BADGE_H if badges else 0))
@@ -128,18 +141,19 @@ def _ring(rects: list[Rect], angles: list[float], base: float, fixed: list[Rect]
 
 
 def render_offering(spec: Spec, findings: Iterable[Diagnostic] = ()) -> Board:
-    drawn = ({"product"} | {f"facilitating:{f.id}" for f in spec.facilitating}
-             | {f"channel:{c.id}" for c in spec.channels})
+    # in reading order: the core, the petals clockwise, the channels left to right
+    drawn = ["product", *(f"facilitating:{f.id}" for p in PETALS for f in spec.facilitating
+                          if f.type == p), *(f"channel:{c.id}" for c in _channel_order(spec))]
     placement = place(spec, findings, drawn)
     board = Board(spec.metadata.id, {"id": "offering", "class": "servicespec offering"})
     core_parts, diameter = _core_text(spec)
     core = Rect(0, 0, diameter, diameter)
     services = {p: [Service(spec, f, placement.at(f"facilitating:{f.id}"))
                     for f in spec.facilitating if f.type == p] for p in PETALS}
-    heads = {p: [Text([p.replace("-", " ").upper()], 9,
+    heads = {p: [Text([p.replace("-", " ").upper()], SMALL,
                       PETAL_COLOURS[p in FACILITATING_PETALS][1], bold=True),
                  Text(["facilitating petal" if p in FACILITATING_PETALS else "enhancing petal"],
-                      7.5, MUTED, italic=True)] for p in PETALS}
+                      SMALL, MUTED, italic=True)] for p in PETALS}
     petals = [Rect(0, 0, PETAL_W, height_of(heads[p]) + 18
                    + sum(s.height + 6 + (BADGE_H / 2 if s.badges else 0) for s in services[p])
                    + (0 if services[p] else 16))
@@ -169,17 +183,15 @@ def render_offering(spec: Spec, findings: Iterable[Diagnostic] = ()) -> Board:
     y = max(r.y + r.h / 2 for r in flower) + 26
     y += _channel_row(board, spec, order, placement, MARGIN + (width - row_w) / 2, y)
     y += 16
-    y += findings_panel(board, MARGIN, y, width, placement.general)
-    if placement.general:
+    y += findings_panel(board, MARGIN, y, width, placement)
+    if placement.badges or placement.general:
         y += 10
     items = [("swatch:#DDF3F0/#0F6B63", "facilitating petal: needed to deliver the core"),
              ("swatch:#FBE4EE/#8E1F4F", "enhancing petal: adds value"),
-             ("mode:live", "live channel: a person answers"),
-             ("mode:self-service", "self-service channel"),
-             ("mode:automated", "automated channel: a bot or IVR"),
-             ("escalation", "escalates to a person (dashed: cold hand-over)")]
-    y += legend(board, MARGIN, y, width, items + finding_items(bool(
-        placement.badges or placement.general)))
+             *mode_items(c.mode for c in spec.channels)]
+    if any(c.escalates_to in {d.id for d in spec.channels} for c in spec.channels):
+        items.append(("escalation", "escalates to a person (dashed: cold hand-over)"))
+    y += legend(board, MARGIN, y, width, items + finding_items(placement))
     board.width, board.height = width + 2 * MARGIN, y + MARGIN
     return board
 
@@ -197,7 +209,7 @@ def _draw_petal(board: Board, petal: str, rect: Rect, head: list[Text],
     y += plain(board, f"petal:{petal}:head", x0 + 8, y, head, w=rect.w - 16) + 4
     if not services:
         plain(board, f"petal:{petal}:empty", x0 + 8, y,
-              [Text(["no service here yet"], 8, FAINT, italic=True)], w=rect.w - 16)
+              [Text(["no service here yet"], SMALL, FAINT, italic=True)], w=rect.w - 16)
     for service in services:
         fac = service.fac
         if service.badges:  # the badges straddle the top edge: keep them off the heading
@@ -235,14 +247,14 @@ def _channel_order(spec: Spec) -> list[Channel]:
 
 def _channel_text(channel: Channel) -> list[Text]:
     width = CHANNEL_W - 16
-    parts = [Text.of(channel.name or channel.id, width, 9, INK, bold=True, max_lines=3),
-             Text.of(f"{channel.kind} · {channel.mode}", width, 7.5, MUTED)]
+    parts = [Text.of(channel.name or channel.id, width, BODY, INK, bold=True),
+             Text.of(f"{channel.kind} · {channel.mode}", width, SMALL, MUTED)]
     if channel.hours:
-        parts.append(Text.of(f"open {channel.hours}", width, 7.5, MUTED, max_lines=2))
+        parts.append(Text.of(f"open {channel.hours}", width, SMALL, MUTED))
     if channel.response_time:
-        parts.append(Text.of(f"answers within {channel.response_time}", width, 7.5, MUTED))
+        parts.append(Text.of(f"answers within {channel.response_time}", width, SMALL, MUTED))
     if channel.complaints:
-        parts.append(Text(["takes complaints"], 7.5, ESCALATION, italic=True))
+        parts.append(Text(["takes complaints"], SMALL, ESCALATION, italic=True))
     return parts
 
 
@@ -250,9 +262,9 @@ def _channel_row(board: Board, spec: Spec, order: list[Channel], placement: Plac
                  x: float, y: float) -> float:
     if not order:
         return 0.0
-    title = [Text(["CHANNELS AND ESCALATION"], 9, INK, bold=True),
+    title = [Text(["CHANNELS AND ESCALATION"], SMALL, INK, bold=True),
              Text(["where customers reach the service, and where they are handed to a "
-                   "person"], 8, MUTED, italic=True)]
+                   "person"], SMALL, MUTED, italic=True)]
     y0 = y
     y += plain(board, "channels:title", x, y, title, align="LEFT") + 6
     first: dict[str, int] = {}

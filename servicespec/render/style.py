@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..diagnostics import Severity
 from .dot import Board, Html, Value
 from .findings import Badge
-from .text import html, line_height, text_width, wrap
+from .text import MAX_LINES, clean, html, line_height, lines_of, shorten, text_width
 
 INK = "#1F2933"
 MUTED = "#52606D"
@@ -62,8 +62,13 @@ MODE_STYLE = {"live": "solid", "self-service": "dashed", "automated": "dotted"}
 SEVERITY_COLOURS = {Severity.ERROR: ("#C62828", "#FFFFFF"),
                     Severity.WARNING: ("#F0A202", "#1F2933"),
                     Severity.INFO: ("#2F6FB5", "#FFFFFF")}
-BADGE_H = 14.0
-BADGE_SIZE = 8.0
+# Font sizes in points. Graphviz writes whole points (a 9.5 pt label comes out at 9) and a
+# screen at 100 % shows a point as 4/3 px: 9 pt is the least that reads at 12 px.
+SMALL = 9.0  # secondary text: roles, channels, severities, line names
+BODY = 10.0  # what the customer and staff do
+STRONG = 11.0  # step names, lane titles
+BADGE_H = 16.0
+BADGE_SIZE = SMALL
 
 
 def font(text: str, size: float, colour: str = INK, bold: bool = False,
@@ -89,12 +94,14 @@ class Text:
     colour: str = INK
     bold: bool = False
     italic: bool = False
+    full: str = ""  # the whole text, when the lines had to leave some out
 
     @classmethod
     def of(cls, text: str, width: float, size: float, colour: str = INK, bold: bool = False,
-           italic: bool = False, max_lines: int | None = None) -> Text:
-        kw = {"max_lines": max_lines} if max_lines else {}
-        return cls(wrap(text, width, size, bold, **kw), size, colour, bold, italic)
+           italic: bool = False, max_lines: int = MAX_LINES) -> Text:
+        every = lines_of(text, width, size, bold)
+        lines = shorten(every, max_lines, width, size, bold)
+        return cls(lines, size, colour, bold, italic, clean(text) if lines != every else "")
 
     @property
     def height(self) -> float:
@@ -114,40 +121,66 @@ def label(parts: Sequence[Text]) -> Html:
     return Html("<BR/>".join(p.html() for p in parts))
 
 
+def tooltip(parts: Sequence[Text]) -> str | None:
+    """The whole text of a label whose lines were abbreviated (else no tooltip)."""
+    if not any(p.full for p in parts):
+        return None
+    return tip("\n".join(p.full or " ".join(p.lines) for p in parts))
+
+
+def tip(text: str) -> str:
+    """Spec text for a tooltip: cleaned and escaped as in a label (Graphviz keeps the
+    entities and turns the doubled backslashes back into one)."""
+    return html(clean(text))
+
+
 def height_of(parts: Sequence[Text]) -> float:
     return sum(p.height for p in parts)
 
 
 def badge_width(badge: Badge) -> float:
-    return text_width(badge.code, BADGE_SIZE, bold=True) + 8
+    return text_width(badge.tag, BADGE_SIZE, bold=True) + 8
 
 
 def badges_width(badges: Sequence[Badge]) -> float:
     return sum(badge_width(b) + 3 for b in badges) - (3 if badges else 0)
 
 
+def badge_rows(badges: Sequence[Badge], width: float) -> list[list[Badge]]:
+    """Badges in rows no wider than `width` (each row has at least one)."""
+    rows: list[list[Badge]] = []
+    for badge in badges:
+        if rows and badges_width([*rows[-1], badge]) <= width:
+            rows[-1].append(badge)
+        else:
+            rows.append([badge])
+    return rows
+
+
 def draw_badges(board: Board, name: str, badges: Sequence[Badge], right: float,
-                cy: float) -> float:
-    """A row of finding badges ending at `right`, centred on `cy`; returns its left edge."""
+                cy: float, first: int = 0) -> float:
+    """A row of finding badges ending at `right`, centred on `cy`; returns its left edge.
+    `first` is the index of the row's first badge among the element's badges."""
     x = right
     for i, badge in enumerate(reversed(badges)):
         w = badge_width(badge)
         x -= w
         fill, ink = SEVERITY_COLOURS.get(badge.severity, ("#52606D", "#FFFFFF"))
-        board.box(f"{name}:badge:{len(badges) - 1 - i}", x, cy - BADGE_H / 2, w, BADGE_H,
-                  Html(font(badge.code, BADGE_SIZE, ink, bold=True)), shape="box",
+        n = first + len(badges) - 1 - i
+        board.box(f"{name}:badge:{n}", x, cy - BADGE_H / 2, w, BADGE_H,
+                  Html(font(badge.tag, BADGE_SIZE, ink, bold=True)), shape="box",
                   style="rounded,filled", fillcolor=fill, color=fill, penwidth=0.5,
-                  tooltip=f"{badge.code} ({badge.severity.value})",
+                  tooltip=tip(badge.tooltip),
                   class_=f"finding severity-{badge.severity.value}",
-                  id=f"{name}:badge:{len(badges) - 1 - i}".replace(":", "-"))
+                  id=f"{name}:badge:{n}".replace(":", "-"))
         x -= 3
     return x + 3
 
 
 def marker(board: Board, name: str, letter: str, colour: str, x: float, cy: float,
-           klass: str, ident: str, size: float = 15.0) -> None:
+           klass: str, ident: str, size: float = 17.0) -> None:
     """A field marker: a letter in a filled circle (F for a fail point, W for a wait)."""
-    board.box(name, x, cy - size / 2, size, size, Html(font(letter, 8.5, "#FFFFFF", True)),
+    board.box(name, x, cy - size / 2, size, size, Html(font(letter, SMALL, "#FFFFFF", True)),
               shape="circle", style="filled", fillcolor=colour, color=colour,
               class_=klass, id=ident)
 
@@ -162,5 +195,6 @@ def plain(board: Board, name: str, x: float, y: float, parts: Sequence[Text],
         text = Html(f'<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0" FIXEDSIZE="TRUE" '
                     f'WIDTH="{width}" HEIGHT="{h}"><TR><TD ALIGN="LEFT" BALIGN="LEFT">'
                     f"{text}</TD></TR></TABLE>")
-    board.box(name, x, y, width, h, text, shape="plaintext", **attrs)
+    board.box(name, x, y, width, h, text, shape="plaintext", **{"tooltip": tooltip(parts),
+                                                                   **attrs})
     return h

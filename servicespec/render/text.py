@@ -117,6 +117,11 @@ def _split_word(word: str, width: float, size: float, bold: bool) -> list[str]:
 def wrap(text: str, width: float, size: float, bold: bool = False,
          max_lines: int = MAX_LINES) -> list[str]:
     """`text` broken into lines no wider than `width` points; at most `max_lines` lines."""
+    return shorten(lines_of(text, width, size, bold), max_lines, width, size, bold)
+
+
+def lines_of(text: str, width: float, size: float, bold: bool = False) -> list[str]:
+    """Every line of `text` broken to `width` points."""
     lines: list[str] = []
     for paragraph in clean(text).split("\n"):
         current = ""
@@ -135,12 +140,18 @@ def wrap(text: str, width: float, size: float, bold: bool = False,
         lines.append(current)
     while lines and not lines[-1]:
         lines.pop()
-    if len(lines) > max_lines:
-        last = lines[max_lines - 1]
-        while last and text_width(last + " …", size, bold) > width:
-            last = last[:-1]
-        lines = [*lines[:max_lines - 1], last.rstrip() + " …"]
     return lines or [""]
+
+
+def shorten(lines: list[str], max_lines: int, width: float, size: float,
+            bold: bool = False) -> list[str]:
+    """At most `max_lines` lines, the last ending in an ellipsis when some were left out."""
+    if len(lines) <= max_lines:
+        return lines
+    last = lines[max_lines - 1]
+    while last and text_width(last + " …", size, bold) > width:
+        last = last[:-1]
+    return [*lines[:max_lines - 1], last.rstrip() + " …"]
 
 
 def line_height(size: float) -> float:
