@@ -473,6 +473,46 @@ def test_a_rebuild_uses_the_configuration_as_saved(tmp_path):
         state.close()
 
 
+def test_a_rebuild_writes_only_the_pages_of_saved_specs(tmp_path):
+    # what the watcher does on a save, called directly: no watcher thread to race with
+    from servicespec.site.serve import SiteHTTPServer, SiteState
+
+    shutil.copy(GAP, tmp_path / "fibre.yaml")
+    shutil.copy(SPECS / "hotel-stay.yaml", tmp_path / "hotel.yaml")
+    state = SiteState([str(tmp_path)])
+    httpd = SiteHTTPServer(state, 0)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        state.rebuild()
+        first = state.folder
+        (tmp_path / "fibre.yaml").write_text(GAP.read_text().replace(
+            "Fibre broadband installation", "Fibre installation, edited", 1))
+        state.rebuild()
+        second = state.folder
+        assert first.exists() and second != first
+
+        def same(rel: str) -> bool:
+            return os.stat(first / rel).st_ino == os.stat(second / rel).st_ino
+
+        # the unchanged spec's page and drawings are the same files (linked), the saved
+        # one's are new, and the index shows the new name
+        hotel = next(p for p in state.pages if p.slug == "hotel")
+        assert len(hotel.files) == 4 and all(same(rel) for rel in hotel.files)
+        assert not same("services/fibre.html")
+        assert b"Fibre installation, edited" in (second / "services/fibre.html").read_bytes()
+        assert b"Fibre installation, edited" in (second / "index.html").read_bytes()
+        # a linked page still carries the current build's number as it is sent
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/services/hotel.html"
+        status, body = _get(url)
+        assert state.build_id == "000000000002"
+        assert status == 200 and b'data-build="000000000002"' in body
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        state.close()
+
+
 def test_a_rebuild_reads_the_config_option_file_again(tmp_path):
     from servicespec.site.serve import SiteServer, SiteState, change_filter
 

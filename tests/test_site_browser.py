@@ -110,7 +110,8 @@ SMALLEST_TEXT = """() => {
     for (const t of svg.querySelectorAll('text')) {
         const r = t.getBoundingClientRect();
         if (!t.textContent.trim() || r.right < box.left || r.left > box.right
-            || r.bottom < Math.max(box.top, 0) || r.top > Math.min(box.bottom, innerHeight)) continue;
+            || r.bottom < Math.max(box.top, 0)
+            || r.top > Math.min(box.bottom, innerHeight)) continue;
         seen++;
         least = Math.min(least, parseFloat(getComputedStyle(t).fontSize) * scale);
     }
@@ -118,7 +119,8 @@ SMALLEST_TEXT = """() => {
 
 
 def _pages(site: Path) -> list[str]:
-    return ["index.html"] + sorted(f"services/{p.name}" for p in (site / "services").glob("*.html"))
+    return ["index.html", *sorted(f"services/{p.name}"
+                                  for p in (site / "services").glob("*.html"))]
 
 
 def expect(target: Any) -> Any:
