@@ -33,6 +33,7 @@ from servicespec.site.data import (
     pretty_target,
     service_data,
     source_lines,
+    step_cards,
 )
 from servicespec.site.svg import SvgError, inline_svg
 
@@ -329,6 +330,15 @@ def test_cli_site_writes_the_site(tmp_path):
     assert "2 service page(s)" in result.output
     assert (out / "index.html").is_file()
     assert (out / "services" / "unrecovered-fail-points.html").is_file()
+
+
+def test_step_cards_name_v11_touchpoint_lists_systems_and_labelled_branches():
+    spec = _spec(ROOT / "tests" / "fixtures" / "v1.1" / "library-loan.yaml").spec
+    first, second, third = step_cards(spec)[:3]
+    assert "Library management system: Serves availability" in first.support
+    assert "Reserve a copy · the copy is at another branch" in first.next
+    assert third.touchpoint.count(", ") == len(spec.steps[2].touchpoint) - 1 > 0
+    assert "," not in second.touchpoint
 
 
 def test_suppressed_findings_are_shown_with_their_reasons_not_as_clean(tmp_path):

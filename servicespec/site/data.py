@@ -243,10 +243,20 @@ def _names(spec: Spec) -> dict[str, tuple[str, str]]:
         add(r.id, r.name, "role")
     for t in spec.touchpoints:
         add(t.id, t.name, "touchpoint")
-    for s in spec.steps:
+    for _, s in spec.every_step():
         add(s.id, s.name, "step")
         for fp in s.fail_points:
             add(fp.id, fp.description, "fail point")
+    for sc in spec.blueprint.scenarios:
+        add(sc.id, sc.name, "scenario")
+    for p in spec.personas:
+        add(p.id, p.name, "persona")
+    for sy in spec.systems:
+        add(sy.id, sy.name, "system")
+    for o in spec.opportunities:
+        add(o.id, o.name, "opportunity")
+    for g in spec.regulations:
+        add(g.id, g.name, "regulation")
     for m in spec.metrics:
         add(m.id, m.name, "metric")
     for rec in spec.recovery:
@@ -389,15 +399,18 @@ def step_cards(spec: Spec) -> list[StepCard]:
 
     cards = []
     for n, step in enumerate(spec.steps, start=1):
-        touchpoint = name_of(step.touchpoint)
+        touchpoint = ", ".join(name_of(ref) for ref in step.touchpoint)
         cards.append(StepCard(
             n, step.id, step.name or step.id, step.phase or "", tuple(step.evidence),
             step.customer or "", touchpoint, actions(step.frontstage),
-            actions(step.backstage), tuple(step.support),
+            actions(step.backstage),
+            tuple(f"{name_of(s.system)}: {s.action}" if s.system else s.action
+                  for s in step.support),
             tuple(FailPointNote(fp.description or fp.id, fp.severity or "",
                                 fp.prevention or "") for fp in step.fail_points),
             _wait_text(step), step.decision,
-            tuple(name_of(ref) for ref in step.next) if step.next is not None else ()))
+            tuple(f"{name_of(b.step)} · {b.when}" if b.when else name_of(b.step)
+                  for b in step.next) if step.next is not None else ()))
     return cards
 
 
