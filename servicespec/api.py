@@ -18,8 +18,10 @@ from .results import FileResult, LintResult
 from .textutil import path_text
 
 if TYPE_CHECKING:
+    from .catalogue import Catalogue
     from .config import Config
     from .model.spec import Spec
+    from .workspace import Workspace
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -146,7 +148,7 @@ def config_for(file: str, config: Config | None) -> Config:
 
 
 def lint_file(file: str, config: Config | None = None, *, stdin: bytes | None = None,
-              display: str | None = None) -> FileResult:
+              display: str | None = None, catalogue: Catalogue | None = None) -> FileResult:
     from .engine import lint_loaded, lint_text
     from .fsutil import read_at_most
     from .loader import Loaded, decode, read_text
@@ -163,20 +165,58 @@ def lint_file(file: str, config: Config | None = None, *, stdin: bytes | None = 
     else:
         text = read_text(file, limits, name)
     if isinstance(text, Loaded):
-        return lint_loaded(text, cfg)
-    return lint_text(text, name, cfg)
+        return lint_loaded(text, cfg, catalogue)
+    return lint_text(text, name, cfg, catalogue)
 
 
 def lint(paths: Sequence[str | os.PathLike[str]] | str, config: Config | None = None, *,
          jobs: int | None = None) -> LintResult:
     """Lint spec files and folders; `config` overrides the configuration files found.
+    Services resolve their `uses` against the catalogue (`open_workspace`).
 
     Many files are linted in `jobs` processes (default: one per core); the result is the same
     as with one.
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    return LintResult(list(lint_files(discover(paths), config, jobs=jobs)))
+    files = discover(paths, config)
+    workspace = open_workspace(paths, files, config)
+    return LintResult(with_catalogue_findings(
+        list(lint_files(files, config, jobs=jobs, catalogue=workspace.catalogue)), workspace))
+
+
+def open_workspace(paths: Iterable[str | os.PathLike[str]], files: Sequence[str],
+                   config: Config | None = None, *, config_file: str | None = None
+                   ) -> Workspace:
+    """The catalogue that the `files` found under `paths` belong to: the folder the
+    configuration names (`catalogue =`), else the folders given and, for a file named
+    alone, its own folder (so linting one file still resolves its `uses`)."""
+    from .workspace import Workspace
+
+    named = [str(p) for p in paths if str(p) != "-"]
+    fixed = config
+    if fixed is None and config_file is not None:
+        from .config import read_config
+
+        fixed = read_config(Path(config_file))
+    if not named:
+        return Workspace((), fixed)
+    folder = config_for(named[0], fixed).catalogue_folder()
+    if folder is not None:
+        return Workspace(discover([folder], fixed), fixed)
+    alone = sorted({os.path.dirname(p) or os.curdir for p in named if not os.path.isdir(p)})
+    return Workspace(dict.fromkeys([*files, *discover(alone, fixed)]), fixed)
+
+
+def with_catalogue_findings(results: list[FileResult], workspace: Workspace
+                            ) -> list[FileResult]:
+    """The results with the catalogue's findings (SS801, SS804) added to their files."""
+    found = workspace.catalogue_findings({r.file: r for r in results})
+    for result in results:
+        if result.file in found:
+            result.diagnostics = sorted([*result.diagnostics, *found[result.file]],
+                                        key=lambda d: d.sort_key)
+    return results
 
 
 # below this many files, starting processes costs more than it saves
@@ -185,7 +225,8 @@ PARALLEL_MIN_FILES = 64
 
 def lint_files(files: Sequence[str], config: Config | None = None,
                overrides: dict[str, Any] | None = None, *, jobs: int | None = None,
-               stdin_filename: str | None = None) -> Iterator[FileResult]:
+               stdin_filename: str | None = None, catalogue: Catalogue | None = None
+               ) -> Iterator[FileResult]:
     """FileResults in the order of `files`, streamed; specs are not kept (memory stays flat).
 
     `config` replaces the configuration files; `overrides` (command-line flags) apply over
@@ -193,7 +234,7 @@ def lint_files(files: Sequence[str], config: Config | None = None,
     """
     overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
     work = partial(_lint_for_pool, config=config, overrides=overrides,
-                   stdin_filename=stdin_filename)
+                   stdin_filename=stdin_filename, catalogue=catalogue)
     yield from map_in_processes(work, files, jobs=1 if "-" in files else jobs)
 
 
@@ -214,10 +255,12 @@ def map_in_processes(work: Callable[[T], R], items: Sequence[T], *,
 
 
 def _lint_for_pool(file: str, config: Config | None, overrides: dict[str, Any],
-                   stdin_filename: str | None) -> FileResult:
+                   stdin_filename: str | None, catalogue: Catalogue | None = None
+                   ) -> FileResult:
     base = config_for(file, config)
     cfg = base.merged(**overrides) if overrides else base
-    result = lint_file(file, cfg, display=stdin_filename if file == "-" else None)
+    result = lint_file(file, cfg, display=stdin_filename if file == "-" else None,
+                       catalogue=catalogue)
     result.spec = None
     if not result.diagnostics:  # only findings quote the text
         result.text = None

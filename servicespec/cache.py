@@ -44,19 +44,23 @@ import sys
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .api import config_for, lint_file, map_in_processes
-from .diagnostics import Diagnostic, Severity, Suppressed
+from .catalogue import Catalogue
+from .diagnostics import Diagnostic, Related, Severity, Suppressed
 from .fsutil import read_regular
 from .jsontext import loads
-from .results import FileResult, LintResult, PolicyInfo
+from .results import Declared, FileResult, LintResult, PolicyInfo
 from .textutil import path_text, terminal_safe
+
+if TYPE_CHECKING:
+    from .workspace import Workspace
 
 CACHE_DIR_NAME = ".servicespec_cache"
 ENV_DIR = "SERVICESPEC_CACHE_DIR"
-FORMAT = 4
+FORMAT = 5
 # Larger files are linted every time: reading them to hash them is not worth it, and the
 # default input limit reports them at once anyway.
 MAX_CACHED_BYTES = 16 * 1024 * 1024
@@ -196,7 +200,10 @@ class ResultCache:
         """Read the configuration files again at the next `config_key`."""
         self._config_keys.clear()
 
-    def get(self, key: str, file: str) -> tuple[FileResult, Severity] | None:
+    def get(self, key: str, file: str, catalogue: Catalogue | None = None
+            ) -> tuple[FileResult, Severity] | None:
+        """The entry of `key`, unless a library the file uses has changed since (an entry
+        records the digest of its libraries, `Catalogue.digest`)."""
         entries = self._bucket(key)
         raw = entries.get(key)
         if raw is None:
@@ -205,15 +212,27 @@ class ResultCache:
         if found is None:  # malformed: drop it, the file is linted again
             del entries[key]
             self._dirty.add(key[0])
+            return None
+        declared = found[0].declared
+        if declared is not None and declared.uses and raw[5] != _digest(catalogue,
+                                                                        declared.uses):
+            return None  # linted against other libraries
         return found
 
-    def put(self, key: str, result: FileResult, fail_on: Severity) -> None:
+    def put(self, key: str, result: FileResult, fail_on: Severity,
+            catalogue: Catalogue | None = None) -> None:
         entries = self._bucket(key)
         entries.pop(key, None)
+        declared = result.declared
         entries[key] = [fail_on.value, [_encode(d) for d in result.diagnostics],
                         [[s.reason, _encode(s.diagnostic)] for s in result.suppressed],
                         [[p.code, p.name, p.severity.value, p.summary, p.description, p.checks,
-                          p.url] for p in result.policies.values()]]
+                          p.url] for p in result.policies.values()],
+                        None if declared is None else [declared.kind, declared.id,
+                                                       list(declared.uses),
+                                                       list(declared.refers)],
+                        _digest(catalogue, declared.uses) if declared and declared.uses
+                        else ""]
         while len(entries) > MAX_BUCKET_ENTRIES:
             del entries[next(iter(entries))]
         self._dirty.add(key[0])
@@ -280,14 +299,17 @@ class ResultCache:
 
 def _encode(d: Diagnostic) -> list[Any]:
     return [d.code, d.name, d.severity.value, d.message, d.file, d.line, d.column,
-            d.end_line, d.end_column, d.element, d.fingerprint, list(d.path)]
+            d.end_line, d.end_column, d.element, d.fingerprint, list(d.path),
+            [[r.file, r.line, r.column, r.message] for r in d.related]]
 
 
 def _decode(raw: Any, file: str) -> tuple[FileResult, Severity] | None:
     """An entry back as (result, fail_on); None unless it has exactly the shape `put`
     writes."""
     try:
-        fail_on, items, hidden, described = raw
+        fail_on, items, hidden, described, declared, digest = raw
+        if not isinstance(digest, str):
+            return None
         diagnostics = [_decode_diagnostic(item) for item in items]
         suppressed = [Suppressed(_decode_diagnostic(item), reason) for reason, item in hidden]
         if not all(isinstance(s.reason, str) for s in suppressed):
@@ -300,10 +322,24 @@ def _decode(raw: Any, file: str) -> tuple[FileResult, Severity] | None:
             policies[code] = PolicyInfo(code, name, _SEVERITIES[severity], summary,
                                         description, checks, url)
         result = FileResult(path_text(file), diagnostics, suppressed=suppressed,
-                            policies=policies)
+                            policies=policies, declared=_decode_declared(declared))
         return result, _SEVERITIES[fail_on]
     except (TypeError, ValueError, KeyError):
         return None
+
+
+def _decode_declared(raw: Any) -> Declared | None:
+    if raw is None:
+        return None
+    kind, id_, uses, refers = raw
+    if not (isinstance(kind, str) and isinstance(id_, str) and isinstance(uses, list)
+            and isinstance(refers, list) and all(isinstance(u, str) for u in uses + refers)):
+        raise ValueError("not a declaration")
+    return Declared(kind, id_, tuple(uses), tuple(refers))
+
+
+def _digest(catalogue: Catalogue | None, uses: tuple[str, ...]) -> str:
+    return (catalogue or Catalogue()).digest(uses)
 
 
 def _text_of(data: bytes) -> str:
@@ -316,19 +352,27 @@ def _text_of(data: bytes) -> str:
 
 def _decode_diagnostic(raw: Any) -> Diagnostic:
     """One finding as `_encode` wrote it; ValueError unless it has exactly that shape."""
-    code, name, severity, message, where, *numbers, element, fp, path = raw
+    code, name, severity, message, where, *numbers, element, fp, path, related = raw
     if not (all(isinstance(s, str) for s in (code, name, message, where, element, fp))
             and len(numbers) == 4 and all(type(n) is int for n in numbers)
-            and type(path) is list and all(type(p) in (str, int) for p in path)):
+            and type(path) is list and all(type(p) in (str, int) for p in path)
+            and type(related) is list):
         raise ValueError("not a cached finding")
     line, column, end_line, end_column = numbers
+    others = []
+    for r_file, r_line, r_column, r_message in related:
+        if not (isinstance(r_file, str) and type(r_line) is int and type(r_column) is int
+                and isinstance(r_message, str)):
+            raise ValueError("not a cached finding")
+        others.append(Related(r_file, r_line, r_column, r_message))
     return Diagnostic(code, name, _SEVERITIES[severity], message, where, line, column,
-                      end_line, end_column, element, fp, tuple(path))
+                      end_line, end_column, element, fp, tuple(path), tuple(others))
 
 
 def lint_with_cache(files: Sequence[str], *, config_path: str | None,
                     overrides: dict[str, Any], jobs: int | None = None,
-                    directory: Path | None = None) -> tuple[LintResult, Severity]:
+                    directory: Path | None = None, workspace: Workspace | None = None
+                    ) -> tuple[LintResult, Severity]:
     """The CLI's lint step with the cache in front: (results in the order of `files`, the
     `fail_on` threshold of the first file's configuration, with the overrides applied).
 
@@ -343,6 +387,7 @@ def lint_with_cache(files: Sequence[str], *, config_path: str | None,
     if cache.refused:
         print(f"servicespec: note: not using the cache {terminal_safe(str(cache.directory))}: "
               f"it {cache.refused}", file=sys.stderr)
+    catalogue = workspace.catalogue if workspace is not None else None
     slots: list[tuple[FileResult, Severity] | None] = []
     misses: list[tuple[str, str | None]] = []  # (file, its config key when cacheable)
     for file in files:
@@ -350,7 +395,7 @@ def lint_with_cache(files: Sequence[str], *, config_path: str | None,
         data = read_spec(file) if config_key is not None else None
         found = None
         if config_key is not None and data is not None:
-            found = cache.get(ResultCache.file_key(config_key, file, data), file)
+            found = cache.get(ResultCache.file_key(config_key, file, data), file, catalogue)
             if found is not None and found[0].diagnostics:  # the reporters quote the text
                 found[0].text = _text_of(data)
         if found is None:
@@ -360,7 +405,7 @@ def lint_with_cache(files: Sequence[str], *, config_path: str | None,
         from .config import read_config
 
         fixed = read_config(Path(config_path)) if config_path else None
-        work = partial(_lint_keyed, config=fixed, overrides=overrides)
+        work = partial(_lint_keyed, config=fixed, overrides=overrides, catalogue=catalogue)
         linted = iter(map_in_processes(work, misses, jobs=jobs))
         fresh: list[tuple[tuple[str, str | None], str | None, FileResult, Severity]] = []
         for i, slot in enumerate(slots):
@@ -372,7 +417,7 @@ def lint_with_cache(files: Sequence[str], *, config_path: str | None,
         cache.forget_config()
         for (file, config_key), key, result, fail_on in fresh:
             if key is not None and config_key == cache.config_key(file, config_path, overrides):
-                cache.put(key, result, fail_on)
+                cache.put(key, result, fail_on, catalogue)
         cache.save()
     results = [slot[0] for slot in slots if slot is not None]
     first = slots[0]
@@ -380,18 +425,18 @@ def lint_with_cache(files: Sequence[str], *, config_path: str | None,
     return LintResult(results), first[1]
 
 
-def _lint_keyed(item: tuple[str, str | None], config: Any, overrides: dict[str, Any]
-                ) -> tuple[FileResult, str | None, Severity]:
+def _lint_keyed(item: tuple[str, str | None], config: Any, overrides: dict[str, Any],
+                catalogue: Catalogue | None = None) -> tuple[FileResult, str | None, Severity]:
     """Lint one file in a worker: (result, the key of the bytes linted, the file's fail_on)."""
     file, config_key = item
     base = config_for(file, config)
     cfg = base.merged(**overrides) if overrides else base
     data = read_spec(file) if config_key is not None else None
     if data is None:
-        result, key = lint_file(file, cfg), None
+        result, key = lint_file(file, cfg, catalogue=catalogue), None
     else:
         # the bytes just hashed, linted as the file they are (what lint_file would read)
-        result = lint_file("-", cfg, stdin=data, display=file)
+        result = lint_file("-", cfg, stdin=data, display=file, catalogue=catalogue)
         key = ResultCache.file_key(config_key, file, data)  # type: ignore[arg-type]
     result.spec = None
     if not result.diagnostics:  # only findings quote the text

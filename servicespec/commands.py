@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .api import discover
+from .api import discover, open_workspace, with_catalogue_findings
 from .diagnostics import Severity
 from .results import LintResult
 from .textutil import plural, terminal_safe
@@ -88,20 +88,24 @@ def run_lint(paths: Sequence[str], *, formats: Sequence[str], outputs: Sequence[
                  "fail_on": Severity.parse(fail_on) if fail_on else None}
     try:
         files = discover(paths, config_file=config_path)
+        workspace = open_workspace(paths, files, config_file=config_path)
         if cache and files and "-" not in files:
             from .cache import lint_with_cache
 
             result, threshold = lint_with_cache(files, config_path=config_path,
-                                                overrides=overrides, jobs=jobs)
+                                                overrides=overrides, jobs=jobs,
+                                                workspace=workspace)
         else:
             from .api import config_for, lint_files
             from .config import Config, read_config
 
             fixed = read_config(Path(config_path)) if config_path else None
             result = LintResult(list(lint_files(files, fixed, overrides, jobs=jobs,
-                                                stdin_filename=stdin_filename)))
+                                                stdin_filename=stdin_filename,
+                                                catalogue=workspace.catalogue)))
             threshold = (config_for(files[0], fixed) if files else fixed or Config()
                          ).merged(**overrides).fail_on
+        with_catalogue_findings(result.files, workspace)
     except _config_error() as exc:
         return _fail(str(exc))
     try:

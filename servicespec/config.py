@@ -165,6 +165,9 @@ class Config(BaseModel):
     include: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
     fail_on: Severity = Severity.ERROR
+    # the folder whose specs and libraries form the catalogue (relative to the configuration
+    # file): linting one file resolves its `uses` from it
+    catalogue: str | None = None
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
     _active: dict[str | None, list[tuple[str, Any, BaseModel]]] = PrivateAttr(
         default_factory=dict)
@@ -305,6 +308,12 @@ class Config(BaseModel):
         self._root = None if folder is None else os.path.abspath(folder)
         self._globs = {}
         return self
+
+    def catalogue_folder(self) -> str | None:
+        """The configured catalogue's folder, as a path from the working folder."""
+        if self.catalogue is None:
+            return None
+        return os.path.join(self._root or os.getcwd(), self.catalogue)
 
     def severity_of(self, code: str, default: Severity) -> Severity:
         return self.severity.get(code, default)

@@ -40,6 +40,20 @@ _RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1}
 
 
 @dataclass(frozen=True, slots=True)
+class Related:
+    """Another place a finding concerns: a shared element in a library's file."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"file": self.file, "line": self.line, "column": self.column,
+                "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One finding in one file, with the position a user's editor needs."""
 
@@ -57,6 +71,8 @@ class Diagnostic:
     # the model path the rule reported, `("blueprint", "steps", 2, "fail_points", 0)`: what
     # in-process readers (the renderer) place a finding by; empty for file-level findings
     path: Path = ()
+    # the shared elements (in libraries' files) the finding is about
+    related: tuple[Related, ...] = ()
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
@@ -75,6 +91,7 @@ class Diagnostic:
             "end_column": self.end_column,
             "element": self.element,
             "fingerprint": self.fingerprint,
+            **({"related": [r.to_dict() for r in self.related]} if self.related else {}),
         }
 
 

@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from .diagnostics import Diagnostic, Severity, Suppressed, fingerprint
+from .catalogue import Catalogue, Resolved, SharedLibrary
+from .diagnostics import Diagnostic, Related, Severity, Suppressed, fingerprint
 from .index import SpecIndex
 from .loader import MAX_DIGITS, Loaded, file_diagnostic, load_text
-from .model.spec import API_VERSION, KIND, Spec, without_extensions
+from .model.spec import API_VERSION, KIND, Library, Spec, without_extensions
 from .model.validate import build_spec
-from .results import FileResult, PolicyInfo
+from .results import Declared, FileResult, PolicyInfo
 from .source import ComposedSourceMap, Path, SourceMap, Span, element_path, value_at
 from .textutil import YAML_UNPRINTABLE
 
@@ -30,20 +31,26 @@ except ImportError:  # pragma: no cover
 _SUPPRESSION = re.compile(r"(?:^|\s)#\s*servicespec:\s*ignore\[([^\]]*)\]\s*(.*?)\s*$")
 
 
-def run_rules(spec: Spec, config: Config, file: str, only: Iterable[str] | None = None
-              ) -> list[tuple[str, Path, str, Severity]]:
+Found = tuple[str, Path, str, Severity]
+
+
+def run_rules(spec: Spec | Library, config: Config, file: str,
+              only: Iterable[str] | None = None) -> list[Found]:
     """(code, path, message, severity) for every enabled rule's findings (of the codes in
     `only`, when given)."""
-    index = SpecIndex.build(spec)
     out = []
     wanted = None if only is None else set(only)
+    library = isinstance(spec, Library)
+    if isinstance(spec, Library):  # a library has the structural rules alone
+        spec, wanted = spec.as_spec(), _LIBRARY_RULES & (wanted or _LIBRARY_RULES)
+    index = SpecIndex.build(spec)
     for code, rule, options in config.active_rules(file):
         if wanted is not None and code not in wanted:
             continue
         for found in rule.check(spec, index, options):
             severity = config.severity.get(code) or found.severity or rule.severity
             out.append((code, found.path, found.message, severity))
-    policies = config.active_policies(file) if wanted is None else None
+    policies = config.active_policies(file) if only is None and not library else None
     if policies:  # cel-python is imported only for a configuration with policies
         from .policies import evaluate
 
@@ -51,10 +58,35 @@ def run_rules(spec: Spec, config: Config, file: str, only: Iterable[str] | None 
     return out
 
 
-def lint_text(text: str, file: str, config: Config) -> FileResult:
+# what runs on a library: ids and references inside it (rules.md, SS8)
+_LIBRARY_RULES = {"SS005", "SS006"}
+# rules about an element nothing in the file uses: a shared element is used by other
+# services (SS804 looks at the whole catalogue)
+_UNUSED_RULES = {"SS208", "SS704"}
+
+
+def resolve_and_run(spec: Spec | Library, config: Config, file: str,
+                    catalogue: Catalogue | None) -> tuple[list[Found], Resolved | None]:
+    """The rules' findings on a service resolved against its libraries (and what resolving
+    found: SS802, SS803), with the Resolved that places shared elements."""
+    if isinstance(spec, Library) or not spec.uses:
+        return run_rules(spec, config, file), None
+    resolved = (catalogue or Catalogue()).resolve(spec, set(SpecIndex.build(spec).ids))
+    found = run_rules(resolved.spec, config, file)
+    found = [f for f in found if not (f[0] in _UNUSED_RULES and resolved.origin_of(f[1]))]
+    if any(code == "SS802" for code, _, _ in resolved.findings):
+        # the missing library's ids would each be an unresolved reference: SS802 says it once
+        found = [f for f in found if f[0] != "SS006"]
+    found += [(code, path, message, config.severity_of(code, Severity.ERROR))
+              for code, path, message in resolved.findings if config.enabled(code, file)]
+    return found, resolved
+
+
+def lint_text(text: str, file: str, config: Config, catalogue: Catalogue | None = None
+              ) -> FileResult:
     """Lint one file's text: the fast path when it applies, else the precise one."""
-    return _fast(text, file, config) or lint_loaded(load_text(text, file,
-                                                              config.limits_value()), config)
+    return _fast(text, file, config, catalogue) or lint_loaded(
+        load_text(text, file, config.limits_value()), config, catalogue)
 
 
 # anchors need the precise loader's alias accounting, and tags its refusal
@@ -65,7 +97,8 @@ _FAST_MAX_CHARS = 512_000
 _LONG_DIGITS = re.compile(f"[0-9a-fA-F]{{{MAX_DIGITS + 1}}}")
 
 
-def _fast(text: str, file: str, config: Config) -> FileResult | None:
+def _fast(text: str, file: str, config: Config, catalogue: Catalogue | None
+          ) -> FileResult | None:
     """Most files in CI are clean. Parse them with a fast position-free parser (yaml_rs,
     Rust), validate and run the rules; compute positions only if a rule fires. Anything
     unusual — a parse or schema error, anchors, suppressions, a very large file — returns
@@ -91,12 +124,24 @@ def _fast(text: str, file: str, config: Config) -> FileResult | None:
         spec = Spec.from_data(data)
     except ValueError:
         return None
-    found = run_rules(spec, config, file)
+    found, resolved = resolve_and_run(spec, config, file, catalogue)
+    declared = _declared(spec, data, resolved)
     if not found:
-        return FileResult(file, [], spec, text)
+        return FileResult(file, [], spec, text, declared=declared)
     loaded = Loaded(file, text, data, ComposedSourceMap(text))
-    diagnostics = sorted(_positioned(loaded, found, config), key=lambda d: d.sort_key)
-    return FileResult(file, diagnostics, spec, text, policies=_policies(config, diagnostics))
+    diagnostics = sorted(_positioned(loaded, found, config, resolved),
+                         key=lambda d: d.sort_key)
+    return FileResult(file, diagnostics, spec, text, policies=_policies(config, diagnostics),
+                      declared=declared)
+
+
+def _declared(model: Spec | Library, data: Any, resolved: Resolved | None) -> Declared:
+    refers: tuple[str, ...] = ()
+    if resolved is not None and resolved.shared_ids:
+        mentioned = _strings({k: v for k, v in data.items() if k != "uses"})
+        refers = tuple(sorted(mentioned & set(resolved.shared_ids)))
+    uses = tuple(model.uses) if isinstance(model, Spec) else ()
+    return Declared(model.kind, model.metadata.id, uses, refers)
 
 
 # The rules that still run when the model fails: what they report about the elements that
@@ -207,24 +252,30 @@ def _deeper_than(data: Any, limit: int) -> bool:
     return False
 
 
-def lint_loaded(loaded: Loaded, config: Config) -> FileResult:
+def lint_loaded(loaded: Loaded, config: Config, catalogue: Catalogue | None = None
+                ) -> FileResult:
     file = loaded.file
     diagnostics = [d for d in loaded.diagnostics if config.enabled(d.code, file)]
-    spec = None
+    model: Spec | Library | None = None
     if loaded.ok:
-        spec, model_diags = build_spec(loaded)
+        model, model_diags = build_spec(loaded)
         diagnostics += [d for d in model_diags if config.enabled(d.code, file)]
-        if spec is None and model_diags and not any(d.code == "SS007" for d in model_diags):
+        if model is None and model_diags and not any(d.code == "SS007" for d in model_diags):
             diagnostics += _positioned(loaded, _rules_on_what_remains(loaded, config), config)
-    if spec is not None:
-        diagnostics += _positioned(loaded, run_rules(spec, config, file), config)
+    declared = None
+    if model is not None:
+        found, resolved = resolve_and_run(model, config, file, catalogue)
+        diagnostics += _positioned(loaded, found, config, resolved)
+        declared = _declared(model, loaded.data, resolved)
+    spec = model if isinstance(model, Spec) else None
     diagnostics = [_with_severity(d, config) for d in diagnostics]
     diagnostics, suppressed = apply_suppressions(loaded, diagnostics, config)
     diagnostics.sort(key=lambda d: d.sort_key)
     suppressed.sort(key=lambda s: s.diagnostic.sort_key)
     return FileResult(file, _told_apart(diagnostics), spec if loaded.ok else None,
                       loaded.text, suppressed,
-                      _policies(config, [*diagnostics, *(s.diagnostic for s in suppressed)]))
+                      _policies(config, [*diagnostics, *(s.diagnostic for s in suppressed)]),
+                      declared)
 
 
 def _policies(config: Config, diagnostics: list[Diagnostic]) -> dict[str, PolicyInfo]:
@@ -256,20 +307,69 @@ def _with_severity(diag: Diagnostic, config: Config) -> Diagnostic:
     return replace(diag, severity=override)
 
 
-def _positioned(loaded: Loaded, found: Iterable[tuple[str, Path, str, Severity]],
-                config: Config) -> list[Diagnostic]:
+def _positioned(loaded: Loaded, found: Iterable[Found], config: Config,
+                resolved: Resolved | None = None) -> list[Diagnostic]:
     source: SourceMap = loaded.source
     out = []
     occurrences: dict[tuple[str, str], int] = {}
+    places = _SharedPlaces()
     for code, path, message, severity in sorted(found, key=lambda f: (f[0], repr(f[1]),
                                                                        f[2])):
+        related: tuple[Related, ...] = ()
+        if resolved is not None:
+            path, related = places.take_back(loaded, path, resolved)
         span = source.locate(path)
         element = element_path(loaded.data, path)
         n = occurrences.get((code, element), 0)
         occurrences[(code, element)] = n + 1
         out.append(Diagnostic(code, config.rule_name(code), severity, message, loaded.file,
                               span.line, span.column, span.end_line, span.end_column,
-                              element, fingerprint(code, element, n), path))
+                              element, fingerprint(code, element, n), path, related))
+    return out
+
+
+class _SharedPlaces:
+    """Findings about shared elements, placed in the service and named in the library: a
+    finding inside a shared element is reported at the `uses` entry that brought it; any
+    finding names the library's file and line of each shared element it concerns."""
+
+    def __init__(self) -> None:
+        self.sources: dict[str, ComposedSourceMap] = {}
+
+    def take_back(self, loaded: Loaded, path: Path, resolved: Resolved
+                  ) -> tuple[Path, tuple[Related, ...]]:
+        origin = resolved.origin_of(path)
+        if origin is not None:
+            inner = (*origin.path, *path[2:])
+            return ("uses", origin.uses_index), (self._related(origin.library, inner),)
+        ids = sorted(_strings(value_at(loaded.data, path)) & set(resolved.shared_ids))
+        return path, tuple(self._related(resolved.shared_ids[i].library,
+                                         (*resolved.shared_ids[i].path, "id"))
+                           for i in ids[:_MAX_RELATED])
+
+    def _related(self, shared: SharedLibrary, path: Path) -> Related:
+        source = self.sources.get(shared.file)
+        if source is None:
+            source = self.sources[shared.file] = ComposedSourceMap(shared.text)
+        span = source.locate(path)
+        section, j = path[0], path[1]
+        element = getattr(shared.library, str(section))[int(j)]
+        return Related(shared.file, span.line, span.column,
+                       f"'{element.id}' is shared by library '{shared.id}'")
+
+
+_MAX_RELATED = 5
+
+
+def _strings(value: Any) -> set[str]:
+    """The texts anywhere in a value: the ids an element refers to."""
+    if isinstance(value, str):
+        return {value}
+    items = value.values() if isinstance(value, dict) else value if isinstance(
+        value, list) else ()
+    out: set[str] = set()
+    for item in items:
+        out |= _strings(item)
     return out
 
 

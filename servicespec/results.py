@@ -29,6 +29,18 @@ class PolicyInfo:
     url: str | None = None
 
 
+@dataclass(frozen=True)
+class Declared:
+    """What a file says it is in a catalogue: its kind (`Service` or `Library`), its
+    `metadata.id`, the libraries it uses and the shared ids it refers to (what the
+    catalogue's rules, SS801 and SS804, and the cache's dependencies need of it)."""
+
+    kind: str
+    id: str
+    uses: tuple[str, ...] = ()
+    refers: tuple[str, ...] = ()
+
+
 @dataclass
 class FileResult:
     """One linted file: its findings, its model when it had no file-level errors, and the
@@ -43,6 +55,8 @@ class FileResult:
     suppressed: list[Suppressed] = field(default_factory=list)
     # the policies among the codes of its findings (reported or suppressed), by code
     policies: dict[str, PolicyInfo] = field(default_factory=dict)
+    # None when the file is no valid service or library
+    declared: Declared | None = None
 
 
 @dataclass

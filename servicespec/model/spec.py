@@ -30,6 +30,7 @@ from .types import DurationField, TargetField
 
 API_VERSION = "servicespec/v1"
 KIND = "Service"
+LIBRARY_KIND = "Library"  # a catalogue's shared elements (spec-format, "Many files")
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=100)]
 Ref = Annotated[str, StringConstraints(min_length=1)]
@@ -595,6 +596,9 @@ class Spec(SpecModel):
                                           "address.", default_factory=_empty_list)
     regulations: list[Regulation] = _d("Rules the service must keep, with their deadlines.",
                                        default_factory=_empty_list)
+    uses: list[Id] = _d("The libraries (their `metadata.id`) whose channels, roles, systems, "
+                        "personas and regulations the service refers to by plain id.",
+                        default_factory=_empty_list)
 
     @property
     def steps(self) -> list[Step]:
@@ -623,6 +627,55 @@ class Spec(SpecModel):
         Most specs have neither, so they are validated as they are; only when that fails is
         the data cleaned and validated again (cleaning every spec first costs more).
         """
+        try:
+            return cls.model_validate(data)
+        except ValidationError:
+            cleaned = without_extensions(data, cls)
+            if cleaned == data:
+                raise
+            return cls.model_validate(cleaned)
+
+
+class LibraryMetadata(SpecModel):
+    id: Id = _d("The library's id, unique in the catalogue: what services name in `uses`.")
+    name: str = _d("The library's name.")
+    owner: str | None = _d("The team that answers for the shared elements.", default=None)
+    description: str | None = _d("What the library holds, in a sentence or two.", default=None)
+
+
+class Library(SpecModel):
+    """A servicespec v1 library: elements shared by the services that list it in `uses`."""
+
+    model_config = ConfigDict(title="servicespec v1 library")
+
+    api_version: Literal["servicespec/v1"] = Field(alias="apiVersion",
+                                                   description="Always `servicespec/v1`.")
+    kind: Literal["Library"] = _d("Always `Library`.")
+    metadata: LibraryMetadata = _d("The library's identity and owner.")
+    channels: list[Channel] = _d("Shared channels.", default_factory=_empty_list)
+    roles: list[Role] = _d("Shared roles.", default_factory=_empty_list)
+    personas: list[Persona] = _d("Shared personas.", default_factory=_empty_list)
+    systems: list[System] = _d("Shared systems.", default_factory=_empty_list)
+    regulations: list[Regulation] = _d("Shared regulations; `applies_to` names elements of "
+                                       "the services that use them.",
+                                       default_factory=_empty_list)
+
+    def as_spec(self) -> Spec:
+        """The library as a service with nothing but its shared elements, for the structural
+        rules (ids and references inside the library). A regulation's `applies_to` names
+        the using services' elements, so it is left out here."""
+        return Spec.model_construct(
+            api_version="servicespec/v1", kind="Service",
+            metadata=Metadata.model_construct(id=self.metadata.id, name=self.metadata.name),
+            product=Product.model_construct(id="product", name=self.metadata.name,
+                                            components=[], outcomes=[]),
+            facilitating=[], touchpoints=[], blueprint=Blueprint(), metrics=[], recovery=[],
+            opportunities=[], uses=[], channels=self.channels, roles=self.roles,
+            personas=self.personas, systems=self.systems,
+            regulations=[r.model_copy(update={"applies_to": []}) for r in self.regulations])
+
+    @classmethod
+    def from_data(cls, data: Any) -> Library:
         try:
             return cls.model_validate(data)
         except ValidationError:

@@ -12,7 +12,16 @@ from ..diagnostics import Diagnostic
 from ..loader import LineIndex, Loaded, file_diagnostic
 from ..source import Path, RawSpan, element_path, format_path, value_at
 from ..textutil import shown, yaml_quoted
-from .spec import API_VERSION, KIND, Spec, TextOr, fields_by_key, inner_model
+from .spec import (
+    API_VERSION,
+    KIND,
+    LIBRARY_KIND,
+    Library,
+    Spec,
+    TextOr,
+    fields_by_key,
+    inner_model,
+)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -21,7 +30,8 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f"; did you mean '{match[0]}'?" if match else ""
 
 
-def build_spec(loaded: Loaded) -> tuple[Spec | None, list[Diagnostic]]:
+def build_spec(loaded: Loaded) -> tuple[Spec | Library | None, list[Diagnostic]]:
+    """The file's model: a service's Spec or a catalogue's Library (by its `kind`)."""
     data = loaded.data
     if not isinstance(data, dict):
         return None, []
@@ -29,6 +39,8 @@ def build_spec(loaded: Loaded) -> tuple[Spec | None, list[Diagnostic]]:
     if version:
         return None, version  # another format: checking its content would only mislead
     try:
+        if data.get("kind") == LIBRARY_KIND:
+            return Library.from_data(data), []
         return Spec.from_data(data), []
     except ValidationError as exc:
         text = _Text(loaded)
@@ -40,7 +52,7 @@ def _check_version(loaded: Loaded, data: dict[str, Any]) -> list[Diagnostic]:
     out = []
     for key, expected in (("apiVersion", API_VERSION), ("kind", KIND)):
         value = data.get(key)
-        if value == expected:
+        if value == expected or (key == "kind" and value == LIBRARY_KIND):
             continue
         if value is None:
             span = loaded.source.locate(())

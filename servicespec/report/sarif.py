@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .. import __version__
-from ..diagnostics import Diagnostic, Severity, Suppressed
+from ..diagnostics import Diagnostic, Related, Severity, Suppressed
 from ..jsontext import dumps
 from ..results import LintResult, PolicyInfo
 from ..rules import ALL_RULES, GROUPS
@@ -111,9 +111,21 @@ def _result(diag: Diagnostic, index: dict[str, int], baseline_state: str | None
     }
     if diag.element:
         out["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": diag.element}]
+    if diag.related:  # the shared elements, in their libraries' files
+        out["relatedLocations"] = [_related(i, r) for i, r in enumerate(diag.related)]
     if baseline_state:
         out["baselineState"] = baseline_state
     return out
+
+
+def _related(i: int, related: Related) -> dict[str, Any]:
+    uri, relative = artifact_uri(related.file)
+    location: dict[str, Any] = {"uri": uri}
+    if relative:
+        location["uriBaseId"] = "%SRCROOT%"
+    region = {"startLine": max(related.line, 1), "startColumn": max(related.column, 1)}
+    return {"id": i, "message": {"text": related.message},
+            "physicalLocation": {"artifactLocation": location, "region": region}}
 
 
 def _suppressed(item: Suppressed, index: dict[str, int]) -> dict[str, Any]:

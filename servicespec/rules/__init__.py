@@ -17,12 +17,13 @@ from . import (
     ss5_handoffs,
     ss6_metrics,
     ss7_people,
+    ss8_catalogue,
 )
 from .base import Finding, Group, Rule, RuleDocs
 
 GROUP_MODULES: tuple[ModuleType, ...] = (
     ss0_file, ss1_offering, ss2_channels, ss3_journey, ss4_recovery, ss5_handoffs, ss6_metrics,
-    ss7_people,
+    ss7_people, ss8_catalogue,
 )
 
 
