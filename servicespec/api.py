@@ -108,27 +108,35 @@ def _selection(folder: str, config: Config | None, config_file: str | None
     return config if config.include or config.exclude else None
 
 
-def _mentions_globs(file: str) -> bool:
-    """Whether a configuration file has the words `include` or `exclude` (or cannot be read:
-    then reading the configuration reports it)."""
+_GLOBS = (b"include", b"exclude")
+
+
+def _mentions_globs(file: str, words: tuple[bytes, ...] = _GLOBS) -> bool:
+    """Whether a configuration file has one of the words, by default `include` or
+    `exclude` (or cannot be read: then reading the configuration reports it)."""
     try:
         with open(file, "rb") as fh:
             data = fh.read(1 << 20)
     except OSError:
         return True
-    return b"include" in data or b"exclude" in data
+    return any(word in data for word in words)
 
 
 def _may_set_globs(folder: str) -> bool:
     """False only when the configuration `find_config(folder)` gives cannot set `include` or
-    `exclude`: no configuration file from `folder` up to the nearest servicespec.toml has
-    the words."""
+    `exclude`."""
+    return _may_set(folder, _GLOBS)
+
+
+def _may_set(folder: str, words: tuple[bytes, ...]) -> bool:
+    """False only when no configuration file from `folder` up to the nearest
+    servicespec.toml has one of the words: then `find_config(folder)` cannot set them."""
     while True:
         for name in ("servicespec.toml", "pyproject.toml"):
             candidate = os.path.join(folder, name)
             if not os.path.isfile(candidate):
                 continue
-            if _mentions_globs(candidate):
+            if _mentions_globs(candidate, words):
                 return True
             if name == "servicespec.toml":  # find_config looks no further up
                 return False
@@ -201,7 +209,12 @@ def open_workspace(paths: Iterable[str | os.PathLike[str]], files: Sequence[str]
         fixed = read_config(Path(config_file))
     if not named:
         return Workspace((), fixed)
-    folder = config_for(named[0], fixed).catalogue_folder()
+    # the configuration is read only when it may name a catalogue (a run answered from the
+    # cache loads no pydantic otherwise: docs/performance.md)
+    folder = None
+    start = named[0] if os.path.isdir(named[0]) else os.path.dirname(named[0]) or os.curdir
+    if fixed is not None or _may_set(os.path.abspath(start), (b"catalogue",)):
+        folder = config_for(named[0], fixed).catalogue_folder()
     if folder is not None:
         return Workspace(discover([folder], fixed), fixed)
     alone = sorted({os.path.dirname(p) or os.curdir for p in named if not os.path.isdir(p)})

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model.spec import Action, NextStep, PainPoint, Spec, SupportAction
+from .model.spec import Action, Library, NextStep, PainPoint, Spec, SupportAction
 from .model.types import DURATION_PATTERN
 
 SCHEMA_ID = "urn:servicespec:schema:v1"
@@ -56,18 +56,32 @@ def _custom_metric_kind(schema: dict[str, Any]) -> None:
 
 
 def build_schema() -> dict[str, Any]:
+    """One schema for both kinds of file: a service (`kind: Service`) or a catalogue's
+    library (`kind: Library`), told apart by `kind`."""
     schema = Spec.model_json_schema(by_alias=True, mode="validation")
     _allow_null(schema)
     _shorthands(schema)
     _custom_metric_kind(schema)
+    library = Library.model_json_schema(by_alias=True, mode="validation")
+    defs = {**library.pop("$defs"), **schema.pop("$defs")}
+    _allow_null(library)
+    schema["description"] = ("One service: its core product, facilitating services, "
+                             "channels, roles, touchpoints, blueprint, metrics and recovery "
+                             "processes, and the personas, systems, opportunities and "
+                             "regulations around them.")
+    library["description"] = ("Elements shared by the services of a catalogue that list the "
+                              "library in `uses`.")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
-        **schema,
-        "title": "servicespec v1 service spec",
-        "description": "One service: its core product, facilitating services, channels, "
-                       "roles, touchpoints, blueprint, metrics and recovery processes, and the "
-                       "personas, systems, opportunities and regulations around them.",
+        "title": "servicespec v1 service spec or library",
+        "description": "A servicespec file: a service (`kind: Service`) or a library of shared "
+                       "elements (`kind: Library`).",
+        "$defs": {**defs, "Service": schema, "Library": library},
+        # by `kind`, so that an editor's messages come from the one kind the file is
+        "if": {"properties": {"kind": {"const": "Library"}}, "required": ["kind"]},
+        "then": {"$ref": "#/$defs/Library"},
+        "else": {"$ref": "#/$defs/Service"},
     }
 
 

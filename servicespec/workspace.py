@@ -131,7 +131,8 @@ class Workspace:
 
     def catalogue_findings(self, linted: dict[str, FileResult]) -> dict[str, list[Diagnostic]]:
         """SS801 over the files linted, and SS804 when every file of the catalogue was
-        linted: one file cannot know what the others use."""
+        linted: one file cannot know what the others use. Both only in a catalogue that has
+        libraries: until it shares something, a folder of specs lints as it always did."""
         for result in linted.values():
             self.record(result)
         out: dict[str, list[Diagnostic]] = {}
@@ -140,13 +141,16 @@ class Workspace:
             config = self.config or _config_near(path)
             return config if config.enabled(code, path) else None
 
+        libraries = self.catalogue.libraries
+        if not libraries:  # a folder of v1 specs that shares nothing lints as it always did
+            return out
         first: dict[str, str] = {}
         for path in sorted(p for p in self.documents if self.documents[p].declared):
             declared = self.documents[path].declared
             assert declared is not None
             earlier = first.setdefault(declared.id, path)
-            config = enabled("SS801", path)
-            if earlier != path and path in linted and config is not None:
+            config = enabled("SS801", path) if earlier != path and path in linted else None
+            if config is not None:
                 text = linted[path].text or _text(path)
                 out.setdefault(path, []).append(_at(
                     path, text, ("metadata", "id"), "SS801", config,
@@ -156,7 +160,7 @@ class Workspace:
             from .catalogue import SHARED_SECTIONS
 
             used = {r for d in self.documents.values() if d.declared for r in d.declared.refers}
-            for shared in self.catalogue.libraries.values():
+            for shared in libraries.values():
                 config = enabled("SS804", shared.file)
                 if config is None:
                     continue

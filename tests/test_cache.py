@@ -59,9 +59,9 @@ def linted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     real = cache_module._lint_keyed
 
-    def spy(item, config, overrides):  # type: ignore[no-untyped-def]
+    def spy(item, config, overrides, catalogue=None):  # type: ignore[no-untyped-def]
         seen.append(item[0])
-        return real(item, config, overrides)
+        return real(item, config, overrides, catalogue)
 
     monkeypatch.setattr(cache_module, "_lint_keyed", spy)
     return seen
