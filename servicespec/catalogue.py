@@ -56,6 +56,8 @@ class Resolved:
     origins: dict[Path, Origin] = field(default_factory=dict)
     findings: list[tuple[str, Path, str]] = field(default_factory=list)
     shared_ids: dict[str, Origin] = field(default_factory=dict)
+    # the shared ids the service refers to (set by the engine, which has its data)
+    refers: set[str] = field(default_factory=set)
 
     def origin_of(self, path: Path) -> Origin | None:
         """The shared element a path of `spec` lies in, if any."""

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from .catalogue import Catalogue, Resolved, SharedLibrary
+from .catalogue import Catalogue, Origin, Resolved, SharedLibrary
 from .diagnostics import Diagnostic, Related, Severity, Suppressed, fingerprint
 from .index import SpecIndex
 from .loader import MAX_DIGITS, Loaded, file_diagnostic, load_text
@@ -60,26 +60,35 @@ def run_rules(spec: Spec | Library, config: Config, file: str,
 
 # what runs on a library: ids and references inside it (rules.md, SS8)
 _LIBRARY_RULES = {"SS005", "SS006"}
-# rules about an element nothing in the file uses: a shared element is used by other
-# services (SS804 looks at the whole catalogue)
-_UNUSED_RULES = {"SS208", "SS704"}
 
 
-def resolve_and_run(spec: Spec | Library, config: Config, file: str,
+def resolve_and_run(spec: Spec | Library, data: Any, config: Config, file: str,
                     catalogue: Catalogue | None) -> tuple[list[Found], Resolved | None]:
     """The rules' findings on a service resolved against its libraries (and what resolving
-    found: SS802, SS803), with the Resolved that places shared elements."""
+    found: SS802, SS803), with the Resolved that places shared elements. A finding inside a
+    shared element is kept only in the services that refer to that element (each of its
+    users, not every service of the library: a shared channel's gap is theirs)."""
     if isinstance(spec, Library) or not spec.uses:
         return run_rules(spec, config, file), None
     resolved = (catalogue or Catalogue()).resolve(spec, set(SpecIndex.build(spec).ids))
-    found = run_rules(resolved.spec, config, file)
-    found = [f for f in found if not (f[0] in _UNUSED_RULES and resolved.origin_of(f[1]))]
+    resolved.refers = _strings({k: v for k, v in data.items() if k != "uses"}) & set(
+        resolved.shared_ids)
+    found = []
+    for f in run_rules(resolved.spec, config, file):
+        origin = resolved.origin_of(f[1])
+        if origin is None or _shared_id(origin) in resolved.refers:
+            found.append(f)
     if any(code == "SS802" for code, _, _ in resolved.findings):
         # the missing library's ids would each be an unresolved reference: SS802 says it once
         found = [f for f in found if f[0] != "SS006"]
     found += [(code, path, message, config.severity_of(code, Severity.ERROR))
               for code, path, message in resolved.findings if config.enabled(code, file)]
     return found, resolved
+
+
+def _shared_id(origin: Origin) -> str:
+    section, j = origin.path[0], origin.path[1]
+    return str(getattr(origin.library.library, str(section))[int(j)].id)
 
 
 def lint_text(text: str, file: str, config: Config, catalogue: Catalogue | None = None
@@ -124,7 +133,7 @@ def _fast(text: str, file: str, config: Config, catalogue: Catalogue | None
         spec = Spec.from_data(data)
     except ValueError:
         return None
-    found, resolved = resolve_and_run(spec, config, file, catalogue)
+    found, resolved = resolve_and_run(spec, data, config, file, catalogue)
     declared = _declared(spec, data, resolved)
     if not found:
         return FileResult(file, [], spec, text, declared=declared)
@@ -136,10 +145,7 @@ def _fast(text: str, file: str, config: Config, catalogue: Catalogue | None
 
 
 def _declared(model: Spec | Library, data: Any, resolved: Resolved | None) -> Declared:
-    refers: tuple[str, ...] = ()
-    if resolved is not None and resolved.shared_ids:
-        mentioned = _strings({k: v for k, v in data.items() if k != "uses"})
-        refers = tuple(sorted(mentioned & set(resolved.shared_ids)))
+    refers = tuple(sorted(resolved.refers)) if resolved is not None else ()
     uses = tuple(model.uses) if isinstance(model, Spec) else ()
     return Declared(model.kind, model.metadata.id, uses, refers)
 
@@ -264,7 +270,7 @@ def lint_loaded(loaded: Loaded, config: Config, catalogue: Catalogue | None = No
             diagnostics += _positioned(loaded, _rules_on_what_remains(loaded, config), config)
     declared = None
     if model is not None:
-        found, resolved = resolve_and_run(model, config, file, catalogue)
+        found, resolved = resolve_and_run(model, loaded.data, config, file, catalogue)
         diagnostics += _positioned(loaded, found, config, resolved)
         declared = _declared(model, loaded.data, resolved)
     spec = model if isinstance(model, Spec) else None

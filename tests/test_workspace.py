@@ -1,0 +1,201 @@
+"""The catalogue: libraries, `uses`, SS801-SS804 and the cache's dependencies, through the CLI,
+on a small council catalogue (two services and a shared contact centre)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from servicespec import cache as cache_module
+from servicespec.cli import cli
+from servicespec.workspace import Workspace
+
+from .conftest import FIXTURES
+
+COUNCIL = FIXTURES / "catalogue" / "council"
+
+
+@pytest.fixture
+def council(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "council"
+    shutil.copytree(COUNCIL, folder)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SERVICESPEC_CACHE_DIR", str(tmp_path / "cache"))
+    return folder
+
+
+def lint(*args: str) -> Result:
+    return CliRunner().invoke(cli, ["lint", "--no-cache", *args], catch_exceptions=False)
+
+
+def findings(*args: str) -> list[tuple[str, str, int]]:
+    result = lint("--format", "json", *args)
+    return sorted((Path(d["file"]).name, d["code"], d["line"])
+                  for d in json.loads(result.stdout)["findings"])
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def line_of(path: Path, text: str) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def test_the_council_lints_clean_as_a_folder_and_one_file_at_a_time(council: Path) -> None:
+    assert lint("council").exit_code == 0
+    # one file alone still resolves its `uses` (from its own folder)
+    assert lint("council/waste-collection.yaml").exit_code == 0
+    assert lint("council/contact-centre.yaml").exit_code == 0
+
+
+def test_without_its_library_a_service_reports_the_library_once(council: Path) -> None:
+    (council / "contact-centre.yaml").unlink()
+    found = findings("council/waste-collection.yaml")
+    # not one SS006 per reference to the missing library's channels and roles
+    assert found == [("waste-collection.yaml", "SS802", 13)]
+
+
+def test_ss802_offers_the_closest_library(council: Path) -> None:
+    edit(council / "parking-permits.yaml", "- contact-centre", "- contact-center")
+    result = lint("council")
+    assert result.exit_code == 1
+    assert "SS802" in result.stdout and "did you mean 'contact-centre'?" in result.stdout
+
+
+def test_ss801_two_files_with_one_id(council: Path) -> None:
+    text = (council / "waste-collection.yaml").read_text()
+    (council / "zz-copy.yaml").write_text(text)
+    assert findings("council") == [("zz-copy.yaml", "SS801", line_of(council / "zz-copy.yaml",
+                                                                      "id: waste-collection"))]
+
+
+def test_ss801_is_not_reported_in_a_folder_that_shares_nothing(council: Path) -> None:
+    """A folder of v1 specs lints as it always did until it has a library."""
+    (council / "contact-centre.yaml").unlink()
+    for name in ("waste-collection.yaml", "parking-permits.yaml"):
+        edit(council / name, "metadata:", "metadata:\n  version: '1'")
+    edit(council / "parking-permits.yaml", "id: parking-permits", "id: waste-collection")
+    assert "SS801" not in {code for _, code, _ in findings("council")}
+
+
+def test_ss803_a_local_id_that_the_library_shares(council: Path) -> None:
+    service = council / "waste-collection.yaml"
+    edit(service, "\nroles:\n", "\nroles:\n- {id: contact-advisor, stage: backstage}\n")
+    found = findings("council")
+    assert ("waste-collection.yaml", "SS803", line_of(service, "{id: contact-advisor")) in found
+    assert "SS005" not in {code for _, code, _ in found}
+
+
+def test_ss803_two_used_libraries_share_an_id(council: Path) -> None:
+    (council / "other.yaml").write_text(
+        "apiVersion: servicespec/v1\nkind: Library\nmetadata: {id: other, name: Other}\n"
+        "channels:\n- {id: contact-phone, kind: phone}\n")
+    edit(council / "waste-collection.yaml", "- contact-centre", "- contact-centre\n- other")
+    found = findings("council")
+    assert ("waste-collection.yaml", "SS803", 14) in found  # the second library's entry
+
+
+def test_ss804_only_when_the_whole_catalogue_is_linted(council: Path) -> None:
+    library = council / "contact-centre.yaml"
+    edit(library, "\nroles:\n", "\npersonas:\n- {id: resident, name: Resident}\nroles:\n")
+    assert findings("council") == [("contact-centre.yaml", "SS804",
+                                    line_of(library, "id: resident"))]
+    assert findings("council/waste-collection.yaml") == []
+
+
+def test_library_structural_rules(council: Path) -> None:
+    library = council / "contact-centre.yaml"
+    edit(library, "\nroles:\n", "\nroles:\n- {id: contact-phone, stage: frontstage}\n")
+    edit(library, "escalates_to: contact-phone", "escalates_to: contact-fone")
+    found = {(code, line) for _, code, line in findings("council/contact-centre.yaml")}
+    assert ("SS005", line_of(library, "{id: contact-phone, stage")) in found
+    assert ("SS006", line_of(library, "escalates_to: contact-fone")) in found
+
+
+def test_a_finding_about_a_shared_element_names_the_library_line(council: Path) -> None:
+    library = council / "contact-centre.yaml"
+    edit(library, "channels:\n", "channels:\n- {id: council-bot, kind: chatbot}\n")
+    edit(council / "waste-collection.yaml", "channel: council-web", "channel: council-bot")
+    result = lint("--format", "sarif", "council")
+    runs = json.loads(result.stdout)["runs"][0]["results"]
+    about_bot = [r for r in runs if r["ruleId"] == "SS202"]
+    # reported in the one service that uses the bot, at its `uses` entry
+    assert len(about_bot) == 1
+    location = about_bot[0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"].endswith("waste-collection.yaml")
+    assert location["region"]["startLine"] == 13
+    related = about_bot[0]["relatedLocations"][0]["physicalLocation"]
+    assert related["artifactLocation"]["uri"].endswith("contact-centre.yaml")
+    assert related["region"]["startLine"] == line_of(library, "council-bot")
+
+
+def test_rules_see_a_shared_channels_mode(council: Path) -> None:
+    """SS201 (no human option) knows the shared phone line is live, and that a shared
+    chatbot is not."""
+    service = council / "waste-collection.yaml"
+    assert "SS201" not in {c for _, c, _ in findings("council")}
+    edit(council / "contact-centre.yaml", "kind: phone", "kind: ivr")
+    found = findings("council")
+    assert "SS201" in {c for f, c, _ in found if f == service.name}
+
+
+def test_catalogue_in_the_configuration(council: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "drafts"
+    elsewhere.mkdir()
+    shutil.move(council / "parking-permits.yaml", elsewhere / "parking-permits.yaml")
+    assert findings("drafts") == [("parking-permits.yaml", "SS802", 13)]
+    (tmp_path / "servicespec.toml").write_text('catalogue = "council/"\n')
+    assert lint("drafts").exit_code == 0
+
+
+def test_editing_a_library_relints_its_users_and_nothing_else(
+        council: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    other = council / "street-lighting.yaml"
+    other.write_text((council / "waste-collection.yaml").read_text().replace(
+        "id: waste-collection", "id: street-lighting").replace("uses:\n- contact-centre\n",
+                                                               ""))
+    seen: list[str] = []
+    real = cache_module._lint_keyed
+
+    def spy(item, config, overrides, catalogue=None):  # type: ignore[no-untyped-def]
+        seen.append(Path(item[0]).name)
+        return real(item, config, overrides, catalogue)
+
+    monkeypatch.setattr(cache_module, "_lint_keyed", spy)
+
+    def cached() -> Result:
+        return CliRunner().invoke(cli, ["lint", "council"], catch_exceptions=False)
+
+    first = cached().stdout
+    assert len(seen) == 4
+    seen.clear()
+    assert cached().stdout == first and seen == []
+    edit(council / "contact-centre.yaml", 'hours: 24/7', 'hours: Mon-Fri 08:00-18:00')
+    cached()
+    assert sorted(seen) == ["contact-centre.yaml", "parking-permits.yaml",
+                            "waste-collection.yaml"]
+
+
+def test_workspace_update_says_what_to_lint_again(council: Path) -> None:
+    files = sorted(str(p) for p in council.glob("*.yaml"))
+    workspace = Workspace(files)
+    workspace.lint()
+    library = str(council / "contact-centre.yaml")
+    users = [str(council / "parking-permits.yaml"), str(council / "waste-collection.yaml")]
+    assert workspace.dependents(library) == users
+    assert workspace.update(library) == sorted([library, *users])
+    service = users[0]
+    assert workspace.update(service) == [service]
+    # an editor's text wins over the disk: the library renamed, its users still need linting
+    text = Path(library).read_text().replace("id: contact-centre", "id: call-centre")
+    assert workspace.update(library, text) == sorted([library, *users])
+    assert workspace.dependents(library) == []
+    results = workspace.lint(users)
+    assert {d.code for r in results.values() for d in r.diagnostics} == {"SS802"}
