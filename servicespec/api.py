@@ -7,6 +7,7 @@ results read from the cache (`cache.py`) needs none of them (see docs/performanc
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
@@ -172,9 +173,23 @@ def lint_file(file: str, config: Config | None = None, *, stdin: bytes | None = 
         text = decode(raw, name, limits)
     else:
         text = read_text(file, limits, name)
+    if catalogue is None and file != "-" and not isinstance(text, Loaded):
+        catalogue = catalogue_of(file, text, cfg)
     if isinstance(text, Loaded):
         return lint_loaded(text, cfg, catalogue)
     return lint_text(text, name, cfg, catalogue)
+
+
+# a top-level `uses` key (YAML or JSON): only then is the catalogue looked for
+_USES = re.compile(r"""(?:^|[{,])[ \t]*["']?uses["']?[ \t]*:""", re.MULTILINE)
+
+
+def catalogue_of(file: str, text: str, config: Config | None = None) -> Catalogue | None:
+    """The catalogue one file is resolved against, when it uses libraries (`load`, `render`
+    and the other commands that take one file)."""
+    if not _USES.search(text):
+        return None
+    return open_workspace([file], [file], config).catalogue
 
 
 def lint(paths: Sequence[str | os.PathLike[str]] | str, config: Config | None = None, *,
@@ -289,9 +304,10 @@ def load(path: str | os.PathLike[str]) -> Spec:
     from .engine import lint_loaded
     from .loader import read_file
 
-    config = Config(select=["SS0"])
+    # the file's own structure, and its libraries found (a service with `uses`)
+    config = Config(select=["SS0", "SS802", "SS803"])
     loaded = read_file(str(path), config.limits_value())
-    result = lint_loaded(loaded, config)
+    result = lint_loaded(loaded, config, catalogue_of(str(path), loaded.text))
     errors = [d for d in result.diagnostics if d.severity == Severity.ERROR]
     if result.spec is None or errors:
         raise InvalidSpecError(errors or result.diagnostics)

@@ -136,12 +136,19 @@ def _fast(text: str, file: str, config: Config, catalogue: Catalogue | None
     found, resolved = resolve_and_run(spec, data, config, file, catalogue)
     declared = _declared(spec, data, resolved)
     if not found:
-        return FileResult(file, [], spec, text, declared=declared)
+        return FileResult(file, [], _drawn(spec, resolved), text, declared=declared)
     loaded = Loaded(file, text, data, ComposedSourceMap(text))
     diagnostics = sorted(_positioned(loaded, found, config, resolved),
                          key=lambda d: d.sort_key)
-    return FileResult(file, diagnostics, spec, text, policies=_policies(config, diagnostics),
+    return FileResult(file, diagnostics, _drawn(spec, resolved), text,
+                      policies=_policies(config, diagnostics),
                       declared=declared)
+
+
+def _drawn(spec: Spec, resolved: Resolved | None) -> Spec:
+    """The model a result carries: with the shared elements it uses, so that `render`,
+    `site` and `diff` draw a shared channel like a local one."""
+    return spec if resolved is None else resolved.spec
 
 
 def _declared(model: Spec | Library, data: Any, resolved: Resolved | None) -> Declared:
@@ -268,12 +275,12 @@ def lint_loaded(loaded: Loaded, config: Config, catalogue: Catalogue | None = No
         diagnostics += [d for d in model_diags if config.enabled(d.code, file)]
         if model is None and model_diags and not any(d.code == "SS007" for d in model_diags):
             diagnostics += _positioned(loaded, _rules_on_what_remains(loaded, config), config)
-    declared = None
+    declared, resolved = None, None
     if model is not None:
         found, resolved = resolve_and_run(model, loaded.data, config, file, catalogue)
         diagnostics += _positioned(loaded, found, config, resolved)
         declared = _declared(model, loaded.data, resolved)
-    spec = model if isinstance(model, Spec) else None
+    spec = _drawn(model, resolved) if isinstance(model, Spec) else None
     diagnostics = [_with_severity(d, config) for d in diagnostics]
     diagnostics, suppressed = apply_suppressions(loaded, diagnostics, config)
     diagnostics.sort(key=lambda d: d.sort_key)

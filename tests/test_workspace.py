@@ -199,3 +199,15 @@ def test_workspace_update_says_what_to_lint_again(council: Path) -> None:
     assert workspace.dependents(library) == []
     results = workspace.lint(users)
     assert {d.code for r in results.values() for d in r.diagnostics} == {"SS802"}
+
+
+def test_render_and_load_resolve_uses(council: Path, tmp_path: Path) -> None:
+    from servicespec.api import load
+
+    spec = load(council / "waste-collection.yaml")
+    assert "contact-phone" in {c.id for c in spec.channels}
+    out = tmp_path / "waste.svg"
+    result = CliRunner().invoke(cli, ["render", "council/waste-collection.yaml", "-o",
+                                      str(out)], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "Contact centre phone" in out.read_text()  # the shared channel, drawn

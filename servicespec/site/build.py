@@ -33,6 +33,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .. import __version__
+from ..catalogue import Catalogue
 from ..config import Config
 from ..textutil import path_text, plural
 from .data import MODES, PHASES, Ratio, ServiceData, service_data, slugify, view_summary
@@ -118,11 +119,13 @@ def _slugs(files: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def lint_service(file: str, slug: str, config: Config | None = None) -> ServiceData:
-    """One spec linted (with the configuration found beside it, or `config`)."""
+def lint_service(file: str, slug: str, config: Config | None = None,
+                 catalogue: Catalogue | None = None) -> ServiceData:
+    """One spec linted (with the configuration found beside it, or `config`), resolved
+    against `catalogue` (else the catalogue it belongs to)."""
     from ..api import lint_file
 
-    result = lint_file(file, config)
+    result = lint_file(file, config, catalogue=catalogue)
     # the text that was linted, and only a spec's: a file that is not one (a link to
     # /etc/passwd, a secret) is never copied into the pages
     source = (result.text or "") if result.spec is not None else ""
@@ -132,11 +135,12 @@ def lint_service(file: str, slug: str, config: Config | None = None) -> ServiceD
 
 def collect(paths: Sequence[str], config: Config | None = None) -> list[ServiceData]:
     """Every spec under `paths`, linted, sorted by service name."""
-    from ..api import discover
+    from ..api import discover, open_workspace
 
     files = [f for f in discover(paths, config) if f != "-"]
     slugs = _slugs(files)
-    services = [lint_service(file, slugs[file], config) for file in files]
+    catalogue = open_workspace(paths, files, config).catalogue
+    services = [lint_service(file, slugs[file], config, catalogue) for file in files]
     return sorted(services, key=lambda s: (s.name.lower(), s.file))
 
 
@@ -278,11 +282,11 @@ def _signature(file: str) -> Signature | None:
 
 
 def _build_page(item: tuple[str, str, Signature | None, Config], folder: str,
-                live_reload: bool) -> Page:
+                live_reload: bool, catalogue: Catalogue | None = None) -> Page:
     """Lint and draw one spec and write its files into `folder` (in a worker process when
     there are many): only the small summary the index needs travels back."""
     file, slug, signature, config = item
-    service = lint_service(file, slug, config)
+    service = lint_service(file, slug, config, catalogue)
     files = service_files(service, draw(service), live_reload=live_reload)
     write_tree(files, Path(folder))
     summary = replace(service, spec=None, source=(), diagnostics=(), steps=(), metrics=(),
@@ -311,10 +315,11 @@ def write_pages(paths: Sequence[str], folder: Path, config: Config | None = None
     are many). The pages of `previous`, a build written in `previous_folder`, are linked in
     as they are when their spec file is unchanged (`serve` rebuilds only what was saved).
     """
-    from ..api import config_for, discover, map_in_processes
+    from ..api import config_for, discover, map_in_processes, open_workspace
 
     files = [f for f in discover(paths, config) if f != "-"]
     slugs = _slugs(files)
+    catalogue = open_workspace(paths, files, config).catalogue
     known = {p.key: p for p in previous if p.signature is not None}
     pages, todo = [], []
     for file in files:
@@ -326,7 +331,8 @@ def write_pages(paths: Sequence[str], folder: Path, config: Config | None = None
             pages.append(old)
         else:
             todo.append(item)
-    work = partial(_build_page, folder=str(folder), live_reload=live_reload)
+    work = partial(_build_page, folder=str(folder), live_reload=live_reload,
+                   catalogue=catalogue)
     pages += map_in_processes(work, todo, jobs=jobs)
     if not pages:
         raise SiteError("no spec found (.yaml, .yml or .json) under "
