@@ -210,4 +210,4 @@ def test_render_and_load_resolve_uses(council: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["render", "council/waste-collection.yaml", "-o",
                                       str(out)], catch_exceptions=False)
     assert result.exit_code == 0
-    assert "Contact centre phone" in out.read_text()  # the shared channel, drawn
+    assert "Contact centre advisor" in out.read_text()  # the shared role, drawn by name
