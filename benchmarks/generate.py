@@ -1,9 +1,12 @@
 """Synthetic service catalogues for benchmarks: N specs x S steps, some with planted gaps.
 
     python benchmarks/generate.py OUT_DIR --specs 1000 --steps 24 [--gaps 0.3] [--seed 1]
+                                         [--libraries 20]
 
 Each spec is a complete, realistic-shaped service (every section used, block-style YAML like
 people write); a share of them carry design gaps so that rules fire and positions are needed.
+With `--libraries L`, the channels and roles live in L shared libraries (`kind: Library`) and
+service n uses library n mod L (docs/catalogue.md).
 """
 
 from __future__ import annotations
@@ -17,7 +20,16 @@ PETALS = ("information", "order-taking", "billing", "payment", "consultation", "
           "safekeeping", "exceptions")
 
 
-def spec_text(n: int, steps: int, rng: random.Random, gappy: bool) -> str:
+def library_text(k: int) -> str:
+    """A shared contact centre: the channels and roles every service of the catalogue uses."""
+    return "\n".join([
+        f"# Synthetic library {k}", "apiVersion: servicespec/v1", "kind: Library",
+        "metadata:", f"  id: library-{k:02d}", f"  name: Contact centre {k}",
+        f"  owner: Team {k}", *_SHARED]) + "\n"
+
+
+def spec_text(n: int, steps: int, rng: random.Random, gappy: bool,
+              library: str | None = None) -> str:
     sid = f"service-{n:05d}"
     out = [f"# Synthetic service {n}", "apiVersion: servicespec/v1", "kind: Service",
            "metadata:", f"  id: {sid}", f"  name: Service {n}", "  owner: Team "
@@ -39,19 +51,9 @@ def spec_text(n: int, steps: int, rng: random.Random, gappy: bool) -> str:
                 f"    type: {petal}", f"    phases: {phases}",
                 "    channels: [phone, web, chatbot]", "    roles: [agent]",
                 f"    description: Helps customers with {petal}."]
-    out += ["channels:",
-            "  - {id: phone, name: Phone, kind: phone, hours: '24/7', response_time: 2m, "
-            "complaints: true}",
-            "  - {id: web, name: Website, kind: web, escalates_to: phone, handover: warm}",
-            "  - {id: chatbot, name: Chat assistant, kind: chatbot, escalates_to: "
-            + ("chatbot" if gappy and rng.random() < 0.2 else "phone") + ", handover: warm}",
-            "roles:",
-            "  - id: agent", "    name: Agent", "    stage: frontstage", "    skills:",
-            "      technical: [product knowledge]", "      interpersonal: [empathy, clarity]",
-            "    authority: refund up to 50 EUR",
-            "  - id: specialist", "    name: Specialist", "    stage: backstage", "    skills:",
-            "      technical: [casework]", "      interpersonal: [written communication]",
-            "touchpoints:"]
+    escalation = "chatbot" if gappy and rng.random() < 0.2 else "phone"
+    out += [f"uses: [{library}]"] if library else _shared(escalation)
+    out += ["touchpoints:"]
     for i in range(steps):
         out += [f"  - {{id: tp-{i}, name: Touchpoint {i}, channel: "
                 f"{'web' if i % 2 else 'phone'}, phase: {PHASES[i * 3 // steps]}, "
@@ -91,13 +93,38 @@ def spec_text(n: int, steps: int, rng: random.Random, gappy: bool) -> str:
     return "\n".join(out) + "\n"
 
 
-def generate(out: Path, specs: int, steps: int, gaps: float = 0.3, seed: int = 1) -> list[Path]:
+def _shared(escalation: str) -> list[str]:
+    return ["channels:",
+            "  - {id: phone, name: Phone, kind: phone, hours: '24/7', response_time: 2m, "
+            "complaints: true}",
+            "  - {id: web, name: Website, kind: web, escalates_to: phone, handover: warm}",
+            f"  - {{id: chatbot, name: Chat assistant, kind: chatbot, escalates_to: {escalation}"
+            ", handover: warm}",
+            "roles:",
+            "  - id: agent", "    name: Agent", "    stage: frontstage", "    skills:",
+            "      technical: [product knowledge]", "      interpersonal: [empathy, clarity]",
+            "    authority: refund up to 50 EUR",
+            "  - id: specialist", "    name: Specialist", "    stage: backstage", "    skills:",
+            "      technical: [casework]", "      interpersonal: [written communication]"]
+
+
+_SHARED = _shared("phone")
+
+
+def generate(out: Path, specs: int, steps: int, gaps: float = 0.3, seed: int = 1,
+             libraries: int = 0) -> list[Path]:
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
+    for k in range(libraries):
+        path = out / f"library-{k:02d}.yaml"
+        path.write_text(library_text(k), encoding="utf-8")
+        paths.append(path)
     for n in range(specs):
         path = out / f"service-{n:05d}.yaml"
-        path.write_text(spec_text(n, steps, rng, rng.random() < gaps), encoding="utf-8")
+        library = f"library-{n % libraries:02d}" if libraries else None
+        path.write_text(spec_text(n, steps, rng, rng.random() < gaps, library),
+                        encoding="utf-8")
         paths.append(path)
     return paths
 
@@ -109,9 +136,11 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=24)
     parser.add_argument("--gaps", type=float, default=0.3, help="share of specs with gaps")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--libraries", type=int, default=0,
+                        help="shared libraries holding the channels and roles")
     args = parser.parse_args()
-    paths = generate(args.out, args.specs, args.steps, args.gaps, args.seed)
-    print(f"wrote {len(paths)} specs to {args.out}")
+    paths = generate(args.out, args.specs, args.steps, args.gaps, args.seed, args.libraries)
+    print(f"wrote {len(paths)} files to {args.out}")
 
 
 if __name__ == "__main__":

@@ -106,7 +106,7 @@ _FAST_MAX_CHARS = 512_000
 _LONG_DIGITS = re.compile(f"[0-9a-fA-F]{{{MAX_DIGITS + 1}}}")
 
 
-def _fast(text: str, file: str, config: Config, catalogue: Catalogue | None
+def _fast(text: str, file: str, config: Config, catalogue: Catalogue | None = None
           ) -> FileResult | None:
     """Most files in CI are clean. Parse them with a fast position-free parser (yaml_rs,
     Rust), validate and run the rules; compute positions only if a rule fires. Anything

@@ -20,7 +20,6 @@ from .diagnostics import Diagnostic, Severity, fingerprint
 from .fsutil import open_regular
 from .loader import SPEC_HEAD_BYTES, Loaded, read_text
 from .results import Declared, FileResult
-from .source import ComposedSourceMap
 
 if TYPE_CHECKING:
     from .catalogue import Catalogue, SharedLibrary
@@ -198,7 +197,9 @@ def _text(path: str) -> str:
 
 def _at(file: str, text: str, path: tuple[str | int, ...], code: str, config: Config,
         message: str) -> Diagnostic:
-    span = ComposedSourceMap(text).locate(path)
+    from .loader import load_text  # the precise loader: anchors and all, as linting read it
+
+    span = load_text(text, file).source.locate(path)
     element = ".".join(str(p) for p in path[:-1]) if code == "SS804" else "metadata.id"
     return Diagnostic(code, config.rule_name(code), config.severity_of(code, _SEVERITIES[code]),
                       message, file, span.line, span.column, span.end_line, span.end_column,
