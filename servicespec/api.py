@@ -236,10 +236,13 @@ def open_workspace(paths: Iterable[str | os.PathLike[str]], files: Sequence[str]
     return Workspace(dict.fromkeys([*files, *discover(alone, fixed)]), fixed)
 
 
-def with_catalogue_findings(results: list[FileResult], workspace: Workspace
-                            ) -> list[FileResult]:
-    """The results with the catalogue's findings (SS801, SS804) added to their files."""
-    found = workspace.catalogue_findings({r.file: r for r in results})
+def with_catalogue_findings(results: list[FileResult], workspace: Workspace,
+                            overrides: dict[str, Any] | None = None) -> list[FileResult]:
+    """The results with the catalogue's findings (SS801, SS804) added to their files
+    (`overrides`: the command line's flags)."""
+    found = workspace.catalogue_findings({r.file: r for r in results},
+                                         {k: v for k, v in (overrides or {}).items()
+                                          if v is not None})
     for result in results:
         if result.file in found:
             result.diagnostics = sorted([*result.diagnostics, *found[result.file]],

@@ -105,7 +105,7 @@ def run_lint(paths: Sequence[str], *, formats: Sequence[str], outputs: Sequence[
                                                 catalogue=workspace.catalogue)))
             threshold = (config_for(files[0], fixed) if files else fixed or Config()
                          ).merged(**overrides).fail_on
-        with_catalogue_findings(result.files, workspace)
+        with_catalogue_findings(result.files, workspace, overrides)
     except _config_error() as exc:
         return _fail(str(exc))
     try:

@@ -128,7 +128,9 @@ class Workspace:
                                            key=lambda d: d.sort_key)
         return out
 
-    def catalogue_findings(self, linted: dict[str, FileResult]) -> dict[str, list[Diagnostic]]:
+    def catalogue_findings(self, linted: dict[str, FileResult],
+                           overrides: dict[str, object] | None = None
+                           ) -> dict[str, list[Diagnostic]]:
         """SS801 over the files linted, and SS804 when every file of the catalogue was
         linted: one file cannot know what the others use. Both only in a catalogue that has
         libraries: until it shares something, a folder of specs lints as it always did."""
@@ -136,8 +138,12 @@ class Workspace:
             self.record(result)
         out: dict[str, list[Diagnostic]] = {}
 
+        merged: dict[int, Config] = {}  # the command line's flags over each configuration
+
         def enabled(code: str, path: str) -> Config | None:
             config = self.config or _config_near(path)
+            if overrides:
+                config = merged.setdefault(id(config), config.merged(**overrides))
             return config if config.enabled(code, path) else None
 
         libraries = self.catalogue.libraries

@@ -76,6 +76,13 @@ def test_ss801_two_files_with_one_id(council: Path) -> None:
                                                                       "id: waste-collection"))]
 
 
+def test_catalogue_rules_follow_select_and_ignore(council: Path) -> None:
+    (council / "zz-copy.yaml").write_text((council / "waste-collection.yaml").read_text())
+    assert "SS801" not in {c for _, c, _ in findings("--ignore", "SS801", "council")}
+    assert "SS801" not in {c for _, c, _ in findings("--select", "SS2", "council")}
+    assert "SS801" in {c for _, c, _ in findings("--select", "SS8", "council")}
+
+
 def test_ss801_is_not_reported_in_a_folder_that_shares_nothing(council: Path) -> None:
     """A folder of v1 specs lints as it always did until it has a library."""
     (council / "contact-centre.yaml").unlink()
