@@ -9,12 +9,12 @@ support processes; fail points as an F in a red circle, waits as a W.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from ..diagnostics import Diagnostic
 from ..model.spec import Action, Spec
 from .dot import Board
-from .findings import Badge, place
+from .findings import Badge, Placement, place
 from .flow import CustomerRow, customer_band
 from .grid import (
     COL_W,
@@ -22,6 +22,7 @@ from .grid import (
     MARGIN,
     PAD,
     Frame,
+    chunk_band,
     header_band,
     lane_background,
     lane_label,
@@ -34,6 +35,7 @@ from .grid import (
     title_band,
 )
 from .legend import finding_items, findings_panel, legend
+from .pages import ROW_STEPS, Chunk, split_journey
 from .style import (
     BADGE_H,
     LANE,
@@ -139,13 +141,59 @@ def _pill(f: Frame, i: int) -> tuple[list[Text], str, list[Badge]] | None:
     return text, style, badges
 
 
-def render_blueprint(spec: Spec, findings: Iterable[Diagnostic] = ()) -> Board:
+def render_blueprint(spec: Spec, findings: Iterable[Diagnostic] = (),
+                     chunks: Sequence[Chunk] | None = None) -> Board:
+    """The blueprint with its steps in rows: the `chunks` given (a page of the paper output
+    passes one), else the journey split into rows of at most `ROW_STEPS` steps. Each row has
+    its lanes, labels and lines; a journey cut into rows says where each row takes up. The
+    findings about the whole service and the legend close the journey: they follow the
+    chunk that ends it (on paper, the last page)."""
     drawn, alias = drawn_keys(spec)
     placement = place(spec, findings, drawn, alias)
     board = Board(spec.metadata.id, {"id": "blueprint", "class": "servicespec blueprint"})
-    f = Frame(spec, board, placement, list(spec.steps))
+    steps = list(spec.steps)
+    if chunks is None:
+        chunks = split_journey([s.phase for s in steps], ROW_STEPS)
+    frames = [Frame(spec, board, placement, steps[c.start:c.stop]) for c in chunks]
+    full_width = max(f.width for f in frames)
     y = MARGIN
-    y += title_band(board, spec, y, f.width - 2 * MARGIN, "service blueprint")
+    y += title_band(board, spec, y, full_width - 2 * MARGIN, "service blueprint")
+    for chunk, f in zip(chunks, frames, strict=True):
+        if chunk.stop - chunk.start < len(steps):
+            y += chunk_band(f, chunk, y)
+        y = _row(f, y) + 14
+    if chunks[-1].continues:
+        y -= 14
+    else:
+        y += _key(board, placement, y, full_width - 2 * MARGIN)
+    board.unique_ids()  # rows repeat the lanes' and lines' ids
+    board.width, board.height = full_width, y + MARGIN
+    return board
+
+
+def _key(board: Board, placement: Placement, y: float, width: float) -> float:
+    """The findings about the service as a whole and the legend; returns their height."""
+    top = y
+    y += findings_panel(board, MARGIN, y, width, placement.general)
+    if placement.general:
+        y += 10
+    items_legend = [("flow", "journey order"), ("decision", "decision: the journey branches"),
+                    ("F", "fail point (id, severity)"), ("W", "wait: expected, maximum"),
+                    ("mode:live", "touchpoint via a live channel"),
+                    ("mode:self-service", "self-service channel"),
+                    ("mode:automated", "automated channel"),
+                    ("link", "work passing between lanes"),
+                    ("line:dashed/1.4", "line of interaction"),
+                    ("line:solid/2.2", "line of visibility"),
+                    ("line:dotted/1.8", "line of internal interaction")]
+    y += legend(board, MARGIN, y, width, items_legend + finding_items(bool(
+        placement.badges or placement.general)))
+    return y - top
+
+
+def _row(f: Frame, y: float) -> float:
+    """One row of the grid: phases, step headers, the five lanes and the three lines; returns
+    its bottom."""
     y += phase_band(f, y)
     y += header_band(f, y)
     grid_top = y
@@ -192,24 +240,7 @@ def render_blueprint(spec: Spec, findings: Iterable[Diagnostic] = ()) -> Board:
     _draw_links(f, row, [front, back, support])
     phase_dividers(f, grid_top - 4, grid_bottom)
     del customer_y
-    y += 14
-    width = f.width - 2 * MARGIN
-    y += findings_panel(board, MARGIN, y, width, placement.general)
-    if placement.general:
-        y += 10
-    items_legend = [("flow", "journey order"), ("decision", "decision: the journey branches"),
-                    ("F", "fail point (id, severity)"), ("W", "wait: expected, maximum"),
-                    ("mode:live", "touchpoint via a live channel"),
-                    ("mode:self-service", "self-service channel"),
-                    ("mode:automated", "automated channel"),
-                    ("link", "work passing between lanes"),
-                    ("line:dashed/1.4", "line of interaction"),
-                    ("line:solid/2.2", "line of visibility"),
-                    ("line:dotted/1.8", "line of internal interaction")]
-    y += legend(board, MARGIN, y, width, items_legend + finding_items(bool(
-        placement.badges or placement.general)))
-    board.width, board.height = f.width, y + MARGIN
-    return board
+    return y
 
 
 def _draw_pills(f: Frame, pills: list, line: float) -> None:
