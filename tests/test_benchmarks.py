@@ -45,3 +45,22 @@ def test_only_figure_3(capsys: pytest.CaptureFixture[str]) -> None:
     numbers = [line.split()[0] for line in table.splitlines()[2:] if re.match(r"[1-5] ", line)]
     assert numbers == ["3"]
     assert "cold start, one spec" in table and "floor: python -c pass" in table
+
+
+_site_spec = importlib.util.spec_from_file_location("servicespec_benchmark_site",
+                                                    ROOT / "benchmarks" / "bench_site.py")
+assert _site_spec is not None and _site_spec.loader is not None
+bench_site = importlib.util.module_from_spec(_site_spec)
+_site_spec.loader.exec_module(bench_site)
+
+
+def test_the_site_benchmark_prints_its_three_figures(capsys: pytest.CaptureFixture[str]) -> None:
+    code = bench_site.main(["--specs", "3", "--steps", "4", "--edits", "1"])
+    out = capsys.readouterr().out
+    assert code == 0
+    lines = [line for line in out.splitlines() if re.match(r"[1-3]\. ", line)]
+    assert [line[:2] for line in lines] == ["1.", "2.", "3."]
+    assert "servicespec site (3 specs)" in lines[0] and "per 1,000 specs" in lines[0]
+    assert "largest" in lines[1] and "KB" in lines[1]
+    # one spec saved: its page alone is written again
+    assert "(1 page(s) written again, the rest linked" in lines[2]

@@ -3,6 +3,7 @@ swap, the CLI, and the preview server's rebuild and reload endpoint."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -32,6 +33,7 @@ from servicespec.site.data import (
     pretty_target,
     service_data,
     source_lines,
+    step_cards,
 )
 from servicespec.site.svg import SvgError, inline_svg
 
@@ -190,6 +192,9 @@ def example_site():
     return services, files
 
 
+SPECS_BY_SLUG = {p.stem: p for p in SPECS.rglob("*.yaml")}
+
+
 def test_example_site_has_a_page_per_spec_and_a_drawing_per_view(example_site):
     services, files = example_site
     specs = sorted(SPECS.rglob("*.yaml"))
@@ -198,10 +203,20 @@ def test_example_site_has_a_page_per_spec_and_a_drawing_per_view(example_site):
     for s in services:
         page = files[f"services/{s.slug}.html"].decode()
         assert f'href="services/{s.slug}.html"' in index
-        assert page.count("<svg") == 3
+        # the blueprint inline, the other views as images of their files: each drawing is
+        # stored once in the page
+        assert page.count("<svg") == 1
         for view in ("blueprint", "journey", "offering"):
             assert f'id="{view}-svg"' in page
             assert f"services/{s.slug}-{view}.svg" in files
+        for view in ("journey", "offering"):
+            assert f'<img id="{view}-svg" class="drawing-image" src="{s.slug}-{view}.svg"' in page
+        # the steps as cards, in order, with their lanes
+        spec = lint_file(str(SPECS_BY_SLUG[s.slug])).spec
+        cards = re.findall(r'<li class="step-card[^"]*" id="step-(\d+)">\s*<h3><span '
+                           r'class="step-number">[^<]*</span> ([^<]*)</h3>', page)
+        assert cards == [(str(n), html.escape(step.name or step.id, quote=False))
+                         for n, step in enumerate(spec.steps, start=1)]
         assert "<?xml" not in page and "<!DOCTYPE svg" not in page
         # every finding links to a line that exists in the listing
         for line in re.findall(r'class="goto-line" href="#L(\d+)"', page):
@@ -317,6 +332,15 @@ def test_cli_site_writes_the_site(tmp_path):
     assert (out / "services" / "unrecovered-fail-points.html").is_file()
 
 
+def test_step_cards_name_v11_touchpoint_lists_systems_and_labelled_branches():
+    spec = _spec(ROOT / "tests" / "fixtures" / "v1.1" / "library-loan.yaml").spec
+    first, second, third = step_cards(spec)[:3]
+    assert "Library management system: Serves availability" in first.support
+    assert "Reserve a copy · the copy is at another branch" in first.next
+    assert third.touchpoint.count(", ") == len(spec.steps[2].touchpoint) - 1 > 0
+    assert "," not in second.touchpoint
+
+
 def test_suppressed_findings_are_shown_with_their_reasons_not_as_clean(tmp_path):
     quiet = ROOT / "tests" / "fixtures" / "rules" / "SS008" / "good-used.yaml"
     out = tmp_path / "site"
@@ -386,7 +410,7 @@ def test_serve_rebuilds_on_save_and_survives_a_broken_spec(tmp_path, monkeypatch
                     poll_seconds=60) as server:
         assert server.url.startswith("http://127.0.0.1:")
         status, body = _get(server.url + "services/fibre.html")
-        assert status == 200 and b'data-build="1"' in body and b"reload.js" in body
+        assert status == 200 and b'data-build="000000000001"' in body and b"reload.js" in body
         assert _get(server.url, host="attacker.example:80")[0] == 403
         assert _get(server.url + "services/gone.html")[0] == 404
 
@@ -422,7 +446,7 @@ def test_serve_shows_an_error_page_when_the_build_fails(tmp_path, monkeypatch):
     spec = tmp_path / "fibre.yaml"
     shutil.copy(GAP, spec)
     calls = {"n": 0}
-    real = serve.build_files
+    real = serve.write_pages
 
     def flaky(*args, **kwargs):
         calls["n"] += 1
@@ -430,7 +454,7 @@ def test_serve_shows_an_error_page_when_the_build_fails(tmp_path, monkeypatch):
             raise RuntimeError("the renderer fell over")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(serve, "build_files", flaky)
+    monkeypatch.setattr(serve, "write_pages", flaky)
     with serve.SiteServer([str(spec)], port=0, poll_seconds=2) as server:
         assert _get(server.url)[0] == 200
         server.state.rebuild()
@@ -456,6 +480,46 @@ def test_a_rebuild_uses_the_configuration_as_saved(tmp_path):
         page = (state.folder / "services" / "fibre.html").read_text()
         assert 'xlink:title="SS402' not in page  # no badge left on the drawing
     finally:
+        state.close()
+
+
+def test_a_rebuild_writes_only_the_pages_of_saved_specs(tmp_path):
+    # what the watcher does on a save, called directly: no watcher thread to race with
+    from servicespec.site.serve import SiteHTTPServer, SiteState
+
+    shutil.copy(GAP, tmp_path / "fibre.yaml")
+    shutil.copy(SPECS / "hotel-stay.yaml", tmp_path / "hotel.yaml")
+    state = SiteState([str(tmp_path)])
+    httpd = SiteHTTPServer(state, 0)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        state.rebuild()
+        first = state.folder
+        (tmp_path / "fibre.yaml").write_text(GAP.read_text().replace(
+            "Fibre broadband installation", "Fibre installation, edited", 1))
+        state.rebuild()
+        second = state.folder
+        assert first.exists() and second != first
+
+        def same(rel: str) -> bool:
+            return os.stat(first / rel).st_ino == os.stat(second / rel).st_ino
+
+        # the unchanged spec's page and drawings are the same files (linked), the saved
+        # one's are new, and the index shows the new name
+        hotel = next(p for p in state.pages if p.slug == "hotel")
+        assert len(hotel.files) == 4 and all(same(rel) for rel in hotel.files)
+        assert not same("services/fibre.html")
+        assert b"Fibre installation, edited" in (second / "services/fibre.html").read_bytes()
+        assert b"Fibre installation, edited" in (second / "index.html").read_bytes()
+        # a linked page still carries the current build's number as it is sent
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/services/hotel.html"
+        status, body = _get(url)
+        assert state.build_id == "000000000002"
+        assert status == 200 and b'data-build="000000000002"' in body
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
         state.close()
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from servicespec.api import lint_file
 from servicespec.site import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,14 +77,50 @@ class Console:
                 if not r.url.startswith(("file:", "data:", "http://127.0.0.1")) else None)
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+DESKTOP = {"width": 1440, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def _page(browser: Any, viewport: dict[str, int], **options: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport=viewport, **options)
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.console = Console(page)
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    yield from _page(browser, DESKTOP)
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    yield from _page(browser, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+
+
+# the smallest text of the blueprint on screen (inside its viewport and the window), in CSS
+# pixels as drawn, and how many texts were measured
+SMALLEST_TEXT = """() => {
+    const svg = document.querySelector('#blueprint-svg');
+    const box = svg.closest('.viewport').getBoundingClientRect();
+    const scale = svg.getScreenCTM().a;
+    let least = Infinity, seen = 0;
+    for (const t of svg.querySelectorAll('text')) {
+        const r = t.getBoundingClientRect();
+        if (!t.textContent.trim() || r.right < box.left || r.left > box.right
+            || r.bottom < Math.max(box.top, 0)
+            || r.top > Math.min(box.bottom, innerHeight)) continue;
+        seen++;
+        least = Math.min(least, parseFloat(getComputedStyle(t).fontSize) * scale);
+    }
+    return [least, seen]; }"""
+
+
+def _pages(site: Path) -> list[str]:
+    return ["index.html", *sorted(f"services/{p.name}"
+                                  for p in (site / "services").glob("*.html"))]
 
 
 def expect(target: Any) -> Any:
@@ -154,6 +191,8 @@ def test_every_service_page_is_reached_by_clicking(page: Any, site: Path) -> Non
         assert blueprint.is_visible()
         box = blueprint.bounding_box()
         assert box and box["width"] > 600 and box["height"] > 150
+        assert page.locator("#blueprint .viewport").evaluate(
+            "v => v.scrollWidth <= v.clientWidth || getComputedStyle(v).overflowX == 'auto'")
         for view in ("journey", "offering"):
             assert page.locator(f"#{view}-svg").is_visible()
         page.locator("header.site-header a.home").click()
@@ -216,19 +255,27 @@ def test_filter_by_name_owner_and_tag(page: Any, site: Path) -> None:
     assert page.console.errors == []
 
 
+def _drawing_point(page: Any, x: float, y: float) -> list[float]:
+    """The point of the blueprint (in its own units) at the window's (x, y)."""
+    return page.evaluate("""([x, y]) => {
+        const svg = document.querySelector('#blueprint-svg');
+        const p = new DOMPoint(x, y).matrixTransform(svg.getScreenCTM().inverse());
+        return [p.x, p.y]; }""", [x, y])
+
+
 def test_service_page_zooms_prints_and_is_accessible(page: Any, site: Path) -> None:
     page.goto((site / "services" / "personal-loan.html").as_uri())
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "service-personal-loan.png"))
     svg = page.locator("#blueprint-svg")
-    before = svg.get_attribute("viewBox")
+    before = svg.bounding_box()["width"]
     page.locator("#blueprint button[data-zoom=in]").click()
-    zoomed = svg.get_attribute("viewBox")
-    assert zoomed != before
-    assert float(zoomed.split()[2]) < float(before.split()[2])
-    page.locator("#blueprint button[data-zoom=reset]").click()
-    assert [float(v) for v in svg.get_attribute("viewBox").split()] == pytest.approx(
-        [float(v) for v in before.split()], abs=0.01)
+    assert svg.bounding_box()["width"] == pytest.approx(before * 1.5, rel=0.01)
+    page.locator("#blueprint button[data-zoom=fit]").click()
+    viewport = page.locator("#blueprint .viewport").bounding_box()
+    assert svg.bounding_box()["width"] <= viewport["width"]
+    page.locator("#blueprint button[data-zoom=readable]").click()
+    assert svg.bounding_box()["width"] == pytest.approx(before, rel=0.01)
     # the headline parts stakeholders look for
     assert page.locator("#offering .card.product").is_visible()
     assert page.locator("#offering .card.facilitating").is_visible()
@@ -240,7 +287,6 @@ def test_service_page_zooms_prints_and_is_accessible(page: Any, site: Path) -> N
     if _axe_available():
         assert _axe(page) == []
     page.locator("#blueprint button[data-zoom=in]").click()
-    page.locator("#blueprint button[data-zoom=in]").click()
     page.locator("#blueprint-heading").scroll_into_view_if_needed()
     page.locator("#blueprint figure").screenshot(
         path=str(ARTIFACTS / "service-personal-loan-blueprint-zoomed.png"))
@@ -248,6 +294,92 @@ def test_service_page_zooms_prints_and_is_accessible(page: Any, site: Path) -> N
     assert not page.locator(".zoom-controls").first.is_visible()
     assert not page.locator(".site-header").is_visible()
     assert page.locator("#blueprint-svg").is_visible()
+
+
+def test_the_blueprint_opens_readable_on_a_desktop(page: Any, site: Path) -> None:
+    # at 1440 x 900 and no zooming, every text of the blueprint on screen is 11 px or more
+    for name in _pages(site)[1:]:
+        page.goto((site / name).as_uri())
+        if not page.locator("#blueprint-svg").count():
+            continue  # a spec that does not load has no drawing
+        page.locator("#blueprint .viewport").scroll_into_view_if_needed()
+        least, seen = page.evaluate(SMALLEST_TEXT)
+        assert seen >= 10, name
+        assert least >= 11, (name, least)
+    page.goto((site / "services" / "hotel-stay.html").as_uri() + "#blueprint")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "blueprint-desktop.png"))
+    assert page.console.errors == []
+
+
+def test_zoom_follows_the_pointer(page: Any, site: Path) -> None:
+    page.goto((site / "services" / "hotel-stay.html").as_uri() + "#blueprint")
+    box = page.locator("#blueprint .viewport").bounding_box()
+    x, y = box["x"] + box["width"] * 0.8, box["y"] + min(box["height"], 700) * 0.6
+    under = _drawing_point(page, x, y)
+    page.mouse.move(x, y)
+    page.keyboard.down("Control")
+    page.mouse.wheel(0, -100)
+    page.mouse.wheel(0, -100)
+    page.keyboard.up("Control")
+    assert float(page.locator("#blueprint figure").get_attribute("data-zoom")) > 1.3
+    assert _drawing_point(page, x, y) == pytest.approx(under, abs=2)
+    # the buttons zoom into the middle of what is on screen, not of the whole drawing
+    box = page.locator("#blueprint .viewport").bounding_box()
+    top, bottom = max(box["y"], 0), min(box["y"] + box["height"], DESKTOP["height"])
+    middle = (box["x"] + box["width"] / 2, (top + bottom) / 2)
+    under = _drawing_point(page, *middle)
+    page.locator("#blueprint button[data-zoom=in]").dispatch_event("click")  # no scrolling
+    assert _drawing_point(page, *middle) == pytest.approx(under, abs=2)
+
+
+def test_lane_labels_stay_in_view_after_panning(page: Any, site: Path) -> None:
+    page.goto((site / "services" / "hotel-stay.html").as_uri() + "#blueprint")
+    viewport = page.locator("#blueprint .viewport")
+    strip = page.locator("#blueprint .lane-strip")
+    assert not strip.is_visible() or strip.evaluate(
+        "s => getComputedStyle(s).visibility") == "hidden"  # the drawing's own labels show
+    viewport.evaluate("v => { v.scrollLeft = v.scrollWidth / 2; }")
+    expect(strip).to_have_css("visibility", "visible")
+    view, labels = viewport.bounding_box(), strip.bounding_box()
+    assert abs(labels["x"] - view["x"]) < 20  # at the left edge of the viewport
+    assert labels["width"] > 80 and labels["height"] > 200
+    # and on top: what is at its middle is the strip's picture of the labels
+    hit = page.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('.lane-strip') "
+                        "!== null", [labels["x"] + labels["width"] / 2,
+                                     labels["y"] + min(labels["height"], 600) / 2])
+    assert hit
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "blueprint-desktop-panned.png"))
+    assert page.console.errors == []
+
+
+def test_a_phone_reads_the_steps_as_cards_and_nothing_overflows(phone: Any, site: Path) -> None:
+    for name in _pages(site):
+        phone.goto((site / name).as_uri())
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], (name, width)
+    phone.goto((site / "services" / "hotel-stay.html").as_uri() + "#blueprint")
+    spec = lint_file(str(SPECS / "hotel-stay.yaml")).spec
+    cards = phone.locator("#blueprint .step-card")
+    assert cards.count() == len(spec.steps)
+    first = cards.first
+    assert first.is_visible()
+    assert first.bounding_box()["y"] < PHONE["height"]  # the reading starts on screen
+    for card, step in zip(cards.all(), spec.steps, strict=True):
+        assert (step.name or step.id) in card.locator("h3").inner_text()
+        lanes = card.locator("dt").all_inner_texts()
+        if step.customer:
+            assert "CUSTOMER" in [t.upper() for t in lanes]
+        assert len([t for t in lanes if t.upper().startswith("FAIL POINT")]) == len(
+            step.fail_points)
+        box = card.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    assert phone.console.errors == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(ARTIFACTS / "blueprint-phone.png"))
+    phone.goto((site / "index.html").as_uri())
+    phone.screenshot(path=str(ARTIFACTS / "index-phone.png"), full_page=True)
 
 
 def test_serve_reloads_the_open_page_after_a_spec_is_edited(page: Any,

@@ -6,6 +6,6 @@
 
 from __future__ import annotations
 
-from .build import SiteError, build_files, build_site, collect, render_site, write_site
+from .build import SiteError, build_files, build_site, collect, write_site
 
-__all__ = ["SiteError", "build_files", "build_site", "collect", "render_site", "write_site"]
+__all__ = ["SiteError", "build_files", "build_site", "collect", "write_site"]

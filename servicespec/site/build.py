@@ -1,9 +1,14 @@
 """`servicespec site`: lint and draw every spec, then write the stakeholder site.
 
-    collect(paths) -> [ServiceData]            lint each spec, keep what the pages show
-    draw(service) -> [Drawing]                 the three views as safe inline SVG
-    render_site(services, drawings) -> files   {relative path: bytes}: pure, deterministic
+    lint_service(file, slug) -> ServiceData    lint one spec, keep what its page shows
+    draw(service) -> [Drawing]                 the three views as safe SVG
+    service_files(service, drawings) -> files  {relative path: bytes}: pure, deterministic
+    write_pages(paths, folder)                 every spec, in parallel, then the index
     build_site(paths, output)                  all of it, written as one folder swap
+
+A service page holds its blueprint inline (zoomable, with tooltips) and shows the journey and
+the offering as images of their `.svg` files: each drawing is stored once in the page or
+beside it, and the page of a 24-step service stays a few hundred kilobytes.
 
 The site is plain files: it works from the file system and from any static host (no server,
 no CDN: styles and scripts are copied in). It holds no timestamp, so building twice from the
@@ -17,10 +22,12 @@ import re
 import shutil
 import stat
 import tempfile
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -29,7 +36,7 @@ from .. import __version__
 from ..config import Config
 from ..textutil import path_text, plural
 from .data import MODES, PHASES, Ratio, ServiceData, service_data, slugify, view_summary
-from .svg import inline_svg, standalone_svg
+from .svg import inline_svg, root_attributes, standalone_svg
 
 VIEW_TITLES = {
     "blueprint": "Service blueprint",
@@ -38,6 +45,7 @@ VIEW_TITLES = {
 }
 # a folder holding this file was written by `servicespec site` and may be replaced whole
 MARKER = ".servicespec-site"
+MARKER_TEXT = b"written by servicespec site: this folder is replaced whole on rebuild\n"
 # The pages embed text from every spec's authors: the policy lets them load the site's own
 # scripts, styles and images and nothing else (no inline script or style, no other origin,
 # no form, no <base>). In a <meta> tag, so that it holds on a static host and from the file
@@ -51,14 +59,36 @@ class SiteError(Exception):
     """The site cannot be written (an output folder that is not a site, no spec found…)."""
 
 
+# the view drawn inside the page (zoomable, with tooltips, text found by the browser's search);
+# the others are images of their .svg files, loaded when scrolled to
+INLINE_VIEW = "blueprint"
+
+
 @dataclass(frozen=True)
 class Drawing:
     view: str
     title: str
     summary: str  # the text alternative, made of the spec
-    markup: str  # safe inline SVG, "" when it could not be drawn
+    markup: str  # safe SVG, "" when it could not be drawn
     file: str  # the standalone SVG, relative to the service page
     error: str = ""
+
+    @property
+    def inline(self) -> bool:
+        return self.view == INLINE_VIEW
+
+    @property
+    def facts(self) -> dict[str, str]:
+        """What the page's script needs to size the drawing: `size` (the viewBox's width and
+        height), `width` and `height` (its natural size in CSS pixels), `lanes` (where the
+        lane labels are) and `min_font` (its smallest text, in the viewBox's units)."""
+        attrs = root_attributes(self.markup)
+        box = [float(v) for v in attrs.get("viewBox", "").split()] or [0, 0, 0, 0]
+        width = float(attrs.get("width") or box[2])
+        height = box[3] * width / box[2] if box[2] else 0
+        return {"size": f"{box[2]:g} {box[3]:g}", "width": f"{width:.0f}",
+                "height": f"{height:.0f}", "lanes": attrs.get("data-lanes", ""),
+                "min_font": attrs.get("data-min-font", "")}
 
 
 def display_path(file: str) -> str:
@@ -88,21 +118,25 @@ def _slugs(files: Sequence[str]) -> dict[str, str]:
     return out
 
 
+def lint_service(file: str, slug: str, config: Config | None = None) -> ServiceData:
+    """One spec linted (with the configuration found beside it, or `config`)."""
+    from ..api import lint_file
+
+    result = lint_file(file, config)
+    # the text that was linted, and only a spec's: a file that is not one (a link to
+    # /etc/passwd, a secret) is never copied into the pages
+    source = (result.text or "") if result.spec is not None else ""
+    return service_data(result.spec, result.diagnostics, display_path(file), source, slug,
+                        result.suppressed)
+
+
 def collect(paths: Sequence[str], config: Config | None = None) -> list[ServiceData]:
-    """Every spec under `paths`, linted (with the configuration found beside each, or
-    `config`), sorted by service name."""
-    from ..api import discover, lint_file
+    """Every spec under `paths`, linted, sorted by service name."""
+    from ..api import discover
 
     files = [f for f in discover(paths, config) if f != "-"]
     slugs = _slugs(files)
-    services = []
-    for file in files:
-        result = lint_file(file, config)
-        # the text that was linted, and only a spec's: a file that is not one (a link to
-        # /etc/passwd, a secret) is never copied into the pages
-        source = (result.text or "") if result.spec is not None else ""
-        services.append(service_data(result.spec, result.diagnostics, display_path(file),
-                                     source, slugs[file], result.suppressed))
+    services = [lint_service(file, slugs[file], config) for file in files]
     return sorted(services, key=lambda s: (s.name.lower(), s.file))
 
 
@@ -133,13 +167,25 @@ def draw(service: ServiceData) -> list[Drawing]:
     return drawings
 
 
+T = TypeVar("T")
+# `serve` pages carry the build they belong to; the pages are written once and reused by later
+# builds, so the server stamps the number in as it sends a page (the same length: the
+# Content-Length holds)
+BUILD_PLACEHOLDER = "live-preview"
+
+
+def build_stamp(number: int) -> str:
+    return f"{number:0{len(BUILD_PLACEHOLDER)}d}"
+
+
+@lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("servicespec.site", "templates"),
                       autoescape=True, undefined=StrictUndefined, trim_blocks=True,
                       lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["plural"] = plural
     env.globals.update(PHASES=PHASES, MODES=MODES, version=__version__,
-                       csp=CONTENT_SECURITY_POLICY)
+                       csp=CONTENT_SECURITY_POLICY, BUILD_PLACEHOLDER=BUILD_PLACEHOLDER)
     return env
 
 
@@ -168,51 +214,140 @@ def catalogue_totals(services: Sequence[ServiceData]) -> dict[str, object]:
             "facilitating": total("facilitating_measured")}
 
 
-def render_site(services: Sequence[ServiceData],
-                drawings: Mapping[str, Sequence[Drawing]], *, live_reload: bool = False,
-                build_id: str = "") -> dict[str, bytes]:
-    """Every file of the site by relative path: pages, drawings, styles and scripts."""
-    env = environment()
-    common = {"live_reload": live_reload, "build_id": build_id}
-    files: dict[str, bytes] = {}
-    owners = sorted({s.owner for s in services if s.owner}, key=str.lower)
-    tags = sorted({t for s in services for t in s.tags}, key=str.lower)
-    index = env.get_template("index.html").render(
-        root="", services=services, owners=owners, tags=tags,
-        totals=catalogue_totals(services), **common)
-    files["index.html"] = index.encode("utf-8")
-    page = env.get_template("service.html")
-    for service in services:
-        views = drawings.get(service.slug, ())
-        for drawing in views:
-            if drawing.markup:
-                files[f"services/{drawing.file}"] = standalone_svg(drawing.markup).encode()
-        html = page.render(root="../", s=service, drawings=views,
-                           svg=lambda d: Markup(d.markup), **common)
-        files[f"services/{service.slug}.html"] = html.encode("utf-8")
-    for name, data in static_files().items():
-        files[f"static/{name}"] = data
-    files[MARKER] = b"written by servicespec site: this folder is replaced whole on rebuild\n"
+def service_files(service: ServiceData, drawings: Sequence[Drawing], *,
+                  live_reload: bool = False) -> dict[str, bytes]:
+    """One service's page and its drawings, by path relative to the site. A pure function
+    of the service: the page names no other page and carries no build number (`serve`
+    stamps that in as it sends the page), so a page is rebuilt only when its spec changes."""
+    files = {f"services/{d.file}": standalone_svg(d.markup).encode()
+             for d in drawings if d.markup}
+    html = environment().get_template("service.html").render(
+        root="../", s=service, drawings=drawings, svg=lambda d: Markup(d.markup),
+        live_reload=live_reload)
+    files[f"services/{service.slug}.html"] = html.encode("utf-8")
     return files
 
 
-def error_page(message: str, *, live_reload: bool = False, build_id: str = "") -> bytes:
+def index_files(services: Sequence[ServiceData], *, live_reload: bool = False
+                ) -> dict[str, bytes]:
+    """The catalogue page, the styles and scripts, and the marker."""
+    owners = sorted({s.owner for s in services if s.owner}, key=str.lower)
+    tags = sorted({t for s in services for t in s.tags}, key=str.lower)
+    index = environment().get_template("index.html").render(
+        root="", services=services, owners=owners, tags=tags,
+        totals=catalogue_totals(services), live_reload=live_reload)
+    files = {"index.html": index.encode("utf-8"), MARKER: MARKER_TEXT}
+    for name, data in static_files().items():
+        files[f"static/{name}"] = data
+    return files
+
+
+def error_page(message: str, *, live_reload: bool = False) -> bytes:
     """The page `serve` shows when the site itself cannot be built."""
     return environment().get_template("error.html").render(
-        root="/", message=message, live_reload=live_reload, build_id=build_id).encode()
+        root="/", message=message, live_reload=live_reload).encode()
+
+
+# what a spec file was when its page was built (inode, size, times): the page is reused
+# while this and the configuration it was linted with are unchanged
+Signature = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One service's share of a written site."""
+
+    file: str
+    slug: str
+    signature: Signature | None
+    config: str  # the configuration applied, as JSON
+    service: ServiceData  # without the spec, its source, steps, metrics and recovery
+    files: tuple[str, ...]  # its page and drawings, relative to the site
+
+    @property
+    def key(self) -> tuple[str, str, Signature | None, str]:
+        return (self.file, self.slug, self.signature, self.config)
+
+
+def _signature(file: str) -> Signature | None:
+    try:
+        info = os.stat(file)
+    except OSError:
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def _build_page(item: tuple[str, str, Signature | None, Config], folder: str,
+                live_reload: bool) -> Page:
+    """Lint and draw one spec and write its files into `folder` (in a worker process when
+    there are many): only the small summary the index needs travels back."""
+    file, slug, signature, config = item
+    service = lint_service(file, slug, config)
+    files = service_files(service, draw(service), live_reload=live_reload)
+    write_tree(files, Path(folder))
+    summary = replace(service, spec=None, source=(), diagnostics=(), steps=(), metrics=(),
+                      recovery=())
+    return Page(file, slug, signature, config.model_dump_json(), summary,
+                tuple(sorted(files)))
+
+
+def _reuse(page: Page, old: Path, new: Path) -> bool:
+    """Link the files of a page built before into the new site (hard links: no copy)."""
+    try:
+        for rel in page.files:
+            (new / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.link(old / rel, new / rel, follow_symlinks=False)
+    except OSError:
+        return False
+    return True
+
+
+def write_pages(paths: Sequence[str], folder: Path, config: Config | None = None, *,
+                live_reload: bool = False, previous: Sequence[Page] = (),
+                previous_folder: Path | None = None, jobs: int | None = None) -> list[Page]:
+    """Write the site of the specs under `paths` into `folder`, sorted by service name.
+
+    Specs are linted, drawn and written in `jobs` processes (default: one per core when there
+    are many). The pages of `previous`, a build written in `previous_folder`, are linked in
+    as they are when their spec file is unchanged (`serve` rebuilds only what was saved).
+    """
+    from ..api import config_for, discover, map_in_processes
+
+    files = [f for f in discover(paths, config) if f != "-"]
+    slugs = _slugs(files)
+    known = {p.key: p for p in previous if p.signature is not None}
+    pages, todo = [], []
+    for file in files:
+        applied = config_for(file, config)  # as the files are now: a saved one counts
+        item = (file, slugs[file], _signature(file), applied)
+        old = known.get((*item[:3], applied.model_dump_json()))
+        if old is not None and previous_folder is not None and _reuse(old, previous_folder,
+                                                                      folder):
+            pages.append(old)
+        else:
+            todo.append(item)
+    work = partial(_build_page, folder=str(folder), live_reload=live_reload)
+    pages += map_in_processes(work, todo, jobs=jobs)
+    if not pages:
+        raise SiteError("no spec found (.yaml, .yml or .json) under "
+                        + ", ".join(str(p) for p in paths))
+    pages.sort(key=lambda p: (p.service.name.lower(), p.service.file))
+    write_tree(index_files([p.service for p in pages], live_reload=live_reload), folder)
+    return pages
+
+
+def read_tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def build_files(paths: Sequence[str], config: Config | None = None, *,
-                live_reload: bool = False, build_id: str = "") -> tuple[list[ServiceData],
-                                                                        dict[str, bytes]]:
-    """Lint, draw and render: the services and the site's files, nothing written yet."""
-    services = collect(paths, config)
-    if not services:
-        raise SiteError("no spec found (.yaml, .yml or .json) under "
-                        + ", ".join(str(p) for p in paths))
-    drawings = {s.slug: draw(s) for s in services}
-    return services, render_site(services, drawings, live_reload=live_reload,
-                                 build_id=build_id)
+                live_reload: bool = False) -> tuple[list[ServiceData], dict[str, bytes]]:
+    """The services and the site's files in memory, nothing left on disk (small catalogues,
+    tests): `write_pages` into a temporary folder, read back."""
+    with tempfile.TemporaryDirectory(prefix="servicespec-site-") as tmp:
+        pages = write_pages(paths, Path(tmp), config, live_reload=live_reload)
+        return [p.service for p in pages], read_tree(Path(tmp))
 
 
 def write_tree(files: Mapping[str, bytes], folder: Path) -> None:
@@ -298,11 +433,11 @@ def clear_stale_builds(out: Path) -> None:
             os.close(fd)
 
 
-def write_site(files: Mapping[str, bytes], output: str | os.PathLike[str]) -> Path:
-    """Write the site into a new folder beside `output`, then swap it in: readers see the
-    old site or the new one, never a mix, and a build killed at any point leaves one of the
-    two at `output` (the folders it leaves beside it are removed by the next build). A
-    folder that is not a site is never replaced."""
+def write_site(fill: Callable[[Path], T], output: str | os.PathLike[str]) -> T:
+    """Write the site into a new folder beside `output` (`fill(folder)` writes it), then swap
+    it in: readers see the old site or the new one, never a mix, and a build killed at any
+    point leaves one of the two at `output` (the folders it leaves beside it are removed by
+    the next build). A folder that is not a site is never replaced."""
     prepare_output(output)
     out = Path(output)
     parent = out.absolute().parent
@@ -313,7 +448,8 @@ def write_site(files: Mapping[str, bytes], output: str | os.PathLike[str]) -> Pa
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; a site is for reading
-        write_tree(files, tmp)  # the marker first: its name sorts before the rest
+        (tmp / MARKER).write_bytes(MARKER_TEXT)  # first: the next build knows it for ours
+        result = fill(tmp)
         if out.exists():
             _swap(tmp, out)
         else:
@@ -322,7 +458,7 @@ def write_site(files: Mapping[str, bytes], output: str | os.PathLike[str]) -> Pa
         shutil.rmtree(tmp, ignore_errors=True)  # the old site, or the new one on failure
         if fd is not None:
             os.close(fd)
-    return out
+    return result
 
 
 def _swap(new: Path, out: Path) -> None:
@@ -348,9 +484,8 @@ def _swap(new: Path, out: Path) -> None:
 
 
 def build_site(paths: Sequence[str], output: str | os.PathLike[str], *,
-               config: Config | None = None) -> list[ServiceData]:
+               config: Config | None = None, jobs: int | None = None) -> list[ServiceData]:
     """Build the static site of the specs under `paths` into the folder `output`."""
     prepare_output(output)
-    services, files = build_files(paths, config)
-    write_site(files, output)
-    return services
+    pages = write_site(lambda folder: write_pages(paths, folder, config, jobs=jobs), output)
+    return [p.service for p in pages]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..diagnostics import FILE_CODES, Diagnostic, Severity, Suppressed
 from ..index import SpecIndex
-from ..model.spec import FACILITATING_PETALS, Spec
+from ..model.spec import FACILITATING_PETALS, Action, Spec, Step
 from ..rules import ALL_RULES, GROUPS
 from ..textutil import plural
 
@@ -243,10 +243,20 @@ def _names(spec: Spec) -> dict[str, tuple[str, str]]:
         add(r.id, r.name, "role")
     for t in spec.touchpoints:
         add(t.id, t.name, "touchpoint")
-    for s in spec.steps:
+    for _, s in spec.every_step():
         add(s.id, s.name, "step")
         for fp in s.fail_points:
             add(fp.id, fp.description, "fail point")
+    for sc in spec.blueprint.scenarios:
+        add(sc.id, sc.name, "scenario")
+    for p in spec.personas:
+        add(p.id, p.name, "persona")
+    for sy in spec.systems:
+        add(sy.id, sy.name, "system")
+    for o in spec.opportunities:
+        add(o.id, o.name, "opportunity")
+    for g in spec.regulations:
+        add(g.id, g.name, "regulation")
     for m in spec.metrics:
         add(m.id, m.name, "metric")
     for rec in spec.recovery:
@@ -324,6 +334,84 @@ def recovery_rows(spec: Spec) -> list[RecoveryRow]:
             str(rec.resolve_time) if rec.resolve_time else "",
             tuple(rec.actions), rec.compensation or ""))
     return rows
+
+
+@dataclass(frozen=True)
+class FailPointNote:
+    description: str
+    severity: str
+    prevention: str
+
+
+@dataclass(frozen=True)
+class StepCard:
+    """One step of the blueprint as text: the phone's reading of the journey, and the
+    drawing's text alternative. Names, not ids, wherever a name exists."""
+
+    number: int
+    id: str
+    name: str
+    phase: str
+    evidence: tuple[str, ...]
+    customer: str
+    touchpoint: str
+    frontstage: tuple[str, ...]  # "Role: action", or the action when no role is named
+    backstage: tuple[str, ...]
+    support: tuple[str, ...]
+    fail_points: tuple[FailPointNote, ...]
+    wait: str  # "expected 2d, at most 5d (tracker)", "" when none
+    decision: bool
+    next: tuple[str, ...]  # the steps that follow when not simply the next one
+
+    @property
+    def lanes(self) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+        """(lane key, label, lines) of the lanes that hold something, in the drawing's
+        order."""
+        lanes = (("evidence", "Evidence", self.evidence),
+                 ("customer", "Customer", (self.customer,) if self.customer else ()),
+                 ("frontstage", "Frontstage", self.frontstage),
+                 ("backstage", "Backstage", self.backstage),
+                 ("support", "Support", self.support))
+        return tuple(lane for lane in lanes if lane[2])
+
+
+def _wait_text(step: Step) -> str:
+    wait = step.wait
+    if wait is None:
+        return ""
+    parts = []
+    if wait.expected is not None:
+        parts.append(f"expected {wait.expected}")
+    if wait.max is not None:
+        parts.append(f"at most {wait.max}")
+    text = ", ".join(parts) or "a wait"
+    return f"{text} ({wait.message})" if wait.message else text
+
+
+def step_cards(spec: Spec) -> list[StepCard]:
+    names = _names(spec)
+
+    def name_of(ident: str | None) -> str:
+        return names.get(ident, (ident, ""))[0] if ident else ""
+
+    def actions(items: Sequence[Action]) -> tuple[str, ...]:
+        return tuple(f"{name_of(a.role)}: {a.action}" if a.role else a.action for a in items)
+
+    cards = []
+    for n, step in enumerate(spec.steps, start=1):
+        touchpoint = ", ".join(name_of(ref) for ref in step.touchpoint)
+        cards.append(StepCard(
+            n, step.id, step.name or step.id, step.phase or "", tuple(step.evidence),
+            step.customer or "", touchpoint, actions(step.frontstage),
+            actions(step.backstage),
+            tuple(f"{name_of(s.system)}: {s.action}" if s.system else s.action
+                  for s in step.support),
+            tuple(FailPointNote(fp.description or fp.id, fp.severity or "",
+                                fp.prevention or "") for fp in step.fail_points),
+            _wait_text(step), step.decision,
+            tuple(f"{name_of(b.step)} · {b.when}" if b.when else name_of(b.step)
+                  for b in step.next) if step.next is not None else ()))
+    return cards
 
 
 def fail_point_rows(spec: Spec) -> list[FailPointRow]:
@@ -431,8 +519,9 @@ class ServiceData:
     tags: tuple[str, ...]
     product: str
     health: Health
-    spec: Spec | None
+    spec: Spec | None  # dropped once the pages are written: the index needs the rest
     drawable: bool  # no file-level error stops the drawing
+    loads: bool
     coverage: Coverage | None
     need: str = ""
     outcomes: tuple[str, ...] = ()
@@ -443,14 +532,11 @@ class ServiceData:
     metrics: tuple[MetricRow, ...] = ()
     recovery: tuple[RecoveryRow, ...] = ()
     fail_points: tuple[FailPointRow, ...] = ()
+    steps: tuple[StepCard, ...] = ()
     findings: tuple[FindingRow, ...] = ()
     suppressed: tuple[FindingRow, ...] = ()
     source: tuple[SourceLine, ...] = field(default=(), repr=False)
     diagnostics: tuple[Diagnostic, ...] = field(default=(), repr=False)  # drawn on the views
-
-    @property
-    def loads(self) -> bool:
-        return self.spec is not None
 
     @property
     def search_text(self) -> str:
@@ -474,7 +560,7 @@ def service_data(spec: Spec | None, diagnostics: Sequence[Diagnostic], file: str
         stem = file.rsplit("/", 1)[-1]
         return ServiceData(slug=slug, file=file, name=stem, owner="", description="",
                            version="", tags=(), product="", health=counts,
-                           spec=None, drawable=False, coverage=None,
+                           spec=None, drawable=False, loads=False, coverage=None,
                            findings=tuple(findings), suppressed=hidden, source=lines,
                            diagnostics=tuple(diagnostics))
     names = _names(spec)
@@ -501,11 +587,13 @@ def service_data(spec: Spec | None, diagnostics: Sequence[Diagnostic], file: str
         slug=slug, file=file, name=meta.name, owner=meta.owner or "",
         description=meta.description or "", version=meta.version or "",
         tags=tuple(meta.tags), product=product.name, health=counts, spec=spec,
-        drawable=not blocking(diagnostics), coverage=coverage(spec), need=product.need or "",
+        drawable=not blocking(diagnostics), loads=True, coverage=coverage(spec),
+        need=product.need or "",
         outcomes=tuple(product.outcomes), revenue=product.revenue or "",
         components=components, facilitating=facilitating, channels=channels,
         metrics=tuple(metric_rows(spec)), recovery=tuple(recovery_rows(spec)),
-        fail_points=tuple(fail_point_rows(spec)), findings=tuple(findings), suppressed=hidden,
+        fail_points=tuple(fail_point_rows(spec)), steps=tuple(step_cards(spec)),
+        findings=tuple(findings), suppressed=hidden,
         source=lines,
         diagnostics=tuple(diagnostics))
 

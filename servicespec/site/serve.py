@@ -31,11 +31,14 @@ from ..api import SPEC_SUFFIXES
 from ..config import ConfigError, read_config
 from ..textutil import terminal_safe
 from .build import (
+    BUILD_PLACEHOLDER,
     CONTENT_SECURITY_POLICY,
+    Page,
     SiteError,
-    build_files,
+    build_stamp,
     error_page,
     static_files,
+    write_pages,
     write_tree,
 )
 
@@ -56,6 +59,9 @@ class SiteState:
     The configuration is looked up at every build: `config_file` (`--config`) read again,
     else the files found beside each spec (`config.find_config` sees them as they are now),
     so a saved configuration takes effect at the next build.
+
+    A rebuild writes again only the pages whose spec file (inode, size, times) or applied
+    configuration changed; the others are linked from the build before.
     """
 
     def __init__(self, paths: Sequence[str], config_file: str | None = None,
@@ -67,25 +73,33 @@ class SiteState:
         self.folder = self.root / "empty"
         self.folder.mkdir()
         self.build_number = 0
-        self.build_id = "0"
+        self.build_id = build_stamp(0)
         self.error = ""
+        self.pages: list[Page] = []  # those of the current build
         self.changed = threading.Condition()
         self._build_lock = threading.Lock()
+
+    def current(self) -> tuple[Path, str]:
+        """The folder served and its build id, read together."""
+        with self.changed:
+            return self.folder, self.build_id
 
     def rebuild(self) -> None:
         """Build the site into a new folder and switch to it; never raises."""
         with self._build_lock:
             number = self.build_number + 1
-            build_id = str(number)
+            build_id = build_stamp(number)
             folder = self.root / f"build-{number}"
+            folder.mkdir()
             error = ""
+            pages: list[Page] = []
             try:
                 config = read_config(Path(self.config_file)) if self.config_file else None
-                services, files = build_files(self.paths, config, live_reload=True,
-                                              build_id=build_id)
-                errors = sum(s.health.errors for s in services)
-                warnings = sum(s.health.warnings for s in services)
-                message = (f"built {len(services)} service page(s): {errors} error(s), "
+                pages = write_pages(self.paths, folder, config, live_reload=True,
+                                    previous=self.pages, previous_folder=self.folder)
+                errors = sum(p.service.health.errors for p in pages)
+                warnings = sum(p.service.health.warnings for p in pages)
+                message = (f"built {len(pages)} service page(s): {errors} error(s), "
                            f"{warnings} warning(s)")
             except (SiteError, ConfigError) as exc:
                 error = str(exc)
@@ -94,16 +108,19 @@ class SiteState:
                 for line in traceback.format_exc().splitlines():  # it may quote spec text
                     print(terminal_safe(line), file=sys.stderr)
             if error:
+                pages = []
+                shutil.rmtree(folder, ignore_errors=True)
                 files = {f"static/{name}": data for name, data in static_files().items()}
-                files["index.html"] = error_page(error, live_reload=True, build_id=build_id)
+                files["index.html"] = error_page(error, live_reload=True)
+                write_tree(files, folder)
                 message = f"the site could not be built: {error}"
-            write_tree(files, folder)
             # announced before it is served: whoever sees a build has had its message
             self.on_build(message)
             with self.changed:
                 old = self.folder
                 self.folder, self.build_number, self.build_id = folder, number, build_id
                 self.error = error
+                self.pages = pages
                 self.changed.notify_all()
             # the build before last: no request can still be reading it
             stale = self.root / f"build-{number - 2}"
@@ -131,7 +148,19 @@ class Handler(SimpleHTTPRequestHandler):
     server: SiteHTTPServer
 
     def __init__(self, request: Any, client_address: Any, server: SiteHTTPServer) -> None:
-        super().__init__(request, client_address, server, directory=str(server.state.folder))
+        folder, self.build_id = server.state.current()
+        super().__init__(request, client_address, server, directory=str(folder))
+
+    def _stamped(self, body: bytes) -> bytes:
+        """A page with its build number in (see `build.BUILD_PLACEHOLDER`)."""
+        return body.replace(f'data-build="{BUILD_PLACEHOLDER}"'.encode(),
+                            f'data-build="{self.build_id}"'.encode(), 1)
+
+    def copyfile(self, source: Any, outputfile: Any) -> None:
+        if urlsplit(self.path).path.endswith((".html", "/")):
+            outputfile.write(self._stamped(source.read()))
+        else:
+            super().copyfile(source, outputfile)
 
     def setup(self) -> None:
         super().setup()
@@ -172,7 +201,7 @@ class Handler(SimpleHTTPRequestHandler):
             return
         if self.server.state.error and url.path.endswith((".html", "/")):
             self._page(HTTPStatus.INTERNAL_SERVER_ERROR,
-                       (self.server.state.folder / "index.html").read_bytes())
+                       (Path(self.directory) / "index.html").read_bytes())
             return
         super().do_GET()
 
@@ -180,15 +209,15 @@ class Handler(SimpleHTTPRequestHandler):
                    explain: str | None = None) -> None:
         if code == HTTPStatus.NOT_FOUND and self.command == "GET":
             # a page that went away (a spec renamed or deleted): say so, and keep reloading
-            state = self.server.state
             body = error_page("There is no such page in the current build: the spec may have "
                               "been renamed or removed. Go back to the catalogue.",
-                              live_reload=True, build_id=state.build_id)
+                              live_reload=True)
             self._page(HTTPStatus.NOT_FOUND, body)
             return
         super().send_error(code, message, explain)
 
     def _page(self, status: int, body: bytes) -> None:
+        body = self._stamped(body)
         self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))

@@ -73,12 +73,57 @@ def _pixels(value: str | None) -> float | None:
     return number * 4 / 3 if match[2] == "pt" else number
 
 
+# Graphviz names each graph, cluster, node and edge in a <title> ("cluster_lane:evidence",
+# "customer:step-0->customer:step-1"): browsers show it as the element's tooltip, which says
+# nothing to a reader and weighs a tenth of the drawing. Tooltips the renderer means to show
+# come as the `tooltip` attribute (an <a xlink:title>) and are kept.
+_GRAPHVIZ_OBJECTS = frozenset({"graph", "cluster", "node", "edge"})
+_TRANSLATE = re.compile(r"translate\(\s*(-?[0-9.]+)[ ,]+(-?[0-9.]+)\s*\)")
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+Box = tuple[float, float, float, float]  # x, y, width, height in the viewBox's units
+
+
+def _drop_object_names(root: ET.Element) -> None:
+    for group in root.iter(f"{{{SVG_NS}}}g"):
+        if not _GRAPHVIZ_OBJECTS & set((group.get("class") or "").split()):
+            continue
+        first = next(iter(group), None)
+        if first is not None and _local(first.tag) == "title":
+            group.remove(first)
+
+
+def label_column(root: ET.Element) -> Box | None:
+    """Where the lane labels are (the `lane-label` clusters the renderer draws at the left of
+    each lane), in the viewBox's units: the site keeps this strip in view while panning."""
+    graph = next((g for g in root.iter(f"{{{SVG_NS}}}g")
+                  if "graph" in (g.get("class") or "").split()), None)
+    if graph is None:
+        return None
+    shift = _TRANSLATE.search(graph.get("transform") or "")
+    dx, dy = (float(shift[1]), float(shift[2])) if shift else (0.0, 0.0)
+    xs: list[float] = []
+    ys: list[float] = []
+    for group in graph.iter(f"{{{SVG_NS}}}g"):
+        if "lane-label" not in (group.get("class") or "").split():
+            continue
+        for shape in group:
+            numbers = [float(n) for n in _NUMBER.findall(shape.get("points") or "")]
+            xs += numbers[0::2]
+            ys += numbers[1::2]
+    if not xs or not ys:
+        return None
+    x0, y0 = min(xs) + dx, min(ys) + dy
+    return (round(x0, 2), round(y0, 2), round(max(xs) + dx - x0, 2),
+            round(max(ys) + dy - y0, 2))
+
+
 def inline_svg(data: bytes | str, *, prefix: str, label: str) -> str:
     """The drawing as markup for an HTML page: safe, ids prefixed, labelled for screen readers.
 
     The fixed `width` is kept in pixels and `height` dropped: the stylesheet lets the drawing
-    shrink to fit the page (never grow past its natural size) at the viewBox's proportions, and
-    the viewBox stays, so scripts can zoom by changing it.
+    shrink to fit the page at the viewBox's proportions until the page's script sizes it.
+    `data-lanes` tells the script where the lane labels are (see `label_column`).
     """
     text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
     start = text.find("<svg")
@@ -91,6 +136,14 @@ def inline_svg(data: bytes | str, *, prefix: str, label: str) -> str:
     if _local(root.tag) != "svg":
         raise SvgError("the drawing's root element is not <svg>")
     _clean(root, prefix)
+    _drop_object_names(root)
+    box = label_column(root)
+    if box:
+        root.set("data-lanes", " ".join(f"{v:g}" for v in box))
+    sizes = [float(m[1]) for t in root.iter(f"{{{SVG_NS}}}text")
+             if (m := _PT.match(t.get("font-size") or ""))]
+    if sizes:
+        root.set("data-min-font", f"{min(sizes):g}")
     width = _pixels(root.attrib.pop("width", None))
     root.attrib.pop("height", None)
     root.set("id", prefix)
@@ -100,6 +153,15 @@ def inline_svg(data: bytes | str, *, prefix: str, label: str) -> str:
     if width:
         root.set("width", f"{width:.0f}")
     return ET.tostring(root, encoding="unicode")
+
+
+def root_attributes(markup: str) -> dict[str, str]:
+    """The attributes of the <svg> element of markup made by `inline_svg`."""
+    end = markup.find(">")
+    if not markup.startswith("<svg") or end < 0:
+        return {}
+    head = markup[:end].rstrip("/")
+    return dict(ET.fromstring(head + "></svg>").attrib)
 
 
 def standalone_svg(markup: str) -> str:

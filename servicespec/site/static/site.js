@@ -1,4 +1,4 @@
-/* servicespec stakeholder site: the index filter and zoomable drawings.
+/* servicespec stakeholder site: the index filter, zoomable drawings and step cards.
    Plain script, no library, no network: the page works without it (everything is shown,
    drawings fit the page), it only adds filtering, zooming and panning. */
 (function () {
@@ -62,99 +62,148 @@
     apply();
   }
 
-  /* ---- service pages: zoom and pan a drawing by changing its viewBox ---- */
-  var MAX_ZOOM = 12;
+  /* ---- service pages: zoom and pan a drawing ----
+     The drawing is sized in CSS pixels and the viewport scrolls it (native scrolling: touch,
+     trackpad, scroll bars, keys). It opens readable: its smallest text at READABLE_PX, or
+     filling the width when that is larger (never past its natural size only to fill).
+     Zooming keeps the point under the pointer (or the middle of what is on screen) in
+     place. The lane labels are a strip of the same picture that sticks to the left edge
+     while the drawing is panned. */
+  var READABLE_PX = 12;
+  var NATURAL = 4 / 3;  /* Graphviz draws in points: 1 pt = 4/3 CSS px */
+  var MAX_ZOOM = 8;
+
+  function numbers(text) {
+    return (text || "").split(" ").filter(Boolean).map(Number);
+  }
 
   function setupZoom(figure) {
     var viewport = figure.querySelector(".viewport");
-    var svg = viewport && viewport.querySelector("svg");
+    var canvas = viewport && viewport.querySelector(".canvas");
+    var drawing = canvas && canvas.querySelector("svg, img.drawing-image");
     var controls = figure.querySelector(".zoom-controls");
-    if (!svg || !svg.viewBox || !svg.viewBox.baseVal || !svg.viewBox.baseVal.width) { return; }
-    var base = svg.viewBox.baseVal;
-    var home = [base.x, base.y, base.width, base.height];
-    var view = home.slice();
+    var size = numbers(viewport && viewport.getAttribute("data-size"));
+    if (!drawing || !controls || !(size[0] > 0) || !(size[1] > 0)) { return; }
+    var minFont = Number(viewport.getAttribute("data-min-font")) || 0;
+    var strip = canvas.querySelector(".lane-strip");
+    var lanes = strip ? numbers(strip.getAttribute("data-lanes")) : [];
+    var stripImage = strip && strip.querySelector("img");
+    if (lanes.length !== 4) { strip = null; }
+    var scale = 0;  /* CSS px per unit of the drawing */
+    var touched = false;  /* zoomed by the reader: a resize keeps their zoom */
     controls.hidden = false;
     viewport.classList.add("zoomable");
+    if (strip) { strip.hidden = false; }
 
-    function clamp() {
-      view[2] = Math.min(home[2], Math.max(home[2] / MAX_ZOOM, view[2]));
-      view[3] = view[2] * home[3] / home[2];
-      view[0] = Math.min(home[0] + home[2] - view[2], Math.max(home[0], view[0]));
-      view[1] = Math.min(home[1] + home[3] - view[3], Math.max(home[1], view[1]));
+    function fit() { return Math.max(viewport.clientWidth, 1) / size[0]; }
+    function readable() {
+      var least = minFont ? READABLE_PX / minFont : NATURAL;
+      return Math.max(least, Math.min(fit(), NATURAL));
     }
-    function show() {
-      clamp();
-      svg.setAttribute("viewBox", view.map(function (v) { return v.toFixed(2); }).join(" "));
-      figure.setAttribute("data-zoom", (home[2] / view[2]).toFixed(2));
+    function limits(value) {
+      var low = Math.min(fit(), readable());
+      return Math.min(readable() * MAX_ZOOM, Math.max(low, value));
     }
-    /* zoom by `factor` keeping the point at (fx, fy) (fractions of the view) in place */
-    function zoom(factor, fx, fy) {
-      var width = view[2] / factor;
-      var height = width * home[3] / home[2];
-      width = Math.min(home[2], Math.max(home[2] / MAX_ZOOM, width));
-      height = width * home[3] / home[2];
-      view[0] += (view[2] - width) * (fx === undefined ? 0.5 : fx);
-      view[1] += (view[3] - height) * (fy === undefined ? 0.5 : fy);
-      view[2] = width;
-      view[3] = height;
-      show();
+    function px(value) { return value.toFixed(2) + "px"; }
+    function apply(next) {
+      scale = limits(next);
+      drawing.style.width = px(size[0] * scale);
+      drawing.style.height = px(size[1] * scale);
+      drawing.style.maxWidth = "none";
+      if (strip) {
+        strip.style.marginLeft = px(lanes[0] * scale);
+        strip.style.marginTop = px(lanes[1] * scale);
+        strip.style.width = px(lanes[2] * scale);
+        strip.style.height = px(lanes[3] * scale);
+        stripImage.style.width = px(size[0] * scale);
+        stripImage.style.height = px(size[1] * scale);
+        stripImage.style.marginLeft = px(-lanes[0] * scale);
+        stripImage.style.marginTop = px(-lanes[1] * scale);
+      }
+      figure.setAttribute("data-zoom", (scale / readable()).toFixed(2));
+      panned();
     }
-    function reset() { view = home.slice(); show(); }
-    function pan(dxPixels, dyPixels) {
-      var rect = svg.getBoundingClientRect();
-      if (!rect.width) { return; }
-      view[0] -= dxPixels * view[2] / rect.width;
-      view[1] -= dyPixels * view[3] / rect.height;
-      show();
+    function panned() {
+      viewport.classList.toggle("panned", viewport.scrollLeft > 1);
+    }
+    /* zoom to `next`, keeping the point at (x, y) of the viewport (CSS px) in place; by
+       default the middle of the part of the viewport on screen */
+    function zoomTo(next, x, y) {
+      var rect = viewport.getBoundingClientRect();
+      if (x === undefined) {
+        x = viewport.clientWidth / 2;
+        var top = Math.max(rect.top, 0);
+        var bottom = Math.min(rect.bottom, window.innerHeight);
+        y = (bottom > top ? (top + bottom) / 2 : rect.top) - rect.top;
+      }
+      var old = scale;
+      var ux = (viewport.scrollLeft + x) / old;
+      var uy = y / old;
+      apply(next);
+      viewport.scrollLeft = ux * scale - x;
+      window.scrollBy(0, uy * (scale - old));  /* the page grows above the point */
+      touched = true;
+      panned();
     }
 
     controls.addEventListener("click", function (event) {
       var button = event.target.closest("button[data-zoom]");
       if (!button) { return; }
       var what = button.getAttribute("data-zoom");
-      if (what === "in") { zoom(1.5); } else if (what === "out") { zoom(1 / 1.5); } else { reset(); }
+      if (what === "in") { zoomTo(scale * 1.5); }
+      else if (what === "out") { zoomTo(scale / 1.5); }
+      else if (what === "fit") { zoomTo(fit()); }
+      else { zoomTo(readable()); touched = false; }
     });
     viewport.addEventListener("wheel", function (event) {
-      if (!event.ctrlKey && !event.metaKey) { return; }  /* a plain wheel scrolls the page */
+      if (!event.ctrlKey && !event.metaKey) { return; }  /* a plain wheel scrolls */
       event.preventDefault();
-      var rect = svg.getBoundingClientRect();
-      zoom(event.deltaY < 0 ? 1.2 : 1 / 1.2, (event.clientX - rect.left) / rect.width,
-           (event.clientY - rect.top) / rect.height);
+      var rect = viewport.getBoundingClientRect();
+      zoomTo(scale * (event.deltaY < 0 ? 1.2 : 1 / 1.2), event.clientX - rect.left,
+             event.clientY - rect.top);
     }, { passive: false });
+    viewport.addEventListener("scroll", panned, { passive: true });
     var drag = null;
     viewport.addEventListener("pointerdown", function (event) {
-      if (event.button !== 0 || view[2] >= home[2]) { return; }
+      /* touch and pens scroll natively; a mouse drags */
+      if (event.button !== 0 || event.pointerType !== "mouse") { return; }
       drag = { x: event.clientX, y: event.clientY };
       viewport.classList.add("dragging");
       viewport.setPointerCapture(event.pointerId);
     });
     viewport.addEventListener("pointermove", function (event) {
       if (!drag) { return; }
-      pan(event.clientX - drag.x, event.clientY - drag.y);
+      viewport.scrollLeft -= event.clientX - drag.x;
+      window.scrollBy(0, drag.y - event.clientY);
       drag = { x: event.clientX, y: event.clientY };
     });
-    function endDrag() { drag = null; viewport.classList.remove("dragging"); }
-    viewport.addEventListener("pointerup", endDrag);
-    viewport.addEventListener("pointercancel", endDrag);
+    function stop() { drag = null; viewport.classList.remove("dragging"); }
+    viewport.addEventListener("pointerup", stop);
+    viewport.addEventListener("pointercancel", stop);
     viewport.addEventListener("keydown", function (event) {
-      var step = 60;
       var keys = {
-        "+": function () { zoom(1.5); }, "=": function () { zoom(1.5); },
-        "-": function () { zoom(1 / 1.5); }, "0": reset,
-        "ArrowLeft": function () { pan(step, 0); }, "ArrowRight": function () { pan(-step, 0); },
-        "ArrowUp": function () { pan(0, step); }, "ArrowDown": function () { pan(0, -step); }
+        "+": function () { zoomTo(scale * 1.5); }, "=": function () { zoomTo(scale * 1.5); },
+        "-": function () { zoomTo(scale / 1.5); },
+        "0": function () { zoomTo(readable()); touched = false; },
+        "ArrowLeft": function () { viewport.scrollLeft -= 60; },
+        "ArrowRight": function () { viewport.scrollLeft += 60; }
       };
       var action = keys[event.key];
-      if (!action || (view[2] >= home[2] && event.key.indexOf("Arrow") === 0)) { return; }
+      if (!action) { return; }
       event.preventDefault();
       action();
     });
-    window.addEventListener("beforeprint", reset);
+    window.addEventListener("resize", function () { apply(touched ? scale : readable()); });
+    apply(readable());
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("filters");
     if (form) { setupFilter(form); }
     document.querySelectorAll("figure.drawing").forEach(setupZoom);
+    /* on a phone the steps as cards are the reading of the journey: open them */
+    if (window.matchMedia("(max-width: 47.99em)").matches) {
+      document.querySelectorAll("details.step-list").forEach(function (d) { d.open = true; });
+    }
   });
 })();
