@@ -29,22 +29,22 @@ from .pages import (
 _BB = re.compile(r'\bbb="0,0,([0-9.]+),([0-9.]+)"')
 
 
-def _size(dot: str) -> tuple[float, float]:
-    """The drawing's size in points: its bounding box, which the PDF of `_without_margin`
-    never exceeds (so a scale fitted to it is never too small)."""
+def drawing_size(dot: str) -> tuple[float, float]:
+    """The drawing's size in points: its bounding box, which the PDF or SVG of
+    `without_margin` never exceeds (so a scale fitted to it is never too small)."""
     bb = _BB.search(dot)
     assert bb is not None  # Board.to_dot always writes it
     return float(bb[1]), float(bb[2])
 
 
-def _without_margin(dot: str) -> str:
+def without_margin(dot: str) -> str:
     """The DOT with no device margin: Graphviz puts half an inch of blank paper around a
-    PDF, which the page's own margin replaces."""
-    return dot.replace("  graph [", '  graph [margin="0", ', 1)
+    PDF (and 4 pt around an SVG), which the page's own margin replaces."""
+    return dot.replace("  graph [", '  graph [margin="0", pad="0", ', 1)
 
 
 def _readable(dot: str, page: tuple[float, float]) -> bool:
-    return smallest_text(dot) * fit(*_size(dot), page) >= MIN_PRINT_PT - 1e-9
+    return smallest_text(dot) * fit(*drawing_size(dot), page) >= MIN_PRINT_PT - 1e-9
 
 
 def paper_chunks(spec: Spec, paper: str, landscape: bool = False,
@@ -65,7 +65,7 @@ def paper_chunks(spec: Spec, paper: str, landscape: bool = False,
     # a first guess from the widths alone (columns are a fixed pitch), then fewer steps a
     # page until every page is readable: taller lanes can need fewer steps than the guess
     whole = pages_of(len(phases) or 1)
-    width = _size(whole[0][1])[0]
+    width = drawing_size(whole[0][1])[0]
     fixed = width - max(1, len(phases)) * PITCH  # the lane labels, margins and pad
     room = (page[0] - 2 * PAGE_MARGIN) * smallest_text(whole[0][1]) / MIN_PRINT_PT
     most = max(1, min(len(phases), int((room - fixed) // PITCH)))
@@ -94,7 +94,7 @@ def paper_pdf(spec: Spec, paper: str, landscape: bool = False,
     page = page_size(paper, landscape)
     writer = PdfWriter()
     for _, dot in paper_chunks(spec, paper, landscape, findings):
-        drawing = PdfReader(io.BytesIO(render_bytes(_without_margin(dot), "pdf"))).pages[0]
+        drawing = PdfReader(io.BytesIO(render_bytes(without_margin(dot), "pdf"))).pages[0]
         w, h = float(drawing.mediabox.width), float(drawing.mediabox.height)
         scale = fit(w, h, page)
         sheet = writer.add_blank_page(width=page[0], height=page[1])
@@ -106,4 +106,4 @@ def paper_pdf(spec: Spec, paper: str, landscape: bool = False,
     return out.getvalue()
 
 
-__all__ = ["paper_chunks", "paper_pdf"]
+__all__ = ["drawing_size", "paper_chunks", "paper_pdf", "without_margin"]
