@@ -45,7 +45,9 @@ def test_rules_listing_text_and_json() -> None:
     assert all(code in text for code in ALL_RULES)
     listed = json.loads(run("rules", "--format", "json").output)
     assert [r["code"] for r in listed] == list(ALL_RULES)
-    assert set(listed[0]) == {"code", "name", "group", "severity", "summary"}
+    assert set(listed[0]) == {"code", "name", "group", "severity", "summary", "impact"}
+    # the plain-words reason a finding matters, as the site and the pictures show it
+    assert all(r["impact"] == ALL_RULES[r["code"]].impact != "" for r in listed)
 
 
 @pytest.mark.parametrize("key", ["SS402", "ss402", "fail-point-without-recovery"])
