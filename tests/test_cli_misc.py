@@ -25,6 +25,11 @@ def test_init_writes_a_starter_that_lints_clean(tmp_path: Path, monkeypatch) -> 
     assert result.exit_code == 0 and Path("service.yaml").exists()
     lint = run("lint", "service.yaml")
     assert lint.exit_code == 0 and "All clean" in lint.output
+    # it shows the v1.1 experience layer: whose journey, how it feels, an event-triggered journey
+    spec = servicespec.load("service.yaml")
+    assert spec.blueprint.persona in {p.id for p in spec.personas}
+    assert all(step.emotion is not None for _, step in spec.every_step())
+    assert [(s.kind, bool(s.trigger)) for s in spec.blueprint.scenarios] == [("exception", True)]
 
 
 def test_init_never_overwrites(tmp_path: Path) -> None:
