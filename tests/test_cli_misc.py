@@ -140,3 +140,17 @@ def test_internal_error_is_reported_without_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "internal error: RuntimeError: simulated bug" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_the_documented_journey_walk_prints_what_the_doc_says(monkeypatch) -> None:
+    """docs/api.md: iterating journeys, scenarios and pain points, on specs/hotel-stay.yaml."""
+    root = Path(__file__).resolve().parents[1]
+    doc = (root / "docs" / "api.md").read_text(encoding="utf-8")
+    section = doc.split("Walking every journey of a service")[1]
+    code = section.split("```python\n")[1].split("```")[0]
+    printed = section.split("```text\n")[1].split("```")[0]
+    monkeypatch.chdir(root)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out == printed
+    assert "Walked to a partner hotel" in out  # the scenarios are walked, not only the main line
