@@ -62,13 +62,16 @@ class JourneyEndsLow(Rule):
             for k in _ends(journey):
                 step = journey.steps[k]
                 if step.emotion is not None and step.emotion < 0:
-                    where = (f"scenario '{journey.id}'" if journey.scenario
-                             else "the journey")
+                    where, fix = (
+                        (f"scenario '{journey.id}'", "end it with a step that puts things "
+                         "right (an apology, a fix, a follow-up), or let it rejoin the main "
+                         "journey") if journey.scenario else
+                        ("the journey", "change the last step so the customer leaves feeling "
+                         "at least neutral"))
                     yield finding((*journey.step_path(k), "emotion"),
                                   f"{where} ends at step '{step.id}' with emotion "
                                   f"{step.emotion}: customers remember the end (peak-end rule), "
-                                  "so finish strong — change the last step so the customer "
-                                  "leaves feeling at least neutral")
+                                  f"so finish strong — {fix}")
 
 
 class LowPointUnaddressed(Rule):
