@@ -57,7 +57,10 @@ def journey_data(n: int) -> dict:
             "frontstage": [{"role": "receptionist", "action": f"Answers question {i + 1}"}],
             "backstage": [{"role": "housekeeper", "action": f"Prepares item {i + 1}"}],
             "support": ["Property management system"]})
-    data["blueprint"]["steps"] = steps
+    # the starter's scenario, persona journey and opportunities name its own steps
+    data["blueprint"] = {"steps": steps}
+    for section in ("opportunities", "personas"):
+        data.pop(section, None)
     return data
 
 
