@@ -169,12 +169,17 @@ def explain(rule: str, config_path: str | None) -> None:
               "offering: the Flower of Service and its channels.")
 @click.option("--findings", is_flag=True, help="Lint the specs and draw the findings as "
               "badges on the elements they concern.")
+@click.option("--paper", type=click.Choice(["a3", "a4"], case_sensitive=False),
+              help="Print the blueprint on pages of this size (a PDF): split by phase, then "
+              "by step count, with text of 7 pt or more.")
+@click.option("--landscape", is_flag=True, help="Turn the --paper pages sideways.")
 def render(paths: tuple[str, ...], output: str, fmt: str | None, view: str,
-           findings: bool) -> None:
+           findings: bool, paper: str | None, landscape: bool) -> None:
     """Draw specs as service blueprints (svg, png, pdf or dot) with Graphviz."""
     from .drawing import run_render
 
-    sys.exit(run_render(paths, output=output, fmt=fmt, view=view, findings=findings))
+    sys.exit(run_render(paths, output=output, fmt=fmt, view=view, findings=findings,
+                        paper=paper.lower() if paper else None, landscape=landscape))
 
 
 @cli.command()

@@ -235,10 +235,12 @@ def rules_listing(fmt: str, config_path: str | None = None) -> str:
         import json
 
         return json.dumps([{"code": r.code, "name": r.name, "group": r.group,
-                            "severity": r.severity.value, "summary": r.summary}
+                            "severity": r.severity.value, "summary": r.summary,
+                            "impact": r.impact}
                            for r in ALL_RULES.values()]
                           + [{"code": p.code, "name": p.name, "group": "policies",
-                              "severity": p.severity.value, "summary": p.summary}
+                              "severity": p.severity.value, "summary": p.summary,
+                              "impact": p.description}
                              for p in policies], indent=2) + "\n"
     lines: list[str] = []
     group = None

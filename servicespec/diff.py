@@ -4,7 +4,9 @@ Elements are matched by id within their kind (channels with channels, steps with
 moving text around is no change; renaming an id is a removal plus an addition. Field changes
 are described in the words of the field: a metric target lowered, a response time lengthened,
 a channel that no longer takes complaints. Findings are matched by fingerprint (rule + element
-id path), as the baseline does.
+id path), as the baseline does. The experience layer is read as a designer reads it: a step that
+feels worse, a new pain point or moment of truth, a scenario or persona added or removed, a
+regulation deadline that tightens.
 """
 
 from __future__ import annotations
@@ -29,9 +31,14 @@ ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 SECTIONS = (("facilitating", "facilitating", "facilitating service"),
             ("channel", "channels", "channel"), ("role", "roles", "role"),
             ("touchpoint", "touchpoints", "touchpoint"), ("metric", "metrics", "metric"),
-            ("recovery", "recovery", "recovery process"))
+            ("recovery", "recovery", "recovery process"), ("persona", "personas", "persona"),
+            ("system", "systems", "system"), ("opportunity", "opportunities", "opportunity"),
+            ("regulation", "regulations", "regulation"))
 # fields that are elements of their own, compared separately
-NESTED = {"fail_points", "components"}
+NESTED = {"fail_points", "components", "steps", "scenarios"}
+# the emotion scale's words (Smaply-style, -2 to +2)
+_FEELINGS = {-2: "very negative", -1: "negative", 0: "neutral", 1: "positive",
+             2: "very positive"}
 # a larger value of these durations keeps the customer waiting longer
 _DURATION_WORDS = ("lengthened", "shortened")
 
@@ -107,12 +114,17 @@ def _inventory(spec: Spec) -> str:
 def element_changes(old: Spec | None, new: Spec | None) -> Iterator[Change]:
     old_elements = dict(_elements(old)) if old else {}
     new_elements = dict(_elements(new)) if new else {}
+    # the steps of a scenario added or removed whole are told with the scenario, not one by one
+    old_whole = _scenario_steps(old, new_elements)
+    new_whole = _scenario_steps(new, old_elements)
     for key, (label, before) in old_elements.items():
-        if key not in new_elements:
+        if key not in new_elements and key not in old_whole:
             yield Change(REMOVED, label, tuple(_removal_notes(key[0], before, new)))
     for key, (label, after) in new_elements.items():
+        if key in new_whole:
+            continue
         if key not in old_elements:
-            yield Change(ADDED, label)
+            yield Change(ADDED, label, tuple(_addition_notes(key[0], after)))
             continue
         details = tuple(field_changes(key[0], old_elements[key][1], after))
         if details:
@@ -130,13 +142,48 @@ def _elements(spec: Spec) -> Iterator[tuple[tuple[str, str], tuple[str, Any]]]:
     for kind, attr, label in SECTIONS[:4]:
         for item in getattr(spec, attr):
             yield (kind, item.id), (f"{label} '{item.id}'", item)
-    for step in spec.steps:
+    yield ("blueprint", ""), ("blueprint", spec.blueprint)
+    for sc in spec.blueprint.scenarios:
+        yield ("scenario", sc.id), (f"{sc.kind} scenario '{sc.id}'", sc)
+    for _path, step in spec.every_step():
         yield ("step", step.id), (f"step '{step.id}'", step)
         for fp in step.fail_points:
             yield ("fail-point", fp.id), (f"fail point '{fp.id}' (step '{step.id}')", fp)
     for kind, attr, label in SECTIONS[4:]:
         for item in getattr(spec, attr):
             yield (kind, item.id), (f"{label} '{item.id}'", item)
+
+
+def _scenario_steps(spec: Spec | None, other: dict[tuple[str, str], Any]
+                    ) -> set[tuple[str, str]]:
+    """Keys of the steps and fail points of scenarios of `spec` that the other side lacks."""
+    keys: set[tuple[str, str]] = set()
+    for sc in spec.blueprint.scenarios if spec else ():
+        if ("scenario", sc.id) not in other:
+            for step in sc.steps:
+                keys.add(("step", step.id))
+                keys.update(("fail-point", fp.id) for fp in step.fail_points)
+    return keys
+
+
+def _journey_words(scenario: Any) -> Iterator[str]:
+    if scenario.trigger:
+        yield f"trigger: {scenario.trigger}"
+    yield plural(len(scenario.steps), "step")
+
+
+def _addition_notes(kind: str, after: Any) -> Iterator[str]:
+    if kind == "scenario":
+        yield from _journey_words(after)
+    if kind == "step":
+        if after.moment_of_truth:
+            yield "a moment of truth"
+        if after.emotion is not None and after.emotion < 0:
+            yield f"feels {_FEELINGS[after.emotion]} ({after.emotion})"
+        if after.pain_points:
+            yield plural(len(after.pain_points), "pain point")
+    if kind == "regulation" and after.deadline:
+        yield f"deadline {after.deadline.text}"
 
 
 def _removal_notes(kind: str, before: Any, new: Spec | None) -> Iterator[str]:
@@ -150,6 +197,13 @@ def _removal_notes(kind: str, before: Any, new: Spec | None) -> Iterator[str]:
         yield f"it measured '{before.measures}'"
     if kind == "step":
         yield "dropped from the journey"
+    if kind == "scenario":
+        yield "the service no longer designs for this journey"
+        yield from _journey_words(before)
+    if kind == "persona":
+        yield "no journey is designed for this customer any more"
+    if kind == "regulation":
+        yield "its deadlines are no longer checked"
 
 
 def field_changes(kind: str, before: BaseModel, after: BaseModel, prefix: str = ""
@@ -160,7 +214,7 @@ def field_changes(kind: str, before: BaseModel, after: BaseModel, prefix: str = 
         old, new = getattr(before, name), getattr(after, name)
         if name == "touchpoint" and isinstance(before, Step):
             old, new = _one_touchpoint(old), _one_touchpoint(new)
-        label = f"{prefix}{name}"
+        label = f"{prefix}{name.rstrip('_')}"  # from_ is `from` in the file
         if isinstance(old, BaseModel) or isinstance(new, BaseModel):
             if isinstance(old, BaseModel) and isinstance(new, BaseModel):
                 yield from field_changes(kind, old, new, f"{label}.")
@@ -204,6 +258,18 @@ def _plain(value: Any) -> Any:
 
 
 def _describe(kind: str, label: str, old: Any, new: Any) -> str:
+    if label == "emotion":
+        if old is None or new is None:
+            return (f"emotion added: {new} ({_FEELINGS[new]})" if old is None
+                    else f"emotion removed (was {old})")
+        word = "worse" if new < old else "better"
+        return f"now feels {word}: {old} → {new} ({_FEELINGS[new]})"
+    if label == "moment_of_truth":
+        return ("now a moment of truth: customers decide here whether they stay" if new
+                else "no longer a moment of truth")
+    if label == "pain_points":  # told by what the customer feels, not by id
+        return _pain_point_change([p.description for p in old or []],
+                                  [p.description for p in new or []])
     if old is None or old == []:
         return f"{label} added: {_show(new)}"
     if new is None or new == []:
@@ -211,6 +277,9 @@ def _describe(kind: str, label: str, old: Any, new: Any) -> str:
     if isinstance(old, Target) and isinstance(new, Target):
         return _target_change(label, old, new)
     if isinstance(old, Duration) and isinstance(new, Duration):
+        if kind == "regulation" and label == "deadline":
+            word = "loosened" if new.seconds > old.seconds else "tightened"
+            return f"deadline {word} from {old.text} to {new.text}"
         word = _DURATION_WORDS[0] if new.seconds > old.seconds else _DURATION_WORDS[1]
         return f"{label} {word} from {old.text} to {new.text}"
     if isinstance(old, list) and isinstance(new, list):
@@ -252,6 +321,14 @@ def _list_change(label: str, old: list[Any], new: list[Any]) -> str:
     if not parts:
         parts.append(f"reordered to {_quoted(new)}")
     return f"{label}: {', '.join(parts)}"
+
+
+def _pain_point_change(old: list[str], new: list[str]) -> str:
+    came = [v for v in new if v not in old]
+    gone = [v for v in old if v not in new]
+    parts = [f"new pain point '{v}'" for v in came]
+    parts += [f"pain point gone: '{v}'" for v in gone]
+    return ", ".join(parts) or f"pain points reordered to {_quoted(new)}"
 
 
 def _journey_order(old: Spec, new: Spec) -> Iterator[Change]:

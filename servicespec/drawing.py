@@ -21,7 +21,7 @@ import click
 from .api import discover, lint_file, load
 from .diagnostics import FILE_CODES, Diagnostic, Severity
 from .model.spec import Spec
-from .render import FORMATS, RenderError, format_for, render_bytes, render_spec
+from .render import FORMATS, RenderError, check_paper, format_for, render_bytes, render_spec
 from .textutil import path_text, terminal_safe
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -93,7 +93,8 @@ def _load(file: str, findings: bool) -> tuple[object | None, list[Diagnostic]]:
 
 
 def run_render(paths: Sequence[str], *, output: str, fmt: str | None = None,
-               view: str = "blueprint", findings: bool = False) -> int:
+               view: str = "blueprint", findings: bool = False, paper: str | None = None,
+               landscape: bool = False) -> int:
     from .config import ConfigError
     from .fsutil import write_atomic
 
@@ -106,6 +107,7 @@ def run_render(paths: Sequence[str], *, output: str, fmt: str | None = None,
                      "`apiVersion: servicespec/v1`)")
     try:
         pairs, fmt, to_folder = _targets(files, paths, output, fmt, view)
+        check_paper(paper, landscape, fmt, view)
     except RenderError as exc:
         return _fail(str(exc))
     if to_folder:
@@ -125,7 +127,13 @@ def run_render(paths: Sequence[str], *, output: str, fmt: str | None = None,
             status = EXIT_FINDINGS
             continue
         try:
-            data = render_bytes(render_spec(spec, view, drawn), fmt)  # type: ignore[arg-type]
+            if paper is not None:
+                from .render.paper import paper_pdf
+
+                data = paper_pdf(spec, paper, landscape, drawn)  # type: ignore[arg-type]
+            else:
+                data = render_bytes(render_spec(spec, view, drawn),  # type: ignore[arg-type]
+                                    fmt)
         except RenderError as exc:
             return _fail(f"{path_text(file)}: {exc}")
         if target == "-":

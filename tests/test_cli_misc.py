@@ -25,6 +25,11 @@ def test_init_writes_a_starter_that_lints_clean(tmp_path: Path, monkeypatch) -> 
     assert result.exit_code == 0 and Path("service.yaml").exists()
     lint = run("lint", "service.yaml")
     assert lint.exit_code == 0 and "All clean" in lint.output
+    # it shows the v1.1 experience layer: whose journey, how it feels, an event-triggered journey
+    spec = servicespec.load("service.yaml")
+    assert spec.blueprint.persona in {p.id for p in spec.personas}
+    assert all(step.emotion is not None for _, step in spec.every_step())
+    assert [(s.kind, bool(s.trigger)) for s in spec.blueprint.scenarios] == [("exception", True)]
 
 
 def test_init_never_overwrites(tmp_path: Path) -> None:
@@ -45,7 +50,9 @@ def test_rules_listing_text_and_json() -> None:
     assert all(code in text for code in ALL_RULES)
     listed = json.loads(run("rules", "--format", "json").output)
     assert [r["code"] for r in listed] == list(ALL_RULES)
-    assert set(listed[0]) == {"code", "name", "group", "severity", "summary"}
+    assert set(listed[0]) == {"code", "name", "group", "severity", "summary", "impact"}
+    # the plain-words reason a finding matters, as the site and the pictures show it
+    assert all(r["impact"] == ALL_RULES[r["code"]].impact != "" for r in listed)
 
 
 @pytest.mark.parametrize("key", ["SS402", "ss402", "fail-point-without-recovery"])
@@ -135,3 +142,17 @@ def test_internal_error_is_reported_without_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "internal error: RuntimeError: simulated bug" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_the_documented_journey_walk_prints_what_the_doc_says(monkeypatch) -> None:
+    """docs/api.md: iterating journeys, scenarios and pain points, on specs/hotel-stay.yaml."""
+    root = Path(__file__).resolve().parents[1]
+    doc = (root / "docs" / "api.md").read_text(encoding="utf-8")
+    section = doc.split("Walking every journey of a service")[1]
+    code = section.split("```python\n")[1].split("```")[0]
+    printed = section.split("```text\n")[1].split("```")[0]
+    monkeypatch.chdir(root)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out == printed
+    assert "Walked to a partner hotel" in out  # the scenarios are walked, not only the main line

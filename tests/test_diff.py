@@ -226,3 +226,44 @@ def test_base_errors(repo: Path, tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.chdir(tmp_path_factory.mktemp("not-a-repo"))
     outside = runner.invoke(cli, ["diff", "--base", "HEAD"])
     assert outside.exit_code == 2 and "git repository" in outside.stderr
+
+
+def test_the_experience_layer_in_service_design_words() -> None:
+    # through the CLI: a scenario and a persona removed, a scenario added, an emotion that
+    # drops, a new pain point, a new moment of truth, a regulation deadline that tightens
+    folder = CASES / "experience-changed"
+    result = CliRunner().invoke(cli, ["diff", str(folder / "old.yaml"), str(folder / "new.yaml")],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    lines = [line.strip() for line in result.output.splitlines()]
+    for expected in [
+        "- variant scenario 'branch-visit' removed (the service no longer designs for this "
+        "journey; trigger: The reader walks into the branch without a reservation; 1 step)",
+        "- persona 'older-reader' removed (no journey is designed for this customer any more)",
+        "+ exception scenario 'lost-book' added (trigger: The reader reports the book lost or "
+        "damaged; 1 step)",
+        "~ step 'reserve': new pain point 'The fee is only shown after the card number'",
+        "~ step 'borrow': now a moment of truth: customers decide here whether they stay",
+        "~ step 'read': now feels worse: 1 → -1 (negative)",
+        "~ regulation 'complaints-code': deadline tightened from 15wd to 10wd",
+    ]:
+        assert expected in lines, f"{expected!r} not in:\n{result.output}"
+    # the steps of a scenario added or removed whole are told with the scenario
+    assert "ask-librarian" not in result.output and "report-lost" not in result.output
+
+
+def test_scenario_steps_and_the_blueprint_persona_are_compared() -> None:
+    old = lint_file(str(CASES / "experience-changed" / "old.yaml"), Config())
+    assert old.spec is not None
+    text = (CASES / "experience-changed" / "old.yaml").read_text(encoding="utf-8")
+    text = text.replace("          emotion: -1\n          pain_points: [The queue at the desk is "
+                        "long]", "          emotion: -2\n          pain_points: []")
+    text = text.replace("  persona: commuter-reader\n  case_owner", "  case_owner")
+    from servicespec.engine import lint_loaded
+    from servicespec.loader import load_text
+
+    diff = compare(old, lint_loaded(load_text(text, "new.yaml"), Config()))
+    assert described(diff) == [
+        "blueprint: persona removed (was 'commuter-reader')",
+        "step 'manual-issue': now feels worse: -1 → -2 (very negative); "
+        "pain point gone: 'The queue at the desk is long'"]

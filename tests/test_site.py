@@ -301,7 +301,8 @@ def test_build_site_replaces_an_earlier_site_whole(tmp_path):
     build_site([str(METRICS_GAP)], out)
     names = sorted(p.name for p in (out / "services").iterdir())
     assert names == sorted(["metrics-mixed-up.html", "metrics-mixed-up-blueprint.svg",
-                            "metrics-mixed-up-journey.svg", "metrics-mixed-up-offering.svg"])
+                            "metrics-mixed-up-journey.svg", "metrics-mixed-up-offering.svg",
+                            *[f"metrics-mixed-up-print-{n}.svg" for n in (1, 2, 3)]])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no temporary left
     assert oct((out / "index.html").stat().st_mode & 0o444) == oct(0o444)
 
@@ -508,7 +509,7 @@ def test_a_rebuild_writes_only_the_pages_of_saved_specs(tmp_path):
         # the unchanged spec's page and drawings are the same files (linked), the saved
         # one's are new, and the index shows the new name
         hotel = next(p for p in state.pages if p.slug == "hotel")
-        assert len(hotel.files) == 4 and all(same(rel) for rel in hotel.files)
+        assert len(hotel.files) == 4 + 6 and all(same(rel) for rel in hotel.files)  # 6 printed
         assert not same("services/fibre.html")
         assert b"Fibre installation, edited" in (second / "services/fibre.html").read_bytes()
         assert b"Fibre installation, edited" in (second / "index.html").read_bytes()

@@ -238,11 +238,11 @@ def test_filter_by_name_owner_and_tag(page: Any, site: Path) -> None:
     page.fill("#filter-text", "loan")
     assert page.locator(visible).all_inner_texts() == ["Personal loan"]
     assert page.locator("#coverage tbody tr:not([hidden])").count() == 1
-    assert "1 of 9" in page.locator("#filter-count").inner_text()
+    assert f"1 of {len(list(SPECS.rglob('*.yaml')))}" in page.locator("#filter-count").inner_text()
     page.fill("#filter-text", "")
     page.select_option("#filter-tag", "gap-example")
     gaps = page.locator(visible).all_inner_texts()
-    assert len(gaps) == 3
+    assert len(gaps) == len(list((SPECS / "gaps").glob("*.yaml")))
     page.select_option("#filter-owner", "Club Operations")
     assert page.locator(visible).all_inner_texts() == ["Gym membership (metrics mixed up)"]
     page.fill("#filter-text", "no such service")
@@ -251,7 +251,7 @@ def test_filter_by_name_owner_and_tag(page: Any, site: Path) -> None:
     page.fill("#filter-text", "")
     page.select_option("#filter-owner", "")
     page.select_option("#filter-tag", "")
-    assert page.locator(visible).count() == 9
+    assert page.locator(visible).count() == len(list(SPECS.rglob("*.yaml")))
     assert page.console.errors == []
 
 
@@ -293,7 +293,9 @@ def test_service_page_zooms_prints_and_is_accessible(page: Any, site: Path) -> N
     page.emulate_media(media="print")
     assert not page.locator(".zoom-controls").first.is_visible()
     assert not page.locator(".site-header").is_visible()
-    assert page.locator("#blueprint-svg").is_visible()
+    # on paper the blueprint is its printed pages, not the screen's drawing shrunk
+    assert not page.locator("#blueprint-svg").is_visible()
+    assert page.locator("#blueprint .print-page").first.is_visible()
 
 
 def test_the_blueprint_opens_readable_on_a_desktop(page: Any, site: Path) -> None:
@@ -412,3 +414,67 @@ def test_serve_reloads_the_open_page_after_a_spec_is_edited(page: Any,
         expect(page.locator("h1")).to_have_text("Personal loan", timeout=15_000)
         assert page.locator("#blueprint-svg").is_visible()
     assert page.console.errors == []
+
+
+LANE_TITLES = ["Physical evidence", "Customer actions", "Frontstage", "Backstage",
+               "Support processes"]
+LINE_TITLES = ["LINE OF INTERACTION", "LINE OF VISIBILITY", "LINE OF INTERNAL INTERACTION"]
+
+
+def _printed(browser: Any, html: Path) -> list[tuple[tuple[float, float], str, float]]:
+    """The page printed by chromium as a PDF: each sheet's size in pt, its text (whitespace
+    made single spaces) and its smallest text in pt on the paper."""
+    import io
+
+    from pypdf import PdfReader
+
+    from .test_render_pages import font_sizes
+
+    page = browser.new_page()
+    page.goto(html.as_uri())
+    pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+    page.close()
+    return [((float(p.mediabox.width), float(p.mediabox.height)),
+             " ".join(p.extract_text().split()),
+             min((size for size, _ in font_sizes(p)), default=99.0)) for p in pdf.pages]
+
+
+@pytest.mark.parametrize("steps", [10, 16])
+def test_the_blueprint_prints_a_chunk_a_page_on_a4_with_lane_labels_at_7_pt(
+        browser: Any, site: Path, tmp_path: Path, steps: int) -> None:
+    """Printed from the browser: every sheet A4 portrait; the blueprint as the chunks of
+    `render --paper a4`, each on a sheet of its own with the lane labels, the three lines
+    and its header, its text 7 pt or more (the screen's drawing fitted to the page would
+    be 3 pt). The hotel's 10 steps, and a generated journey of 16 short steps (pages that
+    would share a sheet if the stylesheet did not break them)."""
+    import yaml
+
+    from servicespec.model.spec import Spec
+    from servicespec.render.pages import PAPER
+    from servicespec.render.paper import paper_chunks
+
+    from .test_render_pages import journey_data
+
+    if steps == 10:  # its findings fit on the last page, and are printed there
+        html = site / "services" / "hotel-stay.html"
+        linted = lint_file(str(SPECS / "hotel-stay.yaml"))
+        spec, findings = linted.spec, linted.diagnostics
+    else:  # its findings panel would outgrow the last page: the pages print without it
+        (tmp_path / "specs").mkdir()
+        (tmp_path / "specs" / "long.yaml").write_text(
+            yaml.safe_dump(journey_data(steps), sort_keys=False), "utf-8")
+        build_site([str(tmp_path / "specs")], tmp_path / "site")
+        html = tmp_path / "site" / "services" / "long.html"
+        spec, findings = Spec.model_validate(journey_data(steps)), []
+    assert spec is not None
+    sheets = _printed(browser, html)
+    assert all(size == pytest.approx(PAPER["a4"], abs=1) for size, _, _ in sheets)
+    drawn = [(text, least) for _, text, least in sheets if "LINE OF VISIBILITY" in text]
+    headers = [re.findall(rf"Steps? \d+(?:–\d+)? of {steps} · [\w, ]+?(?= |$)", text)
+               for text, _ in drawn]
+    assert headers == [[c.header] for c, _ in paper_chunks(spec, "a4", False, findings)]
+    for text, least in drawn:
+        # a sheet of its own: nothing of the page before the drawing's title
+        assert text.startswith(f"{spec.metadata.name} — service blueprint"), text[:80]
+        assert all(title in text for title in LANE_TITLES + LINE_TITLES), text[:200]
+        assert least >= 7 - 0.05, (least, text[:80])

@@ -3,6 +3,10 @@
     render_spec(spec, view, findings) -> DOT text (deterministic)
     render_bytes(dot, fmt) -> the drawing in svg, png, pdf (or the DOT itself)
     write_render(spec, path, ...) -> writes one file atomically
+    paper.paper_pdf(spec, paper, landscape, findings) -> the blueprint on A4 or A3 pages
+
+A long journey is drawn in rows (the blueprint) or on pages (paper), split by
+`pages.split_journey`.
 
 Findings come in as data (`Diagnostic`s); this package never runs the linter.
 """
@@ -17,13 +21,14 @@ import sys
 import tempfile
 import warnings
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from ..diagnostics import Diagnostic
 from ..fsutil import write_atomic
 from ..model.spec import Spec
 from ..textutil import terminal_safe
 from .dot import Board
+from .pages import PAPER, Chunk
 
 VIEWS = ("blueprint", "journey", "offering")
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -43,12 +48,21 @@ def _view(name: str) -> Callable[[Spec, Iterable[Diagnostic]], Board]:
     return render
 
 
-def render_spec(spec: Spec, view: str = "blueprint",
-                findings: Iterable[Diagnostic] = ()) -> str:
-    """The DOT text of one view of `spec`, with `findings` drawn as badges."""
+def render_spec(spec: Spec, view: str = "blueprint", findings: Iterable[Diagnostic] = (),
+                chunks: Sequence[Chunk] | None = None) -> str:
+    """The DOT text of one view of `spec`, with `findings` drawn as badges; the blueprint
+    draws the `chunks` of the journey given as its rows (default: `pages.ROW_STEPS` a row)."""
     if view not in VIEWS:
         raise RenderError(f"unknown view '{view}': use one of {', '.join(VIEWS)}")
-    board = _view(view)(spec, list(findings))
+    if chunks is not None:
+        if view != "blueprint":
+            raise RenderError(f"the {view} view is drawn whole: only the blueprint is drawn "
+                              "in chunks")
+        from .blueprint import render_blueprint
+
+        board = render_blueprint(spec, list(findings), chunks)
+    else:
+        board = _view(view)(spec, list(findings))
     board.graph_attrs = {**GRAPH_DEFAULTS, **board.graph_attrs}
     return board.to_dot()
 
@@ -142,19 +156,44 @@ def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> str:
     return ext
 
 
+def check_paper(paper: str | None, landscape: bool, fmt: str, view: str) -> None:
+    """Raise `RenderError` with what to do when the paper options do not fit the output."""
+    if paper is None:
+        if landscape:
+            raise RenderError("--landscape turns the paper: give --paper a3 or --paper a4 too")
+        return
+    if paper not in PAPER:
+        raise RenderError(f"unknown paper '{paper}': use one of {', '.join(PAPER)}")
+    if fmt != "pdf":
+        raise RenderError(f"--paper writes a PDF, not {fmt}: name the output file .pdf or "
+                          "give --format pdf (or leave --paper out)")
+    if view != "blueprint":
+        raise RenderError(f"--paper prints the blueprint: leave out --view {view}")
+
+
 def write_render(spec: Spec, path: str | os.PathLike[str], *, fmt: str | None = None,
-                 view: str = "blueprint", findings: Iterable[Diagnostic] = ()) -> str:
-    """Render one view of `spec` into `path` (atomically); returns the format written."""
+                 view: str = "blueprint", findings: Iterable[Diagnostic] = (),
+                 paper: str | None = None, landscape: bool = False) -> str:
+    """Render one view of `spec` into `path` (atomically); returns the format written.
+    `paper` ("a4", "a3"): the blueprint as a PDF of pages of that size."""
     fmt = format_for(path, fmt)
-    data = render_bytes(render_spec(spec, view, findings), fmt)
+    check_paper(paper, landscape, fmt, view)
+    if paper is not None:
+        from .paper import paper_pdf
+
+        data = paper_pdf(spec, paper, landscape, list(findings))
+    else:
+        data = render_bytes(render_spec(spec, view, findings), fmt)
     write_atomic(path, data)
     return fmt
 
 
 __all__ = [
     "FORMATS",
+    "PAPER",
     "VIEWS",
     "RenderError",
+    "check_paper",
     "digest_of",
     "format_for",
     "render_bytes",

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from ..diagnostics import Diagnostic
 from ..model.spec import Action, Spec, SupportAction
 from .dot import Board, Html
-from .findings import Badge, place
+from .findings import Badge, Placement, place
 from .flow import CustomerRow, customer_band
 from .grid import (
     COL_W,
@@ -25,6 +25,7 @@ from .grid import (
     MARGIN,
     PAD,
     Frame,
+    chunk_band,
     header_band,
     lane_background,
     lane_label,
@@ -37,6 +38,7 @@ from .grid import (
     title_band,
 )
 from .legend import finding_items, findings_panel, flow_items, legend, mode_items
+from .pages import ROW_STEPS, Chunk, split_journey
 from .style import (
     BADGE_H,
     BODY,
@@ -163,13 +165,60 @@ def _pill(f: Frame, i: int) -> tuple[list[Text], str, list[Badge]] | None:
     return text, style, badges
 
 
-def render_blueprint(spec: Spec, findings: Iterable[Diagnostic] = ()) -> Board:
+def render_blueprint(spec: Spec, findings: Iterable[Diagnostic] = (),
+                     chunks: Sequence[Chunk] | None = None) -> Board:
+    """The blueprint with its steps in rows: the `chunks` given (a page of the paper output
+    passes one), else the journey split into rows of at most `ROW_STEPS` steps. Each row has
+    its lanes, labels and lines; a journey cut into rows says where each row takes up. The
+    findings about the whole service and the legend close the journey: they follow the
+    chunk that ends it (on paper, the last page)."""
     drawn, alias = drawn_keys(spec)
     placement = place(spec, findings, drawn, alias)
     board = Board(spec.metadata.id, {"id": "blueprint", "class": "servicespec blueprint"})
-    f = Frame(spec, board, placement, list(spec.steps))
+    steps = list(spec.steps)
+    if chunks is None:
+        chunks = split_journey([s.phase for s in steps], ROW_STEPS)
+    frames = [Frame(spec, board, placement, steps[c.start:c.stop]) for c in chunks]
+    full_width = max(f.width for f in frames)
     y = MARGIN
-    y += title_band(board, spec, y, f.width - 2 * MARGIN, "service blueprint")
+    y += title_band(board, spec, y, full_width - 2 * MARGIN, "service blueprint")
+    links = False
+    for chunk, f in zip(chunks, frames, strict=True):
+        if chunk.stop - chunk.start < len(steps):
+            y += chunk_band(f, chunk, y)
+        y, linked = _row(f, y)
+        links |= linked
+        y += 14
+    if chunks[-1].continues:
+        y -= 14
+    else:
+        y += _key(board, placement, frames, links, y, full_width - 2 * MARGIN)
+    board.unique_ids()  # rows repeat the lanes' and lines' ids
+    board.width, board.height = full_width, y + MARGIN
+    return board
+
+
+def _key(board: Board, placement: Placement, frames: Sequence[Frame], links: bool,
+         y: float, width: float) -> float:
+    """The findings panel and a legend of the symbols the rows use; returns their height."""
+    top = y
+    y += findings_panel(board, MARGIN, y, width, placement)
+    if placement.badges or placement.general:
+        y += 10
+    steps = [s for f in frames for s in f.steps]
+    modes = set().union(*(_modes(f) for f in frames))
+    symbols = [*flow_items(steps), *mode_items(modes)]
+    if links:
+        symbols.append(("link", "work passing between lanes"))
+    symbols += [(f"line:{style}/{pen}", title.lower())
+                for title, style, pen in LINES.values()]
+    y += legend(board, MARGIN, y, width, symbols + finding_items(placement))
+    return y - top
+
+
+def _row(f: Frame, y: float) -> tuple[float, bool]:
+    """One row of the grid: phases, step headers, the five lanes and the three lines; returns
+    its bottom and whether it draws work passing between lanes."""
     y += phase_band(f, y)
     y += header_band(f, y)
     grid_top = y
@@ -214,19 +263,7 @@ def render_blueprint(spec: Spec, findings: Iterable[Diagnostic] = ()) -> Board:
     _draw_pills(f, pills, line_y["interaction"])
     links = _draw_links(f, row, [front, back, support])
     phase_dividers(f, grid_top - 4, grid_bottom)
-    y += 14
-    width = f.width - 2 * MARGIN
-    y += findings_panel(board, MARGIN, y, width, placement)
-    if placement.badges or placement.general:
-        y += 10
-    symbols = [*flow_items(f.steps), *mode_items(_modes(f))]
-    if links:
-        symbols.append(("link", "work passing between lanes"))
-    symbols += [(f"line:{style}/{pen}", title.lower())
-                for title, style, pen in LINES.values()]
-    y += legend(board, MARGIN, y, width, symbols + finding_items(placement))
-    board.width, board.height = f.width, y + MARGIN
-    return board
+    return y, bool(links)
 
 
 def _modes(f: Frame) -> set[str]:

@@ -148,6 +148,19 @@ class Board:
         """An edge that Graphviz routes itself (splines around the nodes)."""
         self.edges.append(Edge(tail, head, _named(attrs)))
 
+    def unique_ids(self) -> None:
+        """Give each repeated SVG `id` a suffix (`lane-customer-2`): a picture drawn in rows
+        repeats its lanes and lines, and an id names one element."""
+        seen: dict[str, int] = {}
+        items: list[Node | Edge] = [*self.clusters, *self.nodes, *self.edges]
+        for item in items:
+            ident = item.attrs.get("id")
+            if not isinstance(ident, str):
+                continue
+            seen[ident] = seen.get(ident, 0) + 1
+            if seen[ident] > 1:
+                item.attrs["id"] = f"{ident}-{seen[ident]}"
+
     def to_dot(self, margin: float = 12.0) -> str:
         # y was stored negated; shift so the picture sits in positive coordinates
         lines = [f"digraph {quote(self.name)} {{"]

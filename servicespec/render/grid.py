@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from ..model.spec import Spec, Step
 from .dot import Board
 from .findings import Badge, Placement
+from .pages import Chunk
 from .style import (
     BADGE_H,
     BODY,
@@ -241,3 +242,19 @@ def phase_dividers(f: Frame, y0: float, y1: float) -> None:
             b = f.board.point(f"phase-divider:{i}:bottom", (x, y1))
             f.board.path(a, b, [(x, y0), (x, y1)], arrow=False, style="dashed", color=FAINT,
                          penwidth=0.8, class_="phase-divider")
+
+
+def chunk_band(f: Frame, chunk: Chunk, y: float) -> float:
+    """The line above a row (or page) of a journey cut into chunks: which steps it holds,
+    and where the journey comes from and goes on."""
+    left = [Text([chunk.header], 11, INK, bold=True)]
+    if chunk.continued:
+        left.append(Text([f"← continued from step {chunk.start}"], 9.5, MUTED, italic=True))
+    h = plain(f.board, f"chunk:{chunk.start}", MARGIN, y, left, align="LEFT",
+              id=f"chunk-{chunk.start + 1}", class_="chunk-header")
+    if chunk.continues:
+        right = [Text([f"continues with step {chunk.stop + 1} →"], 9.5, MUTED, italic=True)]
+        w = right[0].width + 2
+        plain(f.board, f"chunk:{chunk.start}:continues", f.grid_right - w, y, right, w=w,
+              id=f"chunk-{chunk.start + 1}-continues", class_="chunk-continues")
+    return h + 6

@@ -1,7 +1,8 @@
 """The rule registry, built from the group modules listed here.
 
 Each group module declares its `GROUP` (code, short name, title) and defines its rules as
-`Rule` subclasses; defining a rule class in its group's module registers it.
+`Rule` subclasses; defining a rule class in its group's module registers it. A group too large
+for one module spans several, in order, the later ones importing the first one's `GROUP`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from . import (
     ss0_file,
     ss1_offering,
     ss2_channels,
+    ss3_experience,
     ss3_journey,
     ss4_recovery,
     ss5_handoffs,
@@ -22,8 +24,8 @@ from . import (
 from .base import Finding, Group, Rule, RuleDocs
 
 GROUP_MODULES: tuple[ModuleType, ...] = (
-    ss0_file, ss1_offering, ss2_channels, ss3_journey, ss4_recovery, ss5_handoffs, ss6_metrics,
-    ss7_people, ss8_catalogue,
+    ss0_file, ss1_offering, ss2_channels, ss3_journey, ss3_experience, ss4_recovery, ss5_handoffs,
+    ss6_metrics, ss7_people, ss8_catalogue,
 )
 
 

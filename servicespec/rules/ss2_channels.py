@@ -77,6 +77,9 @@ class NoHumanOption(Rule):
 class AutomatedDeadEnd(Rule):
     """An automated channel (a chatbot, an IVR, USSD: `mode: automated`, the default for
     those kinds) that escalates nowhere is a dead end when the bot cannot help (CFPB 2023).
+    An outbound channel (`direction: outbound`, the default for a `notification`) is not
+    checked: the customer cannot answer it, so it is no route in to be a dead end of (SS209
+    keeps customers from being sent to one).
 
     Bad:
     ```yaml
@@ -100,7 +103,7 @@ class AutomatedDeadEnd(Rule):
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for i, ch in enumerate(spec.channels):
-            if ch.mode == "automated" and not ch.escalates_to:
+            if ch.mode == "automated" and ch.direction != "outbound" and not ch.escalates_to:
                 yield finding(("channels", i), f"automated channel '{ch.id}' has no "
                               "`escalates_to`: add the channel where a person takes over")
 
@@ -197,7 +200,8 @@ class ColdHandover(Rule):
     """Dixon et al. (2010): repeating information and being transferred are the biggest
     drivers of customer effort. A cold handover — of a channel that escalates, or of a step's
     `handoff` — makes the customer start over. A `handoff` with a `context` and no
-    `handover` is warm (the default); a channel that does not say is not judged.
+    `handover` is warm (the default); a channel that does not say is not judged. Every
+    step's `handoff` is checked, a scenario's too.
 
     Bad:
     ```yaml
@@ -227,9 +231,9 @@ class ColdHandover(Rule):
             if ch.handover == "cold":
                 yield finding(("channels", i, "handover"), f"channel '{ch.id}' hands "
                               "customers over cold: pass the context along (`handover: warm`)")
-        for i, step in enumerate(spec.steps):
+        for path, step in spec.every_step():
             if step.handoff and step.handoff.handover == "cold":
-                yield finding(("blueprint", "steps", i, "handoff", "handover"),
+                yield finding((*path, "handoff", "handover"),
                               f"step '{step.id}' hands the case over cold: the customer starts "
                               "over; pass the context along (`handover: warm`)")
 
@@ -345,3 +349,72 @@ class UnusedChannel(Rule):
                 yield finding(("channels", i), f"channel '{ch.id}' is not used by any "
                               "facilitating service, touchpoint, recovery or escalation: use "
                               "it or remove it")
+
+
+class OutboundChannelTakesContact(Rule):
+    """ISO 10002 and Tax & Brown (1998): complaint handling and recovery must be accessible,
+    and the CFPB's 2023 chatbot report warns of routes that lead nowhere. An `outbound`
+    channel only speaks to the customer — a push notification, a no-reply email, an
+    automated text — so wherever the customer must reach the organisation it is a dead end:
+    as another channel's `escalates_to`, as a recovery's `channel`, marked
+    `complaints: true`, or among the channels of an `exceptions` (problem solving) or
+    `consultation` (advice) facilitating service. A channel's `direction` defaults from its
+    `kind` (`notification` is outbound).
+
+    Bad:
+    ```yaml
+    channels:
+      - {id: website, name: Hotel website, kind: web, escalates_to: reception-phone,
+         handover: warm}
+      - {id: reception-phone, name: Reception phone, kind: phone, hours: "24/7",
+         response_time: 1m}
+      - {id: front-desk-counter, name: Front desk, kind: in-person, hours: "24/7",
+         response_time: 5m, complaints: true}
+      - {id: guest-email, name: Guest email (no-reply), kind: email,
+         hours: "Mon-Sun 07:00-23:00", response_time: 4h, direction: outbound}
+    ```
+
+    Good:
+    ```yaml
+    channels:
+      - {id: website, name: Hotel website, kind: web, escalates_to: reception-phone,
+         handover: warm}
+      - {id: reception-phone, name: Reception phone, kind: phone, hours: "24/7",
+         response_time: 1m}
+      - {id: front-desk-counter, name: Front desk, kind: in-person, hours: "24/7",
+         response_time: 5m, complaints: true}
+      - {id: guest-email, name: Guest email, kind: email, hours: "Mon-Sun 07:00-23:00",
+         response_time: 4h}
+    ```
+    """
+
+    code, name, severity = "SS209", "outbound-channel-takes-contact", E
+    summary = "an outbound channel is used where the customer must reach the organisation"
+    impact = ("Customers are pointed to a channel that only sends messages, so they cannot get "
+              "through to anyone.")
+
+    def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
+        outbound = {c.id for c in index.channels.values() if c.direction == "outbound"}
+        fix = "use a channel customers can reach (`direction: inbound` or `both`)"
+        for i, ch in enumerate(spec.channels):
+            if ch.escalates_to in outbound:
+                yield finding(("channels", i, "escalates_to"), f"channel '{ch.id}' escalates "
+                              f"to '{ch.escalates_to}', which is outbound: the customer "
+                              f"cannot reach anyone there; {fix}")
+            if ch.complaints and ch.id in outbound:
+                yield finding(("channels", i, "complaints"), f"channel '{ch.id}' takes "
+                              "complaints but is outbound: customers cannot complain through "
+                              f"it; {fix}")
+        for i, rec in enumerate(spec.recovery):
+            if rec.channel in outbound:
+                yield finding(("recovery", i, "channel"), f"recovery '{rec.id}' uses "
+                              f"'{rec.channel}', which is outbound: the customer cannot "
+                              f"reach the recovery through it; {fix}")
+        for i, fac in enumerate(spec.facilitating):
+            if fac.type not in ("exceptions", "consultation"):
+                continue
+            for j, c in enumerate(fac.channels):
+                if c in outbound:
+                    yield finding(("facilitating", i, "channels", j), f"{fac.type} service "
+                                  f"'{fac.id}' is offered through '{c}', which is outbound: "
+                                  f"customers cannot ask for help there; {fix}")

@@ -29,7 +29,9 @@ class JourneyPhaseMissing(Rule):
     """Lovelock & Wirtz: the service journey has three stages — pre-purchase, the service
     encounter, post-encounter. A blueprint with no step in one of them leaves that stage
     undesigned. Reported once per missing phase. Not checked while some step declares no
-    `phase` (it might be the missing one), nor when there are no steps (SS310).
+    `phase` (it might be the missing one), nor when there are no steps (SS310). The main
+    journey only: a scenario (a variant or an exception) covers part of the journey, from
+    where it starts to where it rejoins.
 
     Bad:
     ```yaml
@@ -108,7 +110,8 @@ class SupportGapInPhase(Rule):
 
 class StepWithoutCustomerAction(Rule):
     """Bitner, Ostrom & Morgan (2008): the customer's actions are the anchor of the
-    blueprint; every column starts from what the customer does.
+    blueprint; every column starts from what the customer does. Every step is checked, a
+    scenario's too.
 
     Bad:
     ```yaml
@@ -134,16 +137,17 @@ class StepWithoutCustomerAction(Rule):
               "out, not around the customer.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
-        for i, step in enumerate(spec.steps):
+        for path, step in spec.every_step():
             if not step.customer:
-                yield finding((*STEPS, i), f"step '{step.id}' has no `customer` action: say "
+                yield finding(path, f"step '{step.id}' has no `customer` action: say "
                               "what the customer does in this step")
 
 
 class UnansweredCustomerAction(Rule):
     """In a service blueprint (Bitner et al. 2008), a customer action that crosses the line
     of interaction at a touchpoint is met by the organisation: a frontstage, backstage or
-    support action. A step with none is a request nobody handles.
+    support action. A step with none is a request nobody handles. Every step is checked, a
+    scenario's too.
 
     Bad:
     ```yaml
@@ -168,10 +172,10 @@ class UnansweredCustomerAction(Rule):
     impact = "The customer does something and nobody on the service side responds."
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
-        for i, step in enumerate(spec.steps):
+        for path, step in spec.every_step():
             if step.customer and step.touchpoint and not (
                     step.frontstage or step.backstage or step.support):
-                yield finding((*STEPS, i), f"step '{step.id}': the customer acts at "
+                yield finding(path, f"step '{step.id}': the customer acts at "
                               f"{_touchpoints(step)} but nobody responds: add frontstage, "
                               "backstage or support actions")
 
@@ -220,7 +224,8 @@ class OrphanTouchpoint(Rule):
 class CustomerStepWithoutEvidence(Rule):
     """Bitner et al. (2008): physical evidence sits above every customer action; it is what
     the customer sees and judges the service by (a form, an email, a receipt). A step at a
-    touchpoint with no `evidence` leaves that lane undesigned.
+    touchpoint with no `evidence` leaves that lane undesigned. Every step is checked, a
+    scenario's too.
 
     Bad:
     ```yaml
@@ -246,9 +251,9 @@ class CustomerStepWithoutEvidence(Rule):
               "them unsure it happened.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
-        for i, step in enumerate(spec.steps):
+        for path, step in spec.every_step():
             if step.touchpoint and not step.evidence:
-                yield finding((*STEPS, i), f"step '{step.id}' at {_touchpoints(step)} "
+                yield finding(path, f"step '{step.id}' at {_touchpoints(step)} "
                               "shows no evidence: add what the customer "
                               "sees (`evidence:`)")
 
@@ -257,6 +262,11 @@ class UnreachableStep(Rule):
     """With `next`, the journey is a graph (branches, loops; `next: []` ends it). A step that
     cannot be reached from the first step is never taken; a `next` naming no step breaks the
     journey (in a scenario's steps too). Without `next` a step follows the one before it.
+    Scenarios are walked as journeys of their own, joined to the main one: a scenario is
+    entered at its `from` step (or starts on its own, from its trigger) and its last step
+    continues at `rejoins`, so a main step reached only through a scenario is reachable. A
+    scenario step that its scenario's first step does not lead to is reported; a scenario
+    nobody can enter is its unreachable `from` step's finding, not each of its steps'.
 
     Bad:
     ```yaml
@@ -296,25 +306,31 @@ class UnreachableStep(Rule):
                     yield finding((*path, "next", j), f"step '{step.id}' continues to "
                                   f"'{nxt}', which names no step: use the id of a step"
                                   f"{did_you_mean(nxt, step_ids)}")
-        seen = {0}
-        todo = [0]
-        while todo:
-            i = todo.pop()
-            for j in index.following(i):
-                if j not in seen:
-                    seen.add(j)
-                    todo.append(j)
-        for i, step in enumerate(steps):
-            if i not in seen:
-                yield finding((*STEPS, i), f"step '{step.id}' cannot be reached from the first "
-                              f"step '{steps[0].id}': name it in an earlier step's `next`")
+        seen = index.reached()
+        start = 0  # the position in `index.flow` of each journey's first step
+        for journey in index.journeys:
+            first = journey.steps[0].id if journey.steps else ""
+            for k, step in enumerate(journey.steps):
+                if start + k in seen:
+                    continue
+                if journey.scenario is None:
+                    yield finding(journey.step_path(k), f"step '{step.id}' cannot be reached "
+                                  f"from the first step '{first}': name it in an earlier "
+                                  "step's `next`")
+                # a scenario nobody enters is its `from` step's finding, not each of its steps'
+                elif start in seen:
+                    yield finding(journey.step_path(k), f"step '{step.id}' of scenario "
+                                  f"'{journey.id}' cannot be reached from its first step "
+                                  f"'{first}': name it in an earlier step's `next`")
+            start += len(journey.steps)
 
 
 class LaneEmpty(Rule):
     """The five lanes of a service blueprint (Bitner et al. 2008) each show part of what
     delivers the service. A lane (evidence, frontstage, backstage, support) empty across the
     whole blueprint is usually undesigned, not absent: the backstage work happens whether or
-    not it is drawn. Reported once per empty lane. (The customer lane is SS303.)
+    not it is drawn. Reported once per empty lane, a lane being empty when no step of any
+    journey (the main one or a scenario) has it. (The customer lane is SS303.)
 
     Bad:
     ```yaml
@@ -345,7 +361,7 @@ class LaneEmpty(Rule):
         if not spec.steps:
             return
         for lane in LANES:
-            if not any(getattr(step, lane) for step in spec.steps):
+            if not any(getattr(step, lane) for _, step in spec.every_step()):
                 yield finding(STEPS, f"the '{lane}' lane is empty in every step: add "
                               f"{_LANE_WHAT[lane]} to the steps where they happen")
 
@@ -359,8 +375,10 @@ class BlueprintTooLargeOptions(BaseModel):
 class BlueprintTooLarge(Rule):
     """A blueprint is read at a glance by everyone who delivers the service. One with more
     than (30) steps or (150) lane items — evidence, customer, frontstage, backstage and
-    support entries — mixes scenarios: split it, one blueprint per scenario. Both limits
-    are options (`max_steps`, `max_lane_items`).
+    support entries — mixes scenarios: split it, one blueprint per scenario. Each journey
+    is counted on its own (the main journey, and each of `blueprint.scenarios`, which is that
+    split), and reported at its steps. Both limits are options (`max_steps`,
+    `max_lane_items`).
 
     Bad:
     ```yaml
@@ -389,17 +407,21 @@ class BlueprintTooLarge(Rule):
     Options = BlueprintTooLargeOptions
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
-        steps = spec.steps
-        items = sum(len(s.evidence) + (1 if s.customer else 0) + len(s.frontstage)
-                    + len(s.backstage) + len(s.support) for s in steps)
-        too_many = []
-        if len(steps) > options.max_steps:
-            too_many.append(f"{len(steps)} steps (more than {options.max_steps})")
-        if items > options.max_lane_items:
-            too_many.append(f"{items} lane items (more than {options.max_lane_items})")
-        if too_many:
-            yield finding(STEPS, f"the blueprint of '{spec.metadata.id}' has "
-                          f"{' and '.join(too_many)}: split it, one blueprint per scenario")
+        for journey in index.journeys:
+            steps = journey.steps
+            items = sum(len(s.evidence) + (1 if s.customer else 0) + len(s.frontstage)
+                        + len(s.backstage) + len(s.support) for s in steps)
+            too_many = []
+            if len(steps) > options.max_steps:
+                too_many.append(f"{len(steps)} steps (more than {options.max_steps})")
+            if items > options.max_lane_items:
+                too_many.append(f"{items} lane items (more than {options.max_lane_items})")
+            if too_many:
+                whose = (f"scenario '{journey.id}'" if journey.scenario else
+                         f"'{spec.metadata.id}'")
+                yield finding((*journey.path, "steps"), f"the blueprint of {whose} has "
+                              f"{' and '.join(too_many)}: split it, one blueprint per "
+                              "scenario")
 
 
 class NoBlueprint(Rule):

@@ -9,12 +9,13 @@ from typing import Any
 from ..diagnostics import Severity
 from ..index import SpecIndex
 from ..model.spec import Recovery, Spec
+from ..model.types import Duration
+from ..source import Path
 from .base import Finding, Group, Rule, finding
 
 GROUP = Group("SS4", "recovery", "fail points, waits and recovery")
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
-STEPS = ("blueprint", "steps")
 
 
 class NoRecoveryProcess(Rule):
@@ -52,7 +53,8 @@ class FailPointWithoutRecovery(Rule):
     """Shostack (1984) marks fail points on the blueprint so that each gets a fail-safe
     (`prevention`, a poka-yoke) or a planned recovery. A fail point with neither is a known
     failure left to chance; a `severity: high` one is an error. A recovery covers a fail point
-    by naming it, or by naming its step (all the step's fail points).
+    by naming it, or by naming its step (all the step's fail points). Fail points of a
+    scenario's steps are checked like the main journey's (as in SS403).
 
     Bad:
     ```yaml
@@ -306,7 +308,8 @@ class RecoveryUnreachable(Rule):
 class WaitWithoutStandard(Rule):
     """Lovelock & Wirtz; Shostack's time standards: every wait needs a standard — the
     longest the customer may be kept waiting — or it grows unnoticed. A bare `wait: 2d` sets
-    only the expected wait.
+    only the expected wait. Every step's wait is checked, a scenario's too (as in SS408 and
+    SS409).
 
     Bad:
     ```yaml
@@ -339,9 +342,9 @@ class WaitWithoutStandard(Rule):
               "long.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
-        for i, step in enumerate(spec.steps):
+        for path, step in spec.every_step():
             if step.wait is not None and step.wait.max is None:
-                yield finding((*STEPS, i, "wait"), f"the wait at step '{step.id}' has no "
+                yield finding((*path, "wait"), f"the wait at step '{step.id}' has no "
                               "standard: add `max:`, the longest a customer may wait (e.g. "
                               "`wait: {expected: 3m, max: 10m}`)")
 
@@ -381,9 +384,9 @@ class WaitWithoutExpectation(Rule):
               "give up.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
-        for i, step in enumerate(spec.steps):
+        for path, step in spec.every_step():
             if step.wait is not None and not step.wait.message:
-                yield finding((*STEPS, i, "wait"), f"the wait at step '{step.id}' is not "
+                yield finding((*path, "wait"), f"the wait at step '{step.id}' is not "
                               "explained to the customer: add `message:` (a queue screen, a "
                               "tracker, an SMS)")
 
@@ -422,9 +425,99 @@ class WaitExceedsStandard(Rule):
     impact = "Customers are expected to wait longer than the service's own standard allows."
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
-        for i, step in enumerate(spec.steps):
+        for path, step in spec.every_step():
             wait = step.wait
             if wait and wait.expected and wait.max and wait.expected.seconds > wait.max.seconds:
-                yield finding((*STEPS, i, "wait"), f"the expected wait at step '{step.id}' "
+                yield finding((*path, "wait"), f"the expected wait at step '{step.id}' "
                               f"({wait.expected}) is longer than its standard ({wait.max}): "
                               "shorten the wait or revisit the standard")
+
+
+class RegulationDeadlineMissed(Rule):
+    """ISO 10002 asks that complaints be handled promptly and within the time frames the
+    organisation commits to; a regulation turns such a time frame into law (a final answer
+    to a financial complaint within eight weeks, to a payment-services complaint within 15
+    working days; a cooling-off period; a referral-to-treatment standard). A time the
+    service sets for itself that is longer than the deadline of a regulation that
+    `applies_to` it breaks the law by design. Checked, against each regulation's `deadline`:
+    a recovery's `resolve_time` (or, without one, its `response_time`), a step's wait `max`,
+    and the duration target (`<`, `<=` or `==`) of a metric that `measures` the element. For
+    a step the regulation also governs its fail points: the recoveries that cover the step
+    or one of them, and the metrics that measure them. Working days compare as 7/5 days.
+
+    Bad:
+    ```yaml
+    regulations:
+      - {id: billing-disputes, name: Billing disputes code, applies_to: [check-out],
+         deadline: 5wd, requires: A written answer to a disputed charge within five working
+         days}
+    recovery:
+      - {id: room-not-ready-recovery, covers: [room-not-ready], owner: receptionist,
+         channel: front-desk-counter, response_time: 5m, actions: [apologise, fix, follow-up]}
+      - {id: wrong-charge-recovery, covers: [wrong-charge], owner: receptionist,
+         channel: guest-email, response_time: 4h, resolve_time: 2w,
+         actions: [acknowledge, fix, follow-up]}
+    ```
+
+    Good:
+    ```yaml
+    regulations:
+      - {id: billing-disputes, name: Billing disputes code, applies_to: [check-out],
+         deadline: 5wd, requires: A written answer to a disputed charge within five working
+         days}
+    recovery:
+      - {id: room-not-ready-recovery, covers: [room-not-ready], owner: receptionist,
+         channel: front-desk-counter, response_time: 5m, actions: [apologise, fix, follow-up]}
+      - {id: wrong-charge-recovery, covers: [wrong-charge], owner: receptionist,
+         channel: guest-email, response_time: 4h, resolve_time: 2d,
+         actions: [acknowledge, fix, follow-up]}
+    ```
+    """
+
+    code, name, severity = "SS410", "regulation-deadline-missed", E
+    summary = "a recovery, wait or metric target is longer than a regulation's deadline"
+    impact = ("The service is designed to take longer than the law allows, so customers wait "
+              "past what they are owed.")
+
+    def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
+        steps = {step.id: (path, step) for path, step in reversed(list(spec.every_step()))}
+        reported: set[tuple[Path, str]] = set()
+        for reg in spec.regulations:
+            deadline = reg.deadline
+            if deadline is None:
+                continue
+            governed = set(reg.applies_to)
+            times: list[tuple[Path, str, Duration]] = []
+            for ref in reg.applies_to:
+                if ref in steps:
+                    path, step = steps[ref]
+                    governed |= {fp.id for fp in step.fail_points}
+                    if step.wait and step.wait.max:
+                        times.append(((*path, "wait", "max"), f"the wait at step '{step.id}' "
+                                      "may last", step.wait.max))
+            for i, rec in enumerate(spec.recovery):
+                if rec.id in governed or governed & set(rec.covers):
+                    key, time = (("resolve_time", rec.resolve_time) if rec.resolve_time
+                                 else ("response_time", rec.response_time))
+                    if time is not None:
+                        what = "resolves in" if key == "resolve_time" else "responds in"
+                        times.append((("recovery", i, key), f"recovery '{rec.id}' {what}",
+                                      time))
+            for i, metric in enumerate(spec.metrics):
+                target = metric.target
+                if metric.measures in governed and target and target.seconds is not None \
+                        and target.operator in ("<", "<=", "=="):
+                    times.append((("metrics", i, "target"), f"metric '{metric.id}' targets "
+                                  f"{target.operator}", Duration(target.seconds, target.text)))
+            for path, what, time in times:
+                if time.seconds > deadline.seconds and (path, reg.id) not in reported:
+                    reported.add((path, reg.id))
+                    yield finding(path, f"{what} {_bare(time)}, longer than the {deadline} "
+                                  f"that regulation '{reg.id}' allows: meet the deadline (or "
+                                  "take the element out of its `applies_to` if it does not "
+                                  "apply)")
+
+
+def _bare(time: Duration) -> str:
+    """A duration as written, without a metric target's operator: `<= 3wd` -> `3wd`."""
+    return time.text.lstrip("<=> ")

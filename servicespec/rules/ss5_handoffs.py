@@ -10,40 +10,43 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..diagnostics import Severity
 from ..index import SpecIndex
-from ..model.spec import Spec
+from ..model.spec import Journey, Spec, Step
+from ..source import Path
 from .base import Finding, Group, Rule, finding
 
 GROUP = Group("SS5", "handoffs", "handoffs: don't pass the customer around")
 
 W = Severity.WARNING
-STEPS = ("blueprint", "steps")
 
 
-def frontstage_people(spec: Spec, index: SpecIndex) -> list[set[str]]:
-    """The human roles each step's frontstage actions name. A system role (a bot, an app, an
-    SMS sender) is no person the customer is passed to; a role the spec does not declare
-    counts as a person (SS006 reports it)."""
+def frontstage_people(index: SpecIndex) -> list[set[str]]:
+    """The human roles the frontstage actions of each step of `index.flow` name. A system
+    role (a bot, an app, an SMS sender) is no person the customer is passed to; a role the
+    spec does not declare counts as a person (SS006 reports it)."""
     systems = {r.id for r in index.roles.values() if r.kind == "system"}
-    return [{a.role for a in step.frontstage if a.role and a.role not in systems}
-            for step in spec.steps]
+    return [{a.role for a in at.step.frontstage if a.role and a.role not in systems}
+            for at in index.flow]
 
 
-def is_change(before: set[str], after: set[str], owner: str | None) -> bool:
-    """Whether the customer meets another person: the steps share no human role, and neither
-    is the case owner's (the owner stays the customer's one contact)."""
-    return not before & after and (owner is None or owner not in before | after)
+def is_change(index: SpecIndex, roles: list[set[str]], before: int, after: int) -> bool:
+    """Whether the customer meets another person between two steps of `index.flow`: they
+    share no human role, and neither is the case owner's (the owner stays the customer's one
+    contact). Across a join of two journeys either journey's case owner counts."""
+    people = roles[before] | roles[after]
+    owners = {index.flow[before].journey.case_owner, index.flow[after].journey.case_owner}
+    return not roles[before] & roles[after] and not owners & people
 
 
-def consecutive(spec: Spec, index: SpecIndex) -> list[tuple[int, int]]:
-    """(earlier, later) indexes of steps that follow each other in the journey.
+def consecutive(index: SpecIndex, roles: list[set[str]]) -> list[tuple[int, int]]:
+    """(earlier, later) positions in `index.flow` of steps that follow each other.
 
     "Follow" is the journey's order: `next` where a step sets it, else the next step in the
-    list, so alternative branches are never compared with each other. Steps whose frontstage
-    names no human role are skipped: the pair is the nearest steps on either side that name
-    one.
+    list, so alternative branches are never compared with each other; a scenario's first step
+    follows its `from` step and its last step leads to its `rejoins` step (`SpecIndex.flow`).
+    Steps whose frontstage names no human role are skipped: the pair is the nearest steps on
+    either side that name one.
     """
-    roles = frontstage_people(spec, index)
-    follows = [index.following(i) for i in range(len(spec.steps))]
+    follows = index.follows
     through = _through_roleless(follows, [bool(r) for r in roles])
     pairs = []
     for i, after in enumerate(follows):
@@ -122,11 +125,9 @@ def _through_roleless(follows: list[list[int]], named: list[bool]) -> list[tuple
     return out
 
 
-def role_changes(spec: Spec, index: SpecIndex) -> list[tuple[int, int]]:
+def role_changes(index: SpecIndex, roles: list[set[str]]) -> list[tuple[int, int]]:
     """Consecutive steps (as in `consecutive`) where the customer meets another person."""
-    roles = frontstage_people(spec, index)
-    owner = spec.blueprint.case_owner
-    return [(i, j) for i, j in consecutive(spec, index) if is_change(roles[i], roles[j], owner)]
+    return [(i, j) for i, j in consecutive(index, roles) if is_change(index, roles, i, j)]
 
 
 class HandoffWithoutContext(Rule):
@@ -139,7 +140,11 @@ class HandoffWithoutContext(Rule):
     With a `blueprint.case_owner`, a change to or from the owner's role is no change: the
     owner stays the customer's one contact. "Next" follows the journey: a step's `next` where
     it has one, else the next step in the list, so alternative branches are never compared
-    with each other.
+    with each other. Scenarios are walked as journeys of their own, joined to the main one:
+    a scenario's first step follows its `from` step and its last step is followed by its
+    `rejoins` step, so passing the customer on when an exception starts or ends counts too;
+    each journey's `case_owner` (default the blueprint's) is no change within it, and
+    across a join either journey's owner is none.
 
     Bad:
     ```yaml
@@ -178,10 +183,10 @@ class HandoffWithoutContext(Rule):
               "their story again.")
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
-        steps = spec.steps
-        roles = frontstage_people(spec, index)
+        steps = [at.step for at in index.flow]
+        roles = frontstage_people(index)
         earlier: dict[int, list[int]] = {}
-        for before, after in role_changes(spec, index):
+        for before, after in role_changes(index, roles):
             earlier.setdefault(after, []).append(before)
         for after, befores in sorted(earlier.items()):
             step = steps[after]
@@ -191,7 +196,7 @@ class HandoffWithoutContext(Rule):
             if len(befores) > 3:
                 names += f" (or {len(befores) - 3} more)"
             new = ", ".join(f"'{r}'" for r in sorted(roles[after]))
-            yield finding((*STEPS, after), f"step '{step.id}' passes the customer to {new} "
+            yield finding(index.flow[after].path, f"step '{step.id}' passes the customer to {new} "
                           f"after step {names} with no context: add `handoff: {{context: "
                           "...}` (a shared record, a ticket) so they need not start over")
 
@@ -208,7 +213,10 @@ class TooManyHandoffs(Rule):
     system roles are no person) means the customer meets a new person at every turn. With a
     `blueprint.case_owner`, a change to or from the owner's role is not counted: the owner
     stays the customer's one contact. Changes across a phase boundary, and steps with no
-    `phase`, do not count; on a branching journey each path is counted on its own.
+    `phase`, do not count; on a branching journey each path is counted on its own. A
+    scenario's paths start in the main journey, at its `from` step, with its own
+    `case_owner`; its return at `rejoins` is not followed (the main journey's paths are
+    counted on their own).
 
     Bad:
     ```yaml
@@ -268,12 +276,11 @@ class TooManyHandoffs(Rule):
     Options = TooManyHandoffsOptions
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
-        steps = spec.steps
-        roles = frontstage_people(spec, index)
-        owner = spec.blueprint.case_owner
+        steps = [at.step for at in index.flow]
+        roles = frontstage_people(index)
         limit = options.max_handoffs
         incoming: dict[int, list[int]] = {}
-        for before, after in consecutive(spec, index):
+        for before, after in consecutive(index, roles):
             phase = steps[after].phase
             # forward pairs in one phase; a loop back does not add a new person
             if phase is not None and steps[before].phase == phase and before < after:
@@ -283,12 +290,12 @@ class TooManyHandoffs(Rule):
         for after in sorted(incoming):
             crossed = False
             for before in incoming[after]:
-                change = is_change(roles[before], roles[after], owner)
+                change = is_change(index, roles, before, after)
                 most[after] = max(most[after], most[before] + change)
                 crossed |= change and most[before] == limit
             if crossed:
                 step = steps[after]
-                yield finding((*STEPS, after), f"the customer is passed between frontstage "
+                yield finding(index.flow[after].path, f"the customer is passed between frontstage "
                               f"roles more than {limit} times in phase '{step.phase}' (here at "
                               f"step '{step.id}'): give the customer one owner for the phase")
 
@@ -302,7 +309,10 @@ class CustomerRepeatsInformation(Rule):
     """Dixon et al. (2010): having to repeat information is one of the strongest drivers of
     customer effort and disloyalty. Ask each item once and carry it along. Items are compared
     ignoring case, spaces, hyphens and underscores; reported at every step after the first
-    that asks.
+    that asks. A scenario is walked as its own journey: the main journey's steps up to its
+    `from`, its own steps, then the main journey's from its `rejoins` on (the list order of
+    each), so a scenario step asking again what the main journey asked before, or a main
+    step after `rejoins` asking again what the scenario asked, is reported.
 
     Bad:
     ```yaml
@@ -344,12 +354,28 @@ class CustomerRepeatsInformation(Rule):
     impact = "Customers asked for the same information twice feel nobody listened the first time."
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
-        asked: dict[str, str] = {}
-        for i, step in enumerate(spec.steps):
-            for j, item in enumerate(step.collects):
-                key = _item_key(item)
-                first = asked.setdefault(key, step.id)
-                if first != step.id:
-                    yield finding((*STEPS, i, "collects", j), f"step '{step.id}' asks for "
-                                  f"'{item}' again (already asked at step '{first}'): ask "
-                                  "once and carry it along (a shared record)")
+        main = index.journeys[0]
+        reported: set[Path] = set()
+        for journey in index.journeys:
+            walk = [(journey.step_path(k), step, journey) for k, step in enumerate(journey.steps)]
+            if journey.scenario is not None:
+                # the customer came through the main journey up to `from`, and goes on from
+                # `rejoins`
+                start, end = main.positions.get(journey.start or ""), main.positions.get(
+                    journey.rejoins or "")
+                mains = [(main.step_path(k), step, main) for k, step in enumerate(main.steps)]
+                walk = [*(mains[:start + 1] if start is not None else ()), *walk,
+                        *(mains[end:] if end is not None else ())]
+            asked: dict[str, tuple[Step, Journey]] = {}
+            for path, step, at in walk:
+                for j, item in enumerate(step.collects):
+                    first, where = asked.setdefault(_item_key(item), (step, at))
+                    # two main steps: the main journey's own walk reports them
+                    if first.id == step.id or (where is main and at is main and journey
+                                               is not main) or (*path, j) in reported:
+                        continue
+                    reported.add((*path, j))
+                    of = f" of scenario '{where.id}'" if where.scenario else ""
+                    yield finding((*path, "collects", j), f"step '{step.id}' asks for "
+                                  f"'{item}' again (already asked at step '{first.id}'{of}): "
+                                  "ask once and carry it along (a shared record)")

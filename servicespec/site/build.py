@@ -17,6 +17,7 @@ same specs gives the same bytes and the site can be committed and diffed.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import shutil
@@ -35,6 +36,7 @@ from markupsafe import Markup
 from .. import __version__
 from ..catalogue import Catalogue
 from ..config import Config
+from ..diagnostics import Diagnostic
 from ..textutil import path_text, plural
 from .data import MODES, PHASES, Ratio, ServiceData, service_data, slugify, view_summary
 from .svg import inline_svg, root_attributes, standalone_svg
@@ -65,6 +67,26 @@ class SiteError(Exception):
 INLINE_VIEW = "blueprint"
 
 
+# The printout is one paper size throughout, A4 portrait: the paper every office printer holds
+# the way it holds it, and the only A4 page on which every example's blueprint keeps its text
+# at 7 pt or more (a step with two fail points and a wait is 793 pt tall: A4 landscape would
+# need 6.1 pt). The blueprint prints in the chunks of `render --paper a4`, a page each.
+PRINT_PAPER = "a4"
+PRINT_LANDSCAPE = False
+
+
+@dataclass(frozen=True)
+class PrintPage:
+    """One printed page of the blueprint: a chunk of the journey as an SVG file, with the
+    size it prints at (CSS px are 3/4 pt on paper) so that its text stays 7 pt or more."""
+
+    header: str  # "Steps 1–2 of 10 · before"
+    markup: str
+    file: str
+    width: int  # CSS px
+    height: int
+
+
 @dataclass(frozen=True)
 class Drawing:
     view: str
@@ -73,6 +95,7 @@ class Drawing:
     markup: str  # safe SVG, "" when it could not be drawn
     file: str  # the standalone SVG, relative to the service page
     error: str = ""
+    pages: tuple[PrintPage, ...] = ()  # the blueprint's printout, when it fits the paper
 
     @property
     def inline(self) -> bool:
@@ -167,8 +190,41 @@ def draw(service: ServiceData) -> list[Drawing]:
             drawings.append(Drawing(view, title, summary, "", file,
                                     f"This view could not be drawn: {exc}"))
             continue
-        drawings.append(Drawing(view, title, summary, markup, file))
+        pages = print_pages(service, findings) if view == "blueprint" else ()
+        drawings.append(Drawing(view, title, summary, markup, file, pages=pages))
     return drawings
+
+
+def print_pages(service: ServiceData, findings: Sequence[Diagnostic]) -> tuple[PrintPage, ...]:
+    """The blueprint split as `render --paper` splits it for the site's paper, each chunk
+    sized to fit the page's margins. With its findings when they fit; else without them
+    (the findings panel closes the last page and can outgrow it: the page's Findings section
+    prints them all). None when a step alone is too big for the paper at 7 pt: the
+    printout then keeps the screen's drawing, fitted to the page's width."""
+    from ..render import RenderError, render_bytes
+    from ..render.pages import fit, page_size
+    from ..render.paper import drawing_size, paper_chunks, without_margin
+
+    assert service.spec is not None
+    page = page_size(PRINT_PAPER, PRINT_LANDSCAPE)
+    for drawn in (findings, ()):
+        try:
+            chunks = paper_chunks(service.spec, PRINT_PAPER, PRINT_LANDSCAPE, drawn)
+            break
+        except RenderError:
+            continue
+    else:
+        return ()
+    out = []
+    for n, (chunk, dot) in enumerate(chunks, 1):
+        w, h = drawing_size(dot)
+        scale = fit(w, h, page) * 4 / 3  # pt of the drawing to CSS px on paper
+        markup = inline_svg(render_bytes(without_margin(dot), "svg"), prefix=f"print-{n}",
+                            label=chunk.header)
+        # rounded down: a page drawn a fraction of a pixel smaller keeps its margins
+        out.append(PrintPage(chunk.header, markup, f"{service.slug}-print-{n}.svg",
+                             math.floor(w * scale), math.floor(h * scale)))
+    return tuple(out)
 
 
 T = TypeVar("T")
@@ -225,6 +281,8 @@ def service_files(service: ServiceData, drawings: Sequence[Drawing], *,
     stamps that in as it sends the page), so a page is rebuilt only when its spec changes."""
     files = {f"services/{d.file}": standalone_svg(d.markup).encode()
              for d in drawings if d.markup}
+    files.update((f"services/{p.file}", standalone_svg(p.markup).encode())
+                 for d in drawings for p in d.pages)
     html = environment().get_template("service.html").render(
         root="../", s=service, drawings=drawings, svg=lambda d: Markup(d.markup),
         live_reload=live_reload)

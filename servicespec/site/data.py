@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..diagnostics import FILE_CODES, Diagnostic, Severity, Suppressed
 from ..index import SpecIndex
@@ -228,39 +229,20 @@ class MetricRow:
 def _names(spec: Spec) -> dict[str, tuple[str, str]]:
     """Every id → (display name, what it is)."""
     out: dict[str, tuple[str, str]] = {}
-
-    def add(ident: str, name: str | None, kind: str) -> None:
-        out.setdefault(ident, (name or ident, kind))
-
-    add(spec.product.id, spec.product.name, "product")
-    for c in spec.product.components:
-        add(c.id, c.name, "component")
-    for f in spec.facilitating:
-        add(f.id, f.name, "facilitating service")
-    for ch in spec.channels:
-        add(ch.id, ch.name, "channel")
-    for r in spec.roles:
-        add(r.id, r.name, "role")
-    for t in spec.touchpoints:
-        add(t.id, t.name, "touchpoint")
-    for _, s in spec.every_step():
-        add(s.id, s.name, "step")
-        for fp in s.fail_points:
-            add(fp.id, fp.description, "fail point")
-    for sc in spec.blueprint.scenarios:
-        add(sc.id, sc.name, "scenario")
-    for p in spec.personas:
-        add(p.id, p.name, "persona")
-    for sy in spec.systems:
-        add(sy.id, sy.name, "system")
-    for o in spec.opportunities:
-        add(o.id, o.name, "opportunity")
-    for g in spec.regulations:
-        add(g.id, g.name, "regulation")
-    for m in spec.metrics:
-        add(m.id, m.name, "metric")
-    for rec in spec.recovery:
-        add(rec.id, rec.name, "recovery")
+    steps = [s for _, s in spec.every_step()]
+    named: list[tuple[str, Sequence[Any]]] = [
+        ("product", [spec.product]), ("component", spec.product.components),
+        ("facilitating service", spec.facilitating), ("channel", spec.channels),
+        ("role", spec.roles), ("touchpoint", spec.touchpoints), ("step", steps),
+        ("scenario", spec.blueprint.scenarios), ("persona", spec.personas),
+        ("system", spec.systems), ("opportunity", spec.opportunities),
+        ("regulation", spec.regulations), ("metric", spec.metrics),
+        ("recovery", spec.recovery)]
+    for kind, elements in named:
+        for e in elements:
+            out.setdefault(e.id, (e.name or e.id, kind))
+    for fp in (fp for s in steps for fp in s.fail_points):
+        out.setdefault(fp.id, (fp.description or fp.id, "fail point"))
     return out
 
 
