@@ -213,7 +213,8 @@ def open_workspace(paths: Iterable[str | os.PathLike[str]], files: Sequence[str]
                    ) -> Workspace:
     """The catalogue that the `files` found under `paths` belong to: the folder the
     configuration names (`catalogue =`), else the folders given and, for a file named
-    alone, its own folder (so linting one file still resolves its `uses`)."""
+    alone that uses libraries, its own folder (so linting one file still resolves its
+    `uses`)."""
     from .workspace import Workspace
 
     named = [str(p) for p in paths if str(p) != "-"]
@@ -232,8 +233,22 @@ def open_workspace(paths: Iterable[str | os.PathLike[str]], files: Sequence[str]
         folder = config_for(named[0], fixed).catalogue_folder()
     if folder is not None:
         return Workspace(discover([folder], fixed), fixed)
-    alone = sorted({os.path.dirname(p) or os.curdir for p in named if not os.path.isdir(p)})
+    # a file named alone brings its folder only when it uses libraries: linting one file must
+    # not walk whatever tree it sits in (a home folder, /tmp)
+    alone = sorted({os.path.dirname(p) or os.curdir for p in named
+                    if not os.path.isdir(p) and _uses_libraries(p)})
     return Workspace(dict.fromkeys([*files, *discover(alone, fixed)]), fixed)
+
+
+def _uses_libraries(file: str) -> bool:
+    from .fsutil import read_regular
+    from .loader import DEFAULT_LIMITS
+
+    try:
+        raw = read_regular(file, DEFAULT_LIMITS.max_file_bytes)
+    except OSError:
+        return False  # linting it says why
+    return bool(_USES.search(raw.decode("utf-8", "replace")))
 
 
 def with_catalogue_findings(results: list[FileResult], workspace: Workspace,

@@ -55,6 +55,23 @@ def test_the_council_lints_clean_as_a_folder_and_one_file_at_a_time(council: Pat
     assert lint("council/contact-centre.yaml").exit_code == 0
 
 
+def test_a_file_without_uses_is_linted_without_walking_its_folder(
+        council: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # linting one spec in a big tree (a home folder, /tmp) must not read the whole tree
+    from servicespec import api
+
+    walked: list[list[str]] = []
+    discover = api.discover
+    monkeypatch.setattr(api, "discover", lambda paths, *a, **k: (
+        walked.append([str(p) for p in paths]), discover(paths, *a, **k))[1])
+    alone = council / "pothole.yaml"
+    CliRunner().invoke(cli, ["init", str(alone)], catch_exceptions=False)
+    assert lint(str(alone)).exit_code == 0
+    assert [w for w in walked if str(council) in w] == []
+    lint("council/waste-collection.yaml")  # with `uses`, its folder is the catalogue
+    assert ["council"] in walked
+
+
 def test_without_its_library_a_service_reports_the_library_once(council: Path) -> None:
     (council / "contact-centre.yaml").unlink()
     found = findings("council/waste-collection.yaml")
