@@ -125,6 +125,9 @@ class Catalogue:
                         added[section].append(element)
         if resolved.origins:
             resolved.spec = spec.model_copy(update=added)
+            resolved.spec._shared_by = {
+                id_: o.library.library.metadata.name or o.library.id
+                for id_, o in resolved.shared_ids.items()}
         return resolved
 
 

@@ -107,12 +107,14 @@ def schema() -> None:
 
 
 @cli.command()
-@click.argument("file", default="service.yaml", type=click.Path(dir_okay=False))
-def init(file: str) -> None:
-    """Write a commented starter spec to FILE (never overwrites)."""
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--library", is_flag=True,
+              help="Write a starter library (shared channels and roles; default library.yaml).")
+def init(file: str | None, library: bool) -> None:
+    """Write a commented starter spec to FILE (default service.yaml; never overwrites)."""
     from .commands import run_init
 
-    sys.exit(run_init(file))
+    sys.exit(run_init(file or ("library.yaml" if library else "service.yaml"), library))
 
 
 _CONFIG_OPTION = click.option(

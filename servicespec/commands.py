@@ -194,18 +194,22 @@ def run_diff(paths: Sequence[str], *, base: str | None, fmt: str, output: str | 
     return EXIT_FINDINGS if any(d.fails(threshold) for d in diffs) else EXIT_CLEAN
 
 
-def starter_text() -> str:
+def starter_text(kind: str = "service") -> str:
+    """The commented starter `init` writes: `service` or `library`. Templates are named
+    `.tmpl`, not `.yaml`: a walk of the repository takes them for no one's specs."""
     from importlib import resources
 
-    return resources.files("servicespec").joinpath("templates/starter.yaml").read_text("utf-8")
+    return resources.files("servicespec").joinpath(f"templates/{kind}.yaml.tmpl").read_text(
+        "utf-8")
 
 
-def run_init(file: str) -> int:
+def run_init(file: str, library: bool = False) -> int:
     target = Path(file)
     if target.exists():
         return _fail(f"{file} already exists: choose another name (init never overwrites)")
     try:
-        _write_atomic(target, starter_text(), overwrite=False)
+        _write_atomic(target, starter_text("library" if library else "service"),
+                      overwrite=False)
     except FileExistsError:
         return _fail(f"{file} already exists: choose another name (init never overwrites)")
     except OSError as exc:

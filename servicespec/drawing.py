@@ -6,7 +6,8 @@
 `run_render` is `servicespec render` as a plain function: files in, pictures out, an exit code
 back. Exit codes: 0 every picture written; 1 a spec had file-level errors (its diagnostics are
 printed, as `lint` prints them) and could not be drawn; 2 a usage problem (unknown format, an
-output that cannot be written, no spec found).
+output that cannot be written, no spec found, only libraries given: a library is skipped
+with a word, its elements are drawn in the services that use it).
 """
 
 from __future__ import annotations
@@ -75,11 +76,14 @@ def _targets(files: list[str], paths: Sequence[str], output: str, fmt: str | Non
     return pairs, fmt, True
 
 
-def _load(file: str, findings: bool) -> tuple[object | None, list[Diagnostic]]:
-    """The spec's model and the findings to draw; the model is None when it cannot be drawn."""
+def _load(file: str, findings: bool) -> tuple[object | None, list[Diagnostic]] | None:
+    """The spec's model and the findings to draw; the model is None when it cannot be drawn.
+    None for a library: it holds shared elements, not a service to draw."""
     from .config import Config
 
     result = lint_file(file, None if findings else Config(select=["SS0"]))
+    if result.declared is not None and result.declared.kind == "Library":
+        return None
     # as `load()`: an error of the file group (syntax, schema, duplicate ids…) blocks
     blocking = [d for d in result.diagnostics if d.severity == Severity.ERROR
                 and (d.code in FILE_CODES or d.code.startswith("SS0"))]
@@ -116,11 +120,19 @@ def run_render(paths: Sequence[str], *, output: str, fmt: str | None = None,
         except OSError as exc:
             return _fail(f"cannot create the folder {output}: {exc.strerror or exc}")
     status = EXIT_CLEAN
+    libraries = 0
     for file, target in pairs:
         try:
-            spec, drawn = _load(file, findings)
+            loaded = _load(file, findings)
         except ConfigError as exc:
             return _fail(str(exc))
+        if loaded is None:
+            libraries += 1
+            click.echo(terminal_safe(
+                f"servicespec: {path_text(file)} is a library (`kind: Library`): its shared "
+                "elements are drawn in the services that use it; render those"), err=True)
+            continue
+        spec, drawn = loaded
         if spec is None:
             message = f"servicespec: {path_text(file)} has errors and was not drawn"
             click.echo(terminal_safe(message), err=True)
@@ -145,4 +157,4 @@ def run_render(paths: Sequence[str], *, output: str, fmt: str | None = None,
         except OSError as exc:
             return _fail(f"cannot write {path_text(target)}: {exc.strerror or exc}")
         click.echo(terminal_safe(f"wrote {path_text(target)}"))
-    return status
+    return EXIT_ERROR if libraries == len(pairs) else status

@@ -70,13 +70,17 @@ def resolve_and_run(spec: Spec | Library, data: Any, config: Config, file: str,
     users, not every service of the library: a shared channel's gap is theirs)."""
     if isinstance(spec, Library) or not spec.uses:
         return run_rules(spec, config, file), None
-    resolved = (catalogue or Catalogue()).resolve(spec, set(SpecIndex.build(spec).ids))
-    resolved.refers = _strings({k: v for k, v in data.items() if k != "uses"}) & set(
-        resolved.shared_ids)
+    local = set(SpecIndex.build(spec).ids)
+    resolved = (catalogue or Catalogue()).resolve(spec, local)
+    # a shared regulation is the service's when its `applies_to` names one of its elements
+    governing = {r.id for r in resolved.spec.regulations if local.intersection(r.applies_to)}
+    resolved.refers = (_strings({k: v for k, v in data.items() if k != "uses"})
+                       | governing) & set(resolved.shared_ids)
     found = []
     for f in run_rules(resolved.spec, config, file):
         origin = resolved.origin_of(f[1])
-        if origin is None or _shared_id(origin) in resolved.refers:
+        if origin is None or (_shared_id(origin) in resolved.refers
+                              and not _elsewhere(f, origin)):
             found.append(f)
     if any(code == "SS802" for code, _, _ in resolved.findings):
         # the missing library's ids would each be an unresolved reference: SS802 says it once
@@ -84,6 +88,13 @@ def resolve_and_run(spec: Spec | Library, data: Any, config: Config, file: str,
     found += [(code, path, message, config.severity_of(code, Severity.ERROR))
               for code, path, message in resolved.findings if config.enabled(code, file)]
     return found, resolved
+
+
+def _elsewhere(found: Found, origin: Origin) -> bool:
+    """A shared regulation's `applies_to` names elements of all the services that use it:
+    an id that is not this service's is another's, no unresolved reference here."""
+    return found[0] == "SS006" and origin.path[0] == "regulations" \
+        and found[1][2:3] == ("applies_to",)
 
 
 def _shared_id(origin: Origin) -> str:

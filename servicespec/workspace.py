@@ -132,8 +132,9 @@ class Workspace:
                            overrides: dict[str, object] | None = None
                            ) -> dict[str, list[Diagnostic]]:
         """SS801 over the files linted, and SS804 when every file of the catalogue was
-        linted: one file cannot know what the others use. Both only in a catalogue that has
-        libraries: until it shares something, a folder of specs lints as it always did."""
+        linted and it has a service: one file cannot know what the others use. Both only in
+        a catalogue that has libraries: until it shares something, a folder of specs lints
+        as it always did."""
         for result in linted.values():
             self.record(result)
         out: dict[str, list[Diagnostic]] = {}
@@ -161,7 +162,10 @@ class Workspace:
                     path, text, ("metadata", "id"), "SS801", config,
                     f"'{declared.id}' is already the `metadata.id` of {earlier}: every file "
                     "of the catalogue needs its own id"))
-        if all(p in linted for p in self.documents):
+        services = [d for d in self.documents.values()
+                    if d.declared is not None and d.declared.kind == "Service"]
+        # a library on its own (just written, or linted alone) has no users to miss yet
+        if services and all(p in linted for p in self.documents):
             from .catalogue import SHARED_SECTIONS
 
             used = {r for d in self.documents.values() if d.declared for r in d.declared.refers}

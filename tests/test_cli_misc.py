@@ -156,3 +156,16 @@ def test_the_documented_journey_walk_prints_what_the_doc_says(monkeypatch) -> No
                          check=True).stdout
     assert out == printed
     assert "Walked to a partner hotel" in out  # the scenarios are walked, not only the main line
+
+
+def test_init_library_writes_a_starter_library_that_lints_clean(tmp_path: Path,
+                                                                monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("init", "--library")
+    assert result.exit_code == 0 and Path("library.yaml").exists()
+    text = Path("library.yaml").read_text()
+    assert "kind: Library" in text and text.startswith("#")
+    for target in ("library.yaml", "."):
+        lint = run("lint", "--no-cache", target)
+        assert lint.exit_code == 0 and "All clean" in lint.output, lint.output
+    assert run("init", "--library").exit_code == 2  # never overwrites

@@ -20,7 +20,7 @@ from generate import spec_text
 def corpus() -> list[Path]:
     files = sorted(FIXTURES.rglob("*.yaml")) + sorted((ROOT / "specs").rglob("*.yaml"))
     files += sorted((ROOT / "tests" / "corpus").glob("*.yaml"))
-    return [*files, ROOT / "servicespec" / "templates" / "starter.yaml"]
+    return [*files, *(ROOT / "servicespec" / "templates").glob("*.tmpl")]
 
 
 def both(text: str, name: str):

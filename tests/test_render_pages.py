@@ -42,7 +42,7 @@ LINE_TITLES = ["LINE OF INTERACTION", "LINE OF VISIBILITY", "LINE OF INTERNAL IN
 
 def journey_data(n: int) -> dict:
     """The starter spec with a journey of `n` steps: a fifth before, three fifths during."""
-    data = yaml.safe_load(resources.files("servicespec").joinpath("templates/starter.yaml")
+    data = yaml.safe_load(resources.files("servicespec").joinpath("templates/service.yaml.tmpl")
                           .read_text("utf-8"))
     data["recovery"] = []
     data["metrics"] = [m for m in data["metrics"] if m["measures"] != "wrong-charge"]

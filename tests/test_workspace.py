@@ -235,3 +235,48 @@ def test_render_and_load_resolve_uses(council: Path, tmp_path: Path) -> None:
                                       str(out)], catch_exceptions=False)
     assert result.exit_code == 0
     assert "Contact centre advisor" in out.read_text()  # the shared role, drawn by name
+
+
+def test_a_shared_regulation_is_used_by_the_services_it_governs(council: Path) -> None:
+    """Its `applies_to` names elements of every service that uses it: each service's own
+    make it used (no SS804), the others' are no unresolved reference there (no SS006)."""
+    library = council / "contact-centre.yaml"
+    edit(library, "\nroles:\n", "\nregulations:\n- {id: complaints-code, deadline: 10d,\n"
+         "   applies_to: [guest-help, permit-appeal]}\nroles:\n")
+    assert findings("council") == []
+    edit(library, "applies_to: [guest-help, permit-appeal]", "applies_to: [permit-appeal]")
+    assert findings("council") == [("contact-centre.yaml", "SS804",
+                                    line_of(library, "id: complaints-code"))]
+
+
+def test_ss804_waits_for_a_service(council: Path) -> None:
+    """A library on its own (just written by `init --library`) has no users to miss yet."""
+    for service in ("waste-collection.yaml", "parking-permits.yaml"):
+        (council / service).unlink()
+    assert findings("council") == []
+
+
+def test_render_marks_shared_channels_and_roles_with_their_library(
+        council: Path, tmp_path: Path) -> None:
+    out = tmp_path / "offering.svg"
+    result = CliRunner().invoke(cli, ["render", "council/waste-collection.yaml", "--view",
+                                      "offering", "-o", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0
+    # each of the four shared channels is marked (the line wraps before "centre")
+    assert out.read_text().count("shared · Council contact") == 4
+    blueprint = tmp_path / "blueprint.svg"
+    CliRunner().invoke(cli, ["render", "council/waste-collection.yaml", "-o", str(blueprint)],
+                       catch_exceptions=False)
+    assert "shared · Council contact" in blueprint.read_text()
+
+
+def test_render_skips_a_library_with_a_word(council: Path, tmp_path: Path) -> None:
+    alone = CliRunner().invoke(cli, ["render", "council/contact-centre.yaml", "-o",
+                                     str(tmp_path / "lib.svg")], catch_exceptions=False)
+    assert alone.exit_code == 2 and "is a library" in alone.stderr
+    assert not (tmp_path / "lib.svg").exists()
+    folder = CliRunner().invoke(cli, ["render", "council", "-o", str(tmp_path / "out")],
+                                catch_exceptions=False)
+    assert folder.exit_code == 0 and "contact-centre.yaml is a library" in folder.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "parking-permits.svg", "waste-collection.svg"]

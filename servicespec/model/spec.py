@@ -18,6 +18,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    PrivateAttr,
     SerializerFunctionWrapHandler,
     StringConstraints,
     ValidationError,
@@ -599,6 +600,14 @@ class Spec(SpecModel):
     uses: list[Id] = _d("The libraries (their `metadata.id`) whose channels, roles, systems, "
                         "personas and regulations the service refers to by plain id.",
                         default_factory=_empty_list)
+    # the library (its name) each shared element comes from, by element id: set when the
+    # catalogue resolves `uses`, so pictures and pages can mark what the service shares
+    _shared_by: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    def shared_by(self, element_id: str) -> str | None:
+        """The name of the library a shared element is written in; None for the service's
+        own elements."""
+        return self._shared_by.get(element_id)
 
     @property
     def steps(self) -> list[Step]:

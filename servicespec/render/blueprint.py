@@ -52,6 +52,7 @@ from .style import (
     draw_badges,
     height_of,
     label,
+    shared_mark,
     tooltip,
 )
 
@@ -130,6 +131,7 @@ def lane_items(f: Frame, i: int, lane: str) -> list[Item]:
                 role, system = _role_name(spec, item.role)
                 parts.append(Text.of(role + (" · system" if system else ""), COL_W - 16, SMALL,
                                      colour, bold=True))
+                parts.extend(shared_mark(spec, item.role, COL_W - 16))
             parts.append(Text.of(item.action, COL_W - 16, BODY))
             out.append((f"action {lane}-action", parts, badges))
         else:
@@ -159,6 +161,7 @@ def _pill(f: Frame, i: int) -> tuple[list[Text], str, list[Badge]] | None:
     if channel is not None:
         text.append(Text.of(f"via {channel.name or channel.id} · {channel.mode}", width, SMALL,
                             MUTED))
+        text.extend(shared_mark(f.spec, channel.id, width))
         style = MODE_STYLE[channel.mode]
     elif tp.channel:
         text.append(Text.of(f"via {tp.channel}", width, SMALL, MUTED))

@@ -34,6 +34,7 @@ from .style import (
     height_of,
     label,
     plain,
+    shared_mark,
 )
 from .text import html, text_width
 
@@ -245,10 +246,11 @@ def _channel_order(spec: Spec) -> list[Channel]:
                                                 MODE_ORDER.get(c.mode, 3), position[c.id]))
 
 
-def _channel_text(channel: Channel) -> list[Text]:
+def _channel_text(spec: Spec, channel: Channel) -> list[Text]:
     width = CHANNEL_W - 16
     parts = [Text.of(channel.name or channel.id, width, BODY, INK, bold=True),
-             Text.of(f"{channel.kind} · {channel.mode}", width, SMALL, MUTED)]
+             Text.of(f"{channel.kind} · {channel.mode}", width, SMALL, MUTED),
+             *shared_mark(spec, channel.id, width)]
     if channel.hours:
         parts.append(Text.of(f"open {channel.hours}", width, SMALL, MUTED))
     if channel.response_time:
@@ -283,7 +285,7 @@ def _channel_row(board: Board, spec: Spec, order: list[Channel], placement: Plac
             jumps[n] = Jump(n, to, left[n] + CHANNEL_W - 20 - 8 * k_out, left[to] + 20 + 8 * k_in)
     tracks = assign_tracks(list(jumps.values()))
     top = y + (max(tracks.values()) + 1) * TRACK + 6 if tracks else y
-    texts = [_channel_text(c) for c in order]
+    texts = [_channel_text(spec, c) for c in order]
     h = max(height_of(t) for t in texts) + 14
     names = []
     for n, (c, text) in enumerate(zip(order, texts, strict=False)):

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..diagnostics import Severity
+from ..model.spec import Spec
 from .dot import Board, Html, Value
 from .findings import Badge
 from .text import MAX_LINES, clean, html, line_height, lines_of, shorten, text_width
@@ -114,6 +115,13 @@ class Text:
     def html(self) -> str:
         return "<BR/>".join(font(line, self.size, self.colour, self.bold, self.italic)
                             for line in self.lines)
+
+
+def shared_mark(spec: Spec, element_id: str | None, width: float) -> list[Text]:
+    """The line that marks a shared element (a channel or role written in a library the
+    service uses): drawn like the service's own, with the library named under it."""
+    library = spec.shared_by(element_id) if element_id else None
+    return [Text.of(f"shared · {library}", width, SMALL, MUTED, italic=True)] if library else []
 
 
 def label(parts: Sequence[Text]) -> Html:
