@@ -11,6 +11,7 @@ import os
 import sys
 import textwrap
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +24,8 @@ from .textutil import plural, terminal_safe
 
 if TYPE_CHECKING:
     from .baseline import Comparison
-    from .config import Policy
+    from .catalogue import Catalogue
+    from .config import Config, Policy
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -171,18 +173,22 @@ def run_diff(paths: Sequence[str], *, base: str | None, fmt: str, output: str | 
         return _fail(f"{missing[0]} is not a file")
     try:
         fixed = read_config(Path(config_path)) if config_path else None
+        old_catalogue = _catalogue_at(base, paths, fixed) if base is not None else None
 
         def lint_one(path: str, data: bytes | None, display: str) -> FileResult:
             config = config_for(path, fixed)
             if data is None:
                 return lint_file(path, config, display=display)
-            return lint_file("-", config, stdin=data, display=display)
+            # the revision's services resolve against the revision's libraries
+            return lint_file("-", config, stdin=data, display=display,
+                             catalogue=old_catalogue)
 
         if base is None:
             diffs = [compare(lint_one(paths[0], None, paths[0]),
                              lint_one(paths[1], None, paths[1]))]
         else:
-            diffs = diff_against_revision(base, list(paths), lint_one, SPEC_SUFFIXES)
+            diffs = diff_against_revision(base, list(paths), lint_one, SPEC_SUFFIXES,
+                                          partial(_library_users, paths, fixed))
         threshold = (Severity.parse(fail_on) if fail_on else
                      (fixed or find_config(Path.cwd()).config).fail_on)
     except (ConfigError, GitError) as exc:
@@ -192,6 +198,40 @@ def run_diff(paths: Sequence[str], *, base: str | None, fmt: str, output: str | 
     if not _emit(text, output):
         return EXIT_ERROR
     return EXIT_FINDINGS if any(d.fails(threshold) for d in diffs) else EXIT_CLEAN
+
+
+def _library_users(paths: Sequence[str], config: Config | None, changed: list[str]
+                   ) -> list[str]:
+    """The services of the working tree's catalogue that use one of the `changed` files
+    (nothing to read when no library changed)."""
+    from .workspace import is_library
+
+    libraries = [c for c in changed if os.path.isfile(c) and is_library(c)]
+    if not libraries:
+        return []
+    workspace = open_workspace(paths or ["."], discover(paths or ["."], config), config)
+    workspace.lint()  # what each service uses is known once it is linted
+    return sorted({u for c in libraries for u in workspace.dependents(c)})
+
+
+def _catalogue_at(ref: str, paths: Sequence[str], config: Config | None) -> Catalogue:
+    """The libraries of the catalogue as they were at `ref`: from the folder the
+    configuration names (`catalogue =`), else from the folders given (a file's own folder),
+    named `REF:path` in findings."""
+    from .api import SPEC_SUFFIXES, config_for
+    from .diff import git_root, libraries_at, resolve_revision
+    from .workspace import Workspace
+
+    root = git_root()
+    commit = resolve_revision(ref, root)
+    named = list(paths) or ["."]
+    configured = config_for(named[0], config).catalogue_folder()
+    folders = [configured] if configured else sorted(
+        {p if os.path.isdir(p) else os.path.dirname(p) or os.curdir for p in named})
+    workspace = Workspace((), config)
+    for name, text in libraries_at(root, commit, folders, SPEC_SUFFIXES).items():
+        workspace.update(f"{ref}:{Path(os.path.relpath(root / name)).as_posix()}", text)
+    return workspace.catalogue
 
 
 def starter_text(kind: str = "service") -> str:

@@ -20,8 +20,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .catalogue import SHARED_SECTIONS
 from .diagnostics import Diagnostic, Severity
-from .model.spec import Action, NextStep, PainPoint, Spec, Step, SupportAction
+from .model.spec import Action, Library, NextStep, PainPoint, Spec, Step, SupportAction
 from .model.types import Duration, Target
 from .results import FileResult
 from .textutil import plural
@@ -68,6 +69,7 @@ class SpecDiff:
     introduced: list[Diagnostic] = field(default_factory=list)
     fixed: list[Diagnostic] = field(default_factory=list)
     problem: str = ""  # why elements could not be compared (a side did not load)
+    kind: str = "service"  # or library
 
     def fails(self, fail_on: Severity) -> bool:
         return any(d.severity.rank >= fail_on.rank for d in self.introduced)
@@ -82,12 +84,18 @@ def compare(old: FileResult | None, new: FileResult | None) -> SpecDiff:
     new_prints = {d.fingerprint for d in new_diags}
     result.introduced = [d for d in new_diags if d.fingerprint not in old_prints]
     result.fixed = [d for d in old_diags if d.fingerprint not in new_prints]
-    old_spec = old.spec if old else None
-    new_spec = new.spec if new else None
+    old_spec = _model(old)
+    new_spec = _model(new)
     either = new_spec or old_spec
     result.service = either.metadata.id if either else ""
+    result.kind = _kind(either) if either else "service"
+    if isinstance(old_spec, Library) != isinstance(new_spec, Library) and old_spec \
+            and new_spec:
+        result.problem = "one side is a library and the other a service: elements are not " \
+                         "compared"
+        return result
     if (old and old_spec is None) or (new and new_spec is None):
-        broken = [r.file for r in (old, new) if r is not None and r.spec is None]
+        broken = [r.file for r in (old, new) if r is not None and _model(r) is None]
         result.problem = (f"{' and '.join(broken)} did not load (see the findings): elements "
                           "are not compared")
         return result
@@ -95,7 +103,7 @@ def compare(old: FileResult | None, new: FileResult | None) -> SpecDiff:
         spec = new_spec or old_spec
         if spec is not None:
             kind = ADDED if new_spec else REMOVED
-            result.changes = [Change(kind, f"service '{spec.metadata.id}'",
+            result.changes = [Change(kind, f"{_kind(spec)} '{spec.metadata.id}'",
                                      (f"{'new' if new_spec else 'deleted'} spec: "
                                       f"{_inventory(spec)}",))]
         return result
@@ -103,7 +111,19 @@ def compare(old: FileResult | None, new: FileResult | None) -> SpecDiff:
     return result
 
 
-def _inventory(spec: Spec) -> str:
+def _model(result: FileResult | None) -> Spec | Library | None:
+    """What a side compares: a service's model, else a library's."""
+    return None if result is None else result.spec or result.library
+
+
+def _kind(spec: Spec | Library) -> str:
+    return "library" if isinstance(spec, Library) else "service"
+
+
+def _inventory(spec: Spec | Library) -> str:
+    if isinstance(spec, Library):
+        return ", ".join(plural(len(getattr(spec, attr)), label)
+                         for _, attr, label in SECTIONS if attr in SHARED_SECTIONS)
     counts = [(len(spec.steps), "step"), (len(spec.facilitating), "facilitating service"),
               (len(spec.channels), "channel"), (len(spec.metrics), "metric"),
               (len(spec.recovery), "recovery process")]
@@ -111,7 +131,8 @@ def _inventory(spec: Spec) -> str:
                      for n, word in counts)
 
 
-def element_changes(old: Spec | None, new: Spec | None) -> Iterator[Change]:
+def element_changes(old: Spec | Library | None, new: Spec | Library | None
+                    ) -> Iterator[Change]:
     old_elements = dict(_elements(old)) if old else {}
     new_elements = dict(_elements(new)) if new else {}
     # the steps of a scenario added or removed whole are told with the scenario, not one by one
@@ -129,12 +150,19 @@ def element_changes(old: Spec | None, new: Spec | None) -> Iterator[Change]:
         details = tuple(field_changes(key[0], old_elements[key][1], after))
         if details:
             yield Change(CHANGED, label, details)
-    if old and new:
+    if isinstance(old, Spec) and isinstance(new, Spec):
         yield from _journey_order(old, new)
 
 
-def _elements(spec: Spec) -> Iterator[tuple[tuple[str, str], tuple[str, Any]]]:
+def _elements(spec: Spec | Library) -> Iterator[tuple[tuple[str, str], tuple[str, Any]]]:
     """((kind, id), (label, model)) for every element, in the order of the file."""
+    if isinstance(spec, Library):  # its metadata and shared sections
+        yield ("library", ""), (f"library '{spec.metadata.id}'", spec.metadata)
+        for kind, attr, label in SECTIONS:
+            if attr in SHARED_SECTIONS:
+                for item in getattr(spec, attr):
+                    yield (kind, item.id), (f"shared {label} '{item.id}'", item)
+        return
     yield ("service", ""), (f"service '{spec.metadata.id}'", spec.metadata)
     yield ("product", ""), (f"product '{spec.product.id}'", spec.product)
     for c in spec.product.components:
@@ -154,11 +182,11 @@ def _elements(spec: Spec) -> Iterator[tuple[tuple[str, str], tuple[str, Any]]]:
             yield (kind, item.id), (f"{label} '{item.id}'", item)
 
 
-def _scenario_steps(spec: Spec | None, other: dict[tuple[str, str], Any]
+def _scenario_steps(spec: Spec | Library | None, other: dict[tuple[str, str], Any]
                     ) -> set[tuple[str, str]]:
     """Keys of the steps and fail points of scenarios of `spec` that the other side lacks."""
     keys: set[tuple[str, str]] = set()
-    for sc in spec.blueprint.scenarios if spec else ():
+    for sc in spec.blueprint.scenarios if isinstance(spec, Spec) else ():
         if ("scenario", sc.id) not in other:
             for step in sc.steps:
                 keys.add(("step", step.id))
@@ -186,7 +214,7 @@ def _addition_notes(kind: str, after: Any) -> Iterator[str]:
         yield f"deadline {after.deadline.text}"
 
 
-def _removal_notes(kind: str, before: Any, new: Spec | None) -> Iterator[str]:
+def _removal_notes(kind: str, before: Any, new: Spec | Library | None) -> Iterator[str]:
     if kind == "channel" and getattr(before, "mode", None) == "live":
         yield "a live channel: customers have one way fewer to reach a person"
     if kind == "channel" and getattr(before, "complaints", False):
@@ -424,10 +452,35 @@ def show_file(root: Path, commit: str, path: str) -> bytes | None:
     return _git(["show", f"{commit}:{path}"], root)
 
 
+def libraries_at(root: Path, commit: str, folders: list[str], suffixes: tuple[str, ...]
+                 ) -> dict[str, str]:
+    """The text of each file under `folders` at `commit` that may be a library (it says
+    `Library`; the workspace reads its `kind`), by its path from the repository root: the
+    catalogue the revision's services resolved their `uses` against."""
+    specs = [_pathspec(f, root) for f in folders] or ["."]
+    try:
+        listed = _git(["grep", "-l", "-z", "-I", "--fixed-strings", "-e", "Library", commit,
+                       "--", *specs], root)
+    except GitError:
+        return {}  # git grep exits 1 when nothing matches
+    out: dict[str, str] = {}
+    for entry in listed.split(b"\0"):
+        name = entry.decode("utf-8", "surrogateescape").removeprefix(f"{commit}:")
+        if name.endswith(suffixes) and not any(p.startswith(".") for p in name.split("/")):
+            data = show_file(root, commit, name)
+            if data is not None:
+                out[name] = data.decode("utf-8", "replace")
+    return out
+
+
 def diff_against_revision(ref: str, paths: list[str],
                           lint: Callable[[str, bytes | None, str], FileResult | None],
-                          suffixes: tuple[str, ...]) -> list[SpecDiff]:
-    """Each spec under `paths` that differs between `ref` and the working tree, compared.
+                          suffixes: tuple[str, ...],
+                          users: Callable[[list[str]], list[str]] | None = None
+                          ) -> list[SpecDiff]:
+    """Each spec under `paths` that differs between `ref` and the working tree, compared,
+    and each service that uses a library that differs (`users(displays)`: its file did not
+    change, what it draws on did).
 
     `lint(path, data, display)` lints the working-tree file (data None) or the revision's
     bytes; both sides are linted under the working-tree name, so that per-file settings apply
@@ -436,7 +489,12 @@ def diff_against_revision(ref: str, paths: list[str],
     root = git_root()
     commit = resolve_revision(ref, root)
     out = []
-    for name in changed_specs(root, commit, paths, suffixes):
+    names = changed_specs(root, commit, paths, suffixes)
+    if users is not None:
+        displays = [Path(os.path.relpath(root / n)).as_posix() for n in names]
+        names += sorted({Path(os.path.relpath(os.path.abspath(u), root)).as_posix()
+                         for u in users(displays)} - set(names))
+    for name in names:
         display = Path(os.path.relpath(root / name)).as_posix()
         new = lint(display, None, display) if (root / name).is_file() else None
         data = show_file(root, commit, name)
@@ -446,7 +504,7 @@ def diff_against_revision(ref: str, paths: list[str],
             if old is not None:
                 label = f"{ref}:{name}"
                 old = FileResult(label, [replace(d, file=label) for d in old.diagnostics],
-                                 old.spec)
+                                 old.spec, library=old.library)
         if old is not None or new is not None:
             out.append(compare(old, new))
     return out

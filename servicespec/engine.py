@@ -299,7 +299,7 @@ def lint_loaded(loaded: Loaded, config: Config, catalogue: Catalogue | None = No
     return FileResult(file, _told_apart(diagnostics), spec if loaded.ok else None,
                       loaded.text, suppressed,
                       _policies(config, [*diagnostics, *(s.diagnostic for s in suppressed)]),
-                      declared)
+                      declared, model if isinstance(model, Library) and loaded.ok else None)
 
 
 def _policies(config: Config, diagnostics: list[Diagnostic]) -> dict[str, PolicyInfo]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from .diagnostics import Diagnostic, Severity, Suppressed
 
 if TYPE_CHECKING:
-    from .model.spec import Spec
+    from .model.spec import Library, Spec
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,8 @@ class FileResult:
     policies: dict[str, PolicyInfo] = field(default_factory=dict)
     # None when the file is no valid service or library
     declared: Declared | None = None
+    # the model of a library (`spec` is a service's): what `diff` compares
+    library: Library | None = None
 
 
 @dataclass

@@ -60,7 +60,7 @@ class Workspace:
         before = self.dependents(path)
         document = self.documents.setdefault(path, Document(path))
         document.library = None
-        if text is None and _LIBRARY.search(_head(path)):
+        if text is None and is_library(path):
             read = read_text(path)
             text = None if isinstance(read, Loaded) else read
         if text is not None and _LIBRARY.search(text[:SPEC_HEAD_BYTES]):
@@ -182,6 +182,11 @@ class Workspace:
                                 "used by no service of the catalogue: remove it, or refer to "
                                 "it from a service that relies on it"))
         return out
+
+
+def is_library(path: str) -> bool:
+    """The file says `kind: Library` near its top (read no further)."""
+    return bool(_LIBRARY.search(_head(path)))
 
 
 def _config_near(path: str) -> Config:

@@ -267,3 +267,43 @@ def test_scenario_steps_and_the_blueprint_persona_are_compared() -> None:
         "blueprint: persona removed (was 'commuter-reader')",
         "step 'manual-issue': now feels worse: -1 → -2 (very negative); "
         "pain point gone: 'The queue at the desk is long'"]
+
+
+# --- a catalogue: each side resolves `uses` against its own libraries ----------------------
+
+SHARED = Path("tests/fixtures/diff-catalogue/shared-phone-hours")
+
+
+def _golden(result_output: str, golden: Path) -> None:
+    if UPDATE:
+        golden.write_text(result_output, encoding="utf-8", newline="\n")
+    assert result_output == golden.read_text(encoding="utf-8"), (
+        f"{golden} differs: if intended, regenerate with SERVICESPEC_UPDATE_GOLDEN=1")
+
+
+def test_files_resolve_each_sides_libraries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The library's phone line loses its answer time: the service that uses it is told,
+    though its own file did not change."""
+    monkeypatch.chdir(ROOT)
+    for fmt, name in (("text", "expected.txt"), ("markdown", "expected.md")):
+        result = CliRunner().invoke(cli, ["diff", str(SHARED / "old" / "waste-collection.yaml"),
+                                          str(SHARED / "new" / "waste-collection.yaml"),
+                                          "--format", fmt], catch_exceptions=False)
+        assert result.exit_code == 0
+        _golden(result.output, SHARED / name)
+
+
+def test_base_resolves_the_revisions_libraries(repo: Path) -> None:
+    """The revision's services resolve against the revision's libraries, and a library's own
+    changes are told as shared elements."""
+    council = repo / "council"
+    shutil.copytree(ROOT / SHARED / "old", council)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "council")
+    for file in (ROOT / SHARED / "new").iterdir():
+        shutil.copy(file, council / file.name)
+    result = CliRunner().invoke(cli, ["diff", "--base", "HEAD", "council"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "SS802" not in result.output  # the old side found its library
+    _golden(result.output, ROOT / SHARED / "expected-base.txt")

@@ -33,7 +33,7 @@ def render_text(diffs: Sequence[SpecDiff], *, title: str = "") -> str:
     for diff in diffs:
         if lines:
             lines.append("")
-        service = f" (service '{diff.service}')" if diff.service else ""
+        service = f" ({diff.kind} '{diff.service}')" if diff.service else ""
         lines.append(f"{diff.old_file} -> {diff.new_file}{service}")
         lines.append(_headline(diff))
         if diff.problem:
@@ -55,7 +55,7 @@ def render_markdown(diffs: Sequence[SpecDiff], *, title: str = "") -> str:
     if not diffs:
         lines.append("No spec changes.")
     for diff in diffs:
-        service = f" — service {md.escape(diff.service)}" if diff.service else ""
+        service = f" — {diff.kind} {md.escape(diff.service)}" if diff.service else ""
         shown = diff.new_file if diff.new_file != "/dev/null" else diff.old_file
         lines += [f"### {md.escape(shown)}{service}", "", md.escape(_headline(diff)), ""]
         if diff.problem:
