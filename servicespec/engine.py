@@ -177,7 +177,7 @@ _WITH_BROKEN_ELEMENTS = ("SS005", "SS006")
 _REPAIR_ROUNDS = 8
 
 
-def _rules_on_what_remains(loaded: Loaded, config: Config
+def _rules_on_what_remains(loaded: Loaded, config: Config, catalogue: Catalogue | None
                            ) -> list[tuple[str, Path, str, Severity]]:
     """One run shows what one run can: when schema errors stop the model, leave out the
     broken elements (the list item around each error, or an optional key outside lists) and
@@ -199,9 +199,17 @@ def _rules_on_what_remains(loaded: Loaded, config: Config
             dropped |= {b for b in broken if b is not None}
             continue
         left_out = {value_at(data, (*path, "id")) for path in dropped}
+        # references to a used library's elements resolve as they do in a whole model
+        resolved = (catalogue or Catalogue()).resolve(spec, set(SpecIndex.build(spec).ids)) \
+            if spec.uses else None
+        unresolved = resolved is not None and any(f[0] == "SS802" for f in resolved.findings)
         out = []
-        for code, path, message, severity in run_rules(spec, config, loaded.file,
-                                                       only=_WITH_BROKEN_ELEMENTS):
+        for code, path, message, severity in run_rules(
+                resolved.spec if resolved else spec, config, loaded.file,
+                only=_WITH_BROKEN_ELEMENTS):
+            if resolved is not None and (resolved.origin_of(path) is not None
+                                         or (unresolved and code == "SS006")):
+                continue  # the library's own findings, or ids of a library not found
             original = _original(path, kept)
             if code == "SS006" and value_at(data, original) in left_out:
                 continue
@@ -285,7 +293,8 @@ def lint_loaded(loaded: Loaded, config: Config, catalogue: Catalogue | None = No
         model, model_diags = build_spec(loaded)
         diagnostics += [d for d in model_diags if config.enabled(d.code, file)]
         if model is None and model_diags and not any(d.code == "SS007" for d in model_diags):
-            diagnostics += _positioned(loaded, _rules_on_what_remains(loaded, config), config)
+            remains = _rules_on_what_remains(loaded, config, catalogue)
+            diagnostics += _positioned(loaded, remains, config)
     declared, resolved = None, None
     if model is not None:
         found, resolved = resolve_and_run(model, loaded.data, config, file, catalogue)

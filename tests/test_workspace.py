@@ -280,3 +280,13 @@ def test_render_skips_a_library_with_a_word(council: Path, tmp_path: Path) -> No
     assert folder.exit_code == 0 and "contact-centre.yaml is a library" in folder.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "parking-permits.svg", "waste-collection.svg"]
+
+
+def test_a_schema_error_in_a_service_does_not_make_its_shared_references_unresolved(
+        council: Path) -> None:
+    """When a schema error stops the model, the reference rules run on what remains:
+    resolved against the libraries, so only the schema error is reported."""
+    service = council / "waste-collection.yaml"
+    edit(service, "  type: information\n", "  type: informaton\n")
+    assert findings("council/waste-collection.yaml") == [
+        ("waste-collection.yaml", "SS002", line_of(service, "type: informaton"))]
