@@ -37,12 +37,12 @@ _SKIP_DIRS = {"node_modules", "__pycache__", "site-packages", "__pypackages__", 
 class InvalidSpecError(ValueError):
     """Raised by `load` when a file is not a valid spec; carries the diagnostics."""
 
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+    def __init__(self, diagnostics: list[Diagnostic], reason: str = "") -> None:
         self.diagnostics = diagnostics
         first = diagnostics[0] if diagnostics else None
         where = f"{first.file}:{first.line}:{first.column}: {first.message}" if first else ""
         more = f" (and {len(diagnostics) - 1} more)" if len(diagnostics) > 1 else ""
-        super().__init__(f"invalid spec: {where}{more}")
+        super().__init__(f"invalid spec: {reason or where}{more}")
 
 
 def discover(paths: Iterable[str | os.PathLike[str]], config: Config | None = None, *,
@@ -327,6 +327,9 @@ def load(path: str | os.PathLike[str]) -> Spec:
     loaded = read_file(str(path), config.limits_value())
     result = lint_loaded(loaded, config, catalogue_of(str(path), loaded.text))
     errors = [d for d in result.diagnostics if d.severity == Severity.ERROR]
+    if result.library is not None and not errors:
+        raise InvalidSpecError([], f"{path_text(str(path))} is a library (`kind: Library`), not "
+                               "a service: load a service that uses it, which has its elements")
     if result.spec is None or errors:
         raise InvalidSpecError(errors or result.diagnostics)
     return result.spec

@@ -290,3 +290,10 @@ def test_a_schema_error_in_a_service_does_not_make_its_shared_references_unresol
     edit(service, "  type: information\n", "  type: informaton\n")
     assert findings("council/waste-collection.yaml") == [
         ("waste-collection.yaml", "SS002", line_of(service, "type: informaton"))]
+
+
+def test_load_of_a_library_says_it_is_one(council: Path) -> None:
+    from servicespec.api import InvalidSpecError, load
+
+    with pytest.raises(InvalidSpecError, match=r"contact-centre\.yaml is a library"):
+        load(council / "contact-centre.yaml")
