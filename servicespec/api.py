@@ -236,11 +236,12 @@ def open_workspace(paths: Iterable[str | os.PathLike[str]], files: Sequence[str]
     # a file named alone brings its folder only when it uses libraries: linting one file must
     # not walk whatever tree it sits in (a home folder, /tmp)
     alone = sorted({os.path.dirname(p) or os.curdir for p in named
-                    if not os.path.isdir(p) and _uses_libraries(p)})
+                    if not os.path.isdir(p) and uses_libraries(p)})
     return Workspace(dict.fromkeys([*files, *discover(alone, fixed)]), fixed)
 
 
-def _uses_libraries(file: str) -> bool:
+def uses_libraries(file: str) -> bool:
+    """The file has a top-level `uses` (read as bytes, no parsing): it needs its catalogue."""
     from .fsutil import read_regular
     from .loader import DEFAULT_LIMITS
 

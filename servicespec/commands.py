@@ -204,13 +204,18 @@ def _library_users(paths: Sequence[str], config: Config | None, changed: list[st
                    ) -> list[str]:
     """The services of the working tree's catalogue that use one of the `changed` files
     (nothing to read when no library changed)."""
+    from .api import lint_files, uses_libraries
     from .workspace import is_library
 
     libraries = [c for c in changed if os.path.isfile(c) and is_library(c)]
     if not libraries:
         return []
     workspace = open_workspace(paths or ["."], discover(paths or ["."], config), config)
-    workspace.lint()  # what each service uses is known once it is linted
+    # what a service uses is known once it is linted: only those with `uses` need it
+    services = [p for p, d in workspace.documents.items()
+                if d.library is None and uses_libraries(p)]
+    for result in lint_files(services, config, catalogue=workspace.catalogue):
+        workspace.record(result)
     return sorted({u for c in libraries for u in workspace.dependents(c)})
 
 
