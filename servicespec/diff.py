@@ -169,7 +169,7 @@ def _elements(spec: Spec | Library) -> Iterator[tuple[tuple[str, str], tuple[str
         yield ("component", c.id), (f"product component '{c.id}'", c)
     for kind, attr, label in SECTIONS[:4]:
         for item in getattr(spec, attr):
-            yield (kind, item.id), (f"{label} '{item.id}'", item)
+            yield (kind, item.id), (_label(spec, label, item.id), item)
     yield ("blueprint", ""), ("blueprint", spec.blueprint)
     for sc in spec.blueprint.scenarios:
         yield ("scenario", sc.id), (f"{sc.kind} scenario '{sc.id}'", sc)
@@ -179,7 +179,14 @@ def _elements(spec: Spec | Library) -> Iterator[tuple[tuple[str, str], tuple[str
             yield ("fail-point", fp.id), (f"fail point '{fp.id}' (step '{step.id}')", fp)
     for kind, attr, label in SECTIONS[4:]:
         for item in getattr(spec, attr):
-            yield (kind, item.id), (f"{label} '{item.id}'", item)
+            yield (kind, item.id), (_label(spec, label, item.id), item)
+
+
+def _label(spec: Spec, label: str, id_: str) -> str:
+    """An element's name in the diff; a shared one says its library, where the change was
+    made (the service's own file may not have changed at all)."""
+    library = spec.shared_by(id_)
+    return f"{label} '{id_}'" + (f" (shared · {library})" if library else "")
 
 
 def _scenario_steps(spec: Spec | Library | None, other: dict[tuple[str, str], Any]
