@@ -19,7 +19,8 @@ from pathlib import Path
 
 import click
 
-from .api import discover, lint_file, load
+from .api import discover, lint_file, load, open_workspace
+from .catalogue import Catalogue
 from .diagnostics import FILE_CODES, Diagnostic, Severity
 from .model.spec import Spec
 from .render import FORMATS, RenderError, check_paper, format_for, render_bytes, render_spec
@@ -76,12 +77,13 @@ def _targets(files: list[str], paths: Sequence[str], output: str, fmt: str | Non
     return pairs, fmt, True
 
 
-def _load(file: str, findings: bool) -> tuple[object | None, list[Diagnostic]] | None:
+def _load(file: str, findings: bool, catalogue: Catalogue | None
+          ) -> tuple[object | None, list[Diagnostic]] | None:
     """The spec's model and the findings to draw; the model is None when it cannot be drawn.
     None for a library: it holds shared elements, not a service to draw."""
     from .config import Config
 
-    result = lint_file(file, None if findings else Config(select=["SS0"]))
+    result = lint_file(file, None if findings else Config(select=["SS0"]), catalogue=catalogue)
     if result.declared is not None and result.declared.kind == "Library":
         return None
     # as `load()`: an error of the file group (syntax, schema, duplicate ids…) blocks
@@ -104,6 +106,8 @@ def run_render(paths: Sequence[str], *, output: str, fmt: str | None = None,
 
     try:
         files = discover(paths)
+        # read once for every file drawn: each service resolves its `uses` against it
+        catalogue = open_workspace(paths, files).catalogue
     except ConfigError as exc:
         return _fail(str(exc))
     if not files:
@@ -123,7 +127,7 @@ def run_render(paths: Sequence[str], *, output: str, fmt: str | None = None,
     libraries = 0
     for file, target in pairs:
         try:
-            loaded = _load(file, findings)
+            loaded = _load(file, findings, catalogue)
         except ConfigError as exc:
             return _fail(str(exc))
         if loaded is None:
