@@ -33,6 +33,7 @@ from generate import spec_text
 
 EXAMPLES = sorted((ROOT / "specs").glob("*.yaml"))
 OWN = Path(__file__).resolve().parent / "data" / "bike-repair.yaml"
+FERRY = OWN.with_name("ferry-crossing.yaml")  # a decision with shares, emotions, no support
 
 
 def generated(steps: int) -> Spec:
@@ -46,7 +47,7 @@ def svg(spec: Spec, view: str, findings=()) -> bytes:
     return render_bytes(render_spec(spec, view, findings), "svg")
 
 
-@pytest.mark.parametrize("path", [*EXAMPLES, OWN], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [*EXAMPLES, OWN, FERRY], ids=lambda p: p.stem)
 @pytest.mark.parametrize("view", ["blueprint", "journey"])
 def test_examples_read_at_100_percent(path: Path, view: str) -> None:
     result = lint_file(str(path))

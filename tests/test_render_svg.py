@@ -4,14 +4,19 @@ is there, in the canonical order, with the right text, and nothing overlaps."""
 from __future__ import annotations
 
 import itertools
+import re
+from pathlib import Path
 
 import pytest
 
+from servicespec.api import load
 from servicespec.render import render_bytes, render_spec
 from servicespec.render.blueprint import render_blueprint
+from servicespec.render.flow import alternatives
 from servicespec.render.journey import render_journey
 from servicespec.render.offering import render_offering
 
+from .conftest import ROOT
 from .test_render_support import (
     FINDINGS,
     bbox,
@@ -219,3 +224,34 @@ def test_offering_view_is_a_flower_with_channels() -> None:
     assert "escalates-web-phone" in g and "escalates-bot-phone" in g
     assert "stroke-dasharray" in str(g["escalates-bot-phone"].find(".//*[@d]").attrib)  # cold
     assert "stroke-dasharray" in str(g["channel-bot"].find(".//*[@d]").attrib)  # automated
+
+
+FERRY = Path(__file__).resolve().parent / "data" / "ferry-crossing.yaml"
+
+
+@pytest.mark.parametrize("view", ["blueprint", "journey"])
+def test_alternatives_sit_below_the_straight_main_path(view: str) -> None:
+    """The main path is one straight line; the step only the full sailing leads to sits in a
+    row of its own, and each exit of the decision says when and how many."""
+    drawn = groups(svg_root(render_bytes(render_spec(load(str(FERRY)), view), "svg")))
+    top = {k: bbox(drawn[f"customer-{k}"])[1] for k in ("buy", "arrive", "board", "land")}
+    assert len(set(top.values())) == 1
+    assert bbox(drawn["customer-wait-next"])[1] > top["arrive"] + 20
+    assert texts(drawn["flow-arrive-board-when"]) == ["space on this sailing · 80 %"]
+    assert texts(drawn["flow-arrive-wait-next-when"]) == ["the sailing is full · 20 %"]
+    # the main exit runs straight past the alternative, at the height of the main path
+    main = drawn["flow-arrive-board"].find(".//*[@d]").get("d")
+    ys = {round(float(y)) for y in re.findall(r"[ ,]([-0-9.]+)(?=[ A-Za-z]|$)", main)}
+    assert len(ys) == 1
+
+
+def test_a_detour_that_rejoins_is_the_alternative_without_shares() -> None:
+    """The hotel lists the exception first; the stay as planned is still the main path."""
+    hotel = load(str(ROOT / "specs" / "hotel-stay.yaml"))
+    assert alternatives(hotel.steps) == {"report-issue"}
+    loan = load(str(ROOT / "specs" / "personal-loan.yaml"))
+    assert alternatives(loan.steps) == {"take-advice", "underwriter-referral",
+                                        "get-payment-help"}
+    drawn = groups(svg_root(render_bytes(render_spec(hotel), "svg")))
+    assert texts(drawn["flow-have-breakfast-on-when"]) == ["the stay goes as planned"]
+    assert bbox(drawn["customer-report-issue"])[1] > bbox(drawn["customer-have-breakfast"])[1]

@@ -318,7 +318,7 @@ def _draw_links(f: Frame, row: CustomerRow,
     for i, step in enumerate(f.steps):
         chain: list[tuple[str, float, float]] = []
         if step.customer:
-            chain.append((row.box[i], 0.0, row.bottom))
+            chain.append((row.box[i], 0.0, row.bottom[i]))
         for lane in lanes:
             if lane[i]:
                 chain.append((lane[i][0][0], lane[i][0][1], lane[i][-1][2]))
