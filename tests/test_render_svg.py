@@ -255,3 +255,35 @@ def test_a_detour_that_rejoins_is_the_alternative_without_shares() -> None:
     drawn = groups(svg_root(render_bytes(render_spec(hotel), "svg")))
     assert texts(drawn["flow-have-breakfast-on-when"]) == ["the stay goes as planned"]
     assert bbox(drawn["customer-report-issue"])[1] > bbox(drawn["customer-have-breakfast"])[1]
+
+
+@pytest.mark.parametrize("view", ["blueprint", "journey"])
+def test_the_experience_layer_is_drawn_when_the_spec_has_one(view: str) -> None:
+    svg = render_bytes(render_spec(load(str(FERRY)), view), "svg")
+    drawn = groups(svg_root(svg))
+    assert "lane-experience" in drawn
+    # higher is a better feeling: landing (+2) above boarding (+1) above the wait (-2)
+    y = {k: bbox(drawn[f"emotion-{k}"])[1] for k in ("land", "board", "arrive", "wait-next")}
+    assert y["land"] < y["board"] < y["arrive"] < y["wait-next"]
+    assert texts(drawn["m-arrive-moment-of-truth-label"]) == ["moment of truth"]
+    assert " ".join(texts(drawn["p-wait-next-pain-0-label"])).startswith("Nobody says how")
+    assert " ".join(texts(drawn["o-wait-next-opportunity-0-label"])).startswith("Say the wait")
+    assert "For: Island commuter" in " ".join(texts(drawn["title"]))
+    assert {"legend-M", "legend-P", "legend-O"} <= set(drawn)
+    assert b"emotion curve: higher is a better" in svg
+
+
+@pytest.mark.parametrize("view", ["blueprint", "journey"])
+def test_no_experience_layer_without_one(view: str) -> None:
+    svg = render_bytes(render_spec(golden_spec(), view), "svg")
+    drawn = groups(svg_root(svg))
+    assert not [k for k in drawn if k.startswith(("lane-experience", "emotion", "m-", "p-",
+                                                  "o-", "legend-M"))]
+    assert b"emotion curve" not in svg
+    assert "For:" not in " ".join(texts(drawn["title"]))
+
+
+def test_an_empty_lane_says_so() -> None:
+    drawn = groups(svg_root(render_bytes(render_spec(load(str(FERRY))), "svg")))
+    assert texts(drawn["lane-support-empty"]) == ["No support processes in these steps"]
+    assert "lane-backstage-empty" not in drawn  # the deckhand chains the cars

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from ..diagnostics import Diagnostic
 from ..model.spec import Action, Spec, SupportAction
 from .dot import Board, Html
+from .experience import experience_band, experience_items
 from .findings import Badge, Placement, place
 from .flow import CustomerRow, customer_band
 from .grid import (
@@ -52,6 +53,7 @@ from .style import (
     draw_badges,
     height_of,
     label,
+    plain,
     tooltip,
 )
 
@@ -59,6 +61,8 @@ Item = tuple[str, list[Text], list[Badge]]
 LINE_INK = "#3E4C59"
 # a touchpoint pill stays clear of the arrow that passes it at the column's right (link_x)
 PILL_W = COL_W - LINK_INSET - 8
+EMPTY = {"evidence": "physical evidence", "frontstage": "frontstage actions",
+         "backstage": "backstage actions", "support": "support processes"}
 LINES = {  # key: (title, style, pen width): the three lines of the field
     "interaction": ("Line of interaction", "dashed", 1.4),
     "visibility": ("Line of visibility", "solid", 2.2),
@@ -207,7 +211,8 @@ def _key(board: Board, placement: Placement, frames: Sequence[Frame], links: boo
         y += 10
     steps = [s for f in frames for s in f.steps]
     modes = set().union(*(_modes(f) for f in frames))
-    symbols = [*flow_items(steps), *mode_items(modes)]
+    symbols = [*experience_items(frames[0].spec, steps), *flow_items(steps),
+               *mode_items(modes)]
     if links:
         symbols.append(("link", "work passing between lanes"))
     symbols += [(f"line:{style}/{pen}", title.lower())
@@ -222,6 +227,7 @@ def _row(f: Frame, y: float) -> tuple[float, bool]:
     y += phase_band(f, y)
     y += header_band(f, y)
     grid_top = y
+    y += experience_band(f, y)
     items = {lane: [lane_items(f, i, lane) for i in range(len(f.steps))]
              for lane in ("evidence", "frontstage", "backstage", "support")}
     pills = [_pill(f, i) for i in range(len(f.steps))]
@@ -236,6 +242,11 @@ def _row(f: Frame, y: float) -> tuple[float, bool]:
                 top_pad + bottom_pad + max((stack_height(c) for c in items[key]), default=0.0))
         lane_background(f, key, y, h, lane.tint)
         lane_label(f, key, lane.title, lane.subtitle, y, h, lane.border, lane.fill)
+        if f.steps and not any(items[key]):  # an empty lane says so, not look unfinished
+            note = [Text.of(f"No {EMPTY[key]} in these steps", COL_W, SMALL, MUTED,
+                            italic=True)]
+            plain(f.board, f"lane:{key}:empty", f.left(0), y + (h - height_of(note)) / 2 - 1,
+                  note, align="LEFT", id=f"lane-{key}-empty", class_="lane-empty")
         placed = [stack(f, i, f"{key}:{f.steps[i].id}", items[key][i], y + top_pad,
                         lane.fill, lane.border,
                         shape="note" if key == "evidence" else "box",

@@ -140,7 +140,7 @@ class MarkerRow:
 Part = tuple[str, float, str, bool, bool]  # text, size, colour, bold, italic
 
 
-def _marker_row(kind: str, parts: list[Part], badges: list[Badge], ident: str) -> MarkerRow:
+def marker_row(kind: str, parts: list[Part], badges: list[Badge], ident: str) -> MarkerRow:
     """Badges go beside a one-line text when they fit, else on a line of their own."""
     width = TEXT_W
     beside = width - (badges_width(badges) + 6 if badges else 0)
@@ -166,7 +166,7 @@ def _marker_rows(f: Frame, step: Step) -> list[MarkerRow]:
             facts.append(f"prevented by: {fp.prevention}")
         if facts:
             parts.append((" · ".join(facts), SMALL, MUTED, False, False))
-        rows.append(_marker_row("F", parts, f.badges(f"fp:{step.id}:{fp.id}"), fp.id))
+        rows.append(marker_row("F", parts, f.badges(f"fp:{step.id}:{fp.id}"), fp.id))
     if step.wait is not None:
         w = step.wait
         words = []
@@ -177,7 +177,7 @@ def _marker_rows(f: Frame, step: Step) -> list[MarkerRow]:
         parts = [(" · ".join(words) or "wait", SMALL, WAIT, True, False)]
         if w.message:
             parts.append((w.message, SMALL, MUTED, False, True))
-        rows.append(_marker_row("W", parts, f.badges(f"wait:{step.id}"), "wait"))
+        rows.append(marker_row("W", parts, f.badges(f"wait:{step.id}"), "wait"))
     return rows
 
 

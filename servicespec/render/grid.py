@@ -95,6 +95,9 @@ def title_band(board: Board, spec: Spec, y: float, width: float, view: str) -> f
     """The service's name and the view, the core product, owner and version."""
     parts = [Text.of(f"{spec.metadata.name} — {view}", width, 18, INK, bold=True)]
     facts = [f"Core product: {spec.product.name}"]
+    persona = next((p for p in spec.personas if p.id == spec.blueprint.persona), None)
+    if persona is not None:
+        facts.append(f"For: {persona.name or persona.id}")
     if spec.metadata.owner:
         facts.append(f"Owner: {spec.metadata.owner}")
     if spec.metadata.version:

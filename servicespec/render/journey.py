@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from ..diagnostics import Diagnostic
 from ..model.spec import Metric, Spec, Step
 from .dot import Board
+from .experience import experience_band, experience_items
 from .findings import Badge, place
 from .flow import customer_band
 from .grid import (
@@ -154,6 +155,7 @@ def render_journey(spec: Spec, findings: Iterable[Diagnostic] = ()) -> Board:
     lane_background(f, "customer", y, h, lane.tint)
     lane_label(f, "customer", lane.title, lane.subtitle, y, h, lane.border, lane.fill)
     y += h
+    y += experience_band(f, y)
     cells = [_cells(f, i) for i in range(len(f.steps))]
     for key, title, subtitle, tint, label_fill, ink in ROWS:
         items = [c[key] for c in cells]
@@ -182,7 +184,7 @@ def render_journey(spec: Spec, findings: Iterable[Diagnostic] = ()) -> Board:
     if placement.badges or placement.general:
         y += 10
     drawn_classes = {item[0] for c in cells for items in c.values() for item in items}
-    symbols = [*flow_items(f.steps), *mode_items(
+    symbols = [*flow_items(f.steps), *experience_items(spec, f.steps), *mode_items(
         k.removeprefix("channel mode-") for k in drawn_classes)]
     symbols += [(f"swatch:{fill}/{border}", f"{kind} metric")
                 for kind, (fill, border) in KIND_COLOURS.items()
