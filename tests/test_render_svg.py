@@ -287,3 +287,20 @@ def test_an_empty_lane_says_so() -> None:
     drawn = groups(svg_root(render_bytes(render_spec(load(str(FERRY))), "svg")))
     assert texts(drawn["lane-support-empty"]) == ["No support processes in these steps"]
     assert "lane-backstage-empty" not in drawn  # the deckhand chains the cars
+
+
+def test_a_callout_on_a_fail_point_says_what_fails_and_where_by_name() -> None:
+    drawn = groups(svg_root(render_bytes(render_spec(golden_spec(), "blueprint", FINDINGS),
+                                         "svg")))
+    panel = {k: " ".join(texts(g)) for k, g in drawn.items()
+             if re.fullmatch(r"finding-\d+-text", k)}
+    on_fp = [t for t in panel.values() if t.startswith("SS402")]
+    assert len(on_fp) == 1
+    assert "Fail point: The screen part is out of stock · no prevention yet" in on_fp[0]
+    assert on_fp[0].endswith("on step “Drop the phone off” · fail point")
+    # the badge's tooltip carries the same
+    xlink = "{http://www.w3.org/1999/xlink}title"
+    assert any("SS402" in title and "Fail point: The screen part" in title
+               for a in svg_root(render_bytes(render_spec(golden_spec(), "blueprint",
+                                                          FINDINGS), "svg")).iter()
+               if (title := a.get(xlink) or ""))

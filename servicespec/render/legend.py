@@ -121,10 +121,11 @@ def findings_panel(board: Board, x: float, y: float, width: float,
     cells = []
     for badge in badges:
         text = [Text.of(badge.message or badge.code, text_w, BODY, INK)]
+        text += [Text.of(note, text_w, SMALL, INK) for note in badge.notes]
         if badge.impact:
             text.append(Text.of(f"Why it matters: {badge.impact}", text_w, SMALL, MUTED,
                                 italic=True))
-        where = badge.element or ""
+        where = f"on {badge.where}" if badge.where else badge.element or ""
         if badge.number in general:
             where = "not on the picture" + (f": {where}" if where else "")
         if where:
