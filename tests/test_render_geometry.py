@@ -60,11 +60,12 @@ def test_golden_spec_with_every_kind_of_finding(view: str) -> None:
     assert geometry_problems(svg(golden_spec(), view, FINDINGS)) == []
 
 
+@pytest.mark.parametrize("view", ["blueprint", "journey"])
 @pytest.mark.parametrize("steps", [16, 60])
-def test_long_generated_journeys(steps: int) -> None:
+def test_long_generated_journeys(steps: int, view: str) -> None:
     spec = generated(steps)
     assert len(spec.steps) == steps
-    drawing = svg(spec, "blueprint")
+    drawing = svg(spec, view)
     # drawn in rows (each with its lanes, lines and labels), and every row passes the checks
     rows = [k for k in groups(svg_root(drawing)) if re.fullmatch(r"chunk-\d+", k)]
     assert len(rows) >= steps // 8

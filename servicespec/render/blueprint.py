@@ -27,6 +27,7 @@ from .grid import (
     PAD,
     Frame,
     chunk_band,
+    empty_note,
     header_band,
     lane_background,
     lane_label,
@@ -53,7 +54,6 @@ from .style import (
     draw_badges,
     height_of,
     label,
-    plain,
     tooltip,
 )
 
@@ -242,11 +242,8 @@ def _row(f: Frame, y: float) -> tuple[float, bool]:
                 top_pad + bottom_pad + max((stack_height(c) for c in items[key]), default=0.0))
         lane_background(f, key, y, h, lane.tint)
         lane_label(f, key, lane.title, lane.subtitle, y, h, lane.border, lane.fill)
-        if f.steps and not any(items[key]):  # an empty lane says so, not look unfinished
-            note = [Text.of(f"No {EMPTY[key]} in these steps", COL_W, SMALL, MUTED,
-                            italic=True)]
-            plain(f.board, f"lane:{key}:empty", f.left(0), y + (h - height_of(note)) / 2 - 1,
-                  note, align="LEFT", id=f"lane-{key}-empty", class_="lane-empty")
+        if f.steps and not any(items[key]):
+            empty_note(f, key, EMPTY[key], y, h)
         placed = [stack(f, i, f"{key}:{f.steps[i].id}", items[key][i], y + top_pad,
                         lane.fill, lane.border,
                         shape="note" if key == "evidence" else "box",

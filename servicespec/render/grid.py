@@ -183,6 +183,13 @@ def lane_label(f: Frame, key: str, title: str, subtitle: str, y: float, h: float
           w=LABEL_W - 12, id=f"lane-{key}-title", class_=f"lane-title lane-{key}")
 
 
+def empty_note(f: Frame, key: str, what: str, y: float, h: float) -> None:
+    """An empty lane says so ("No support processes in these steps"), not look unfinished."""
+    note = [Text.of(f"No {what} in these steps", COL_W, SMALL, MUTED, italic=True)]
+    plain(f.board, f"lane:{key}:empty", f.left(0), y + (h - height_of(note)) / 2 - 1, note,
+          align="LEFT", id=f"lane-{key}-empty", class_="lane-empty")
+
+
 def lane_background(f: Frame, key: str, y: float, h: float, tint: str) -> None:
     x = MARGIN + LABEL_W
     f.board.background(f"lane:{key}", x, y, f.grid_right - x, h, style="filled",
