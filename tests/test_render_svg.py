@@ -253,7 +253,8 @@ def test_a_detour_that_rejoins_is_the_alternative_without_shares() -> None:
     assert alternatives(loan.steps) == {"take-advice", "underwriter-referral",
                                         "get-payment-help"}
     drawn = groups(svg_root(render_bytes(render_spec(hotel), "svg")))
-    assert texts(drawn["flow-have-breakfast-on-when"]) == ["the stay goes as planned"]
+    assert " ".join(texts(drawn["flow-have-breakfast-on-when"])) == (
+        "the stay goes as planned · on to Check out")
     assert bbox(drawn["customer-report-issue"])[1] > bbox(drawn["customer-have-breakfast"])[1]
 
 
@@ -304,3 +305,18 @@ def test_a_callout_on_a_fail_point_says_what_fails_and_where_by_name() -> None:
                for a in svg_root(render_bytes(render_spec(golden_spec(), "blueprint",
                                                           FINDINGS), "svg")).iter()
                if (title := a.get(xlink) or ""))
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "specs").glob("*.yaml")), ids=lambda p: p.stem)
+def test_branch_labels_stay_off_the_boxes(path: Path) -> None:
+    """Every decision exit is named, and its words sit on no customer box."""
+    spec = load(str(path))
+    drawn = groups(svg_root(render_bytes(render_spec(spec), "svg")))
+    labels = {k: bbox(g) for k, g in drawn.items() if k.endswith("-when")}
+    named = sum(1 for s in spec.steps if s.decision for n in s.next or [] if n.when)
+    assert len(labels) == named
+    boxes = [bbox(g) for k, g in drawn.items() if re.fullmatch(r"customer-[^~]+", k)
+             and "badge" not in k]
+    for key, a in labels.items():
+        for b in boxes:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], key

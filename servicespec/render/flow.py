@@ -186,6 +186,7 @@ class Rows:
     """Where the main path and the alternatives run in one frame."""
 
     alt: set[int]  # the columns whose step is an alternative
+    tracks: float  # the lowest track of the jumps above the row
     top: float  # the main path's boxes
     alt_top: float  # the alternatives' boxes
     box_h: float
@@ -212,11 +213,15 @@ def customer_band(f: Frame, y: float, bottom_pad: float, box_fill: str,
         t = Text.of(step.customer or "", COL_W - 16, BODY, INK)
         texts.append(t)
         box_h = max(box_h, t.height + 2 * PAD + (BADGE_H if badges else 0))
-    above = max((r.label.height for r in routes if r.label and r.above), default=0.0)
-    below = max((r.label.height for r in routes if r.label and not r.above), default=0.0)
-    top = y + PAD + track_h + max(0.0, above + 4 - box_h / 2)
-    alt_top = max(top + box_h + 8, top + box_h / 2 + 4 + below + 6)
-    rows = Rows(alt, top, alt_top if alt else top, box_h)
+    def tallest(place: str) -> float:
+        return max((r.label.height for r in routes if r.label and r.place == place),
+                   default=0.0)
+
+    over = tallest("over") + 4 if tallest("over") else 0.0
+    tracks_at = y + PAD + track_h
+    top = tracks_at + over + max(0.0, tallest("above") + 4 - box_h / 2)
+    alt_top = max(top + box_h + 8, top + box_h / 2 + 4 + tallest("below") + 6)
+    rows = Rows(alt, tracks_at, top, alt_top if alt else top, box_h)
     row = CustomerRow({}, {}, {})
     bottom = top + box_h
     for i, step in enumerate(f.steps):
@@ -305,7 +310,8 @@ class Route:
     target: int | None
     label: Text | None  # a branch's `when · share`, drawn
     words: str  # the same, whole, for the tooltip
-    above: bool  # the label sits above the line it names, else below
+    place: str  # the label sits "above" or "below" the line it names in the column after
+    # the source, or "over" the target's box (the column after holds it)
 
 
 def _routes(f: Frame, alt: set[int]) -> list[Route]:
@@ -316,10 +322,13 @@ def _routes(f: Frame, alt: set[int]) -> list[Route]:
 
     after = {s.id for s in f.spec.steps[_position(f.spec.steps, f.steps[-1]) + 1:]}
 
-    def route(i: int, j: int | None, target_id: str, above: bool) -> Route:
+    def route(i: int, j: int | None, target_id: str, place: str) -> Route:
         text = exit_text(f.steps[i], target_id)
+        if j is None:  # on to a later row: say which step it reaches
+            target = next(s for s in f.spec.steps if s.id == target_id)
+            text = " · ".join([*([text] if text else []), f"on to {target.name or target.id}"])
         words = Text.of(text, COL_W - 8, SMALL, FLOW, italic=True) if text else None
-        return Route(i, j, words, text, above)
+        return Route(i, j, words, text, place)
 
     for i, step in enumerate(f.steps):
         if not step.next and step.next is not None:
@@ -330,16 +339,17 @@ def _routes(f: Frame, alt: set[int]) -> list[Route]:
             if j is None:  # beyond the frame: drawn when the path runs out past alternatives
                 if target_id in after and i < last and i not in alt and all(
                         k in alt for k in range(i + 1, last + 1)):
-                    out.append(route(i, None, target_id, True))
+                    out.append(route(i, None, target_id, "above"))
                 continue
             if j > last:
                 continue
             same = (i in alt) == (j in alt)
             if j == i + 1:
                 # a branch into the alternatives' row names its exit under the main line
-                out.append(route(i, j, f.steps[j].id, same))
+                out.append(route(i, j, f.steps[j].id, "below" if not same else
+                                 "above" if j in alt else "over"))
             elif j > i + 1 and same and i not in alt and all(k in alt for k in range(i + 1, j)):
-                out.append(route(i, j, f.steps[j].id, True))
+                out.append(route(i, j, f.steps[j].id, "above"))
     return out
 
 
@@ -383,7 +393,8 @@ def _draw_routes(f: Frame, row: CustomerRow, routes: Sequence[Route], rows: Rows
                      class_="flow branch" if r.label else "flow",
                      tooltip=tip(r.words) if r.words else None)
         if r.label is not None:
-            ly = y0 - 4 - r.label.height if r.above else y0 + 4
+            ly = (y0 - 4 - r.label.height if r.place == "above" else y0 + 4
+                  if r.place == "below" else rows.top_of(r.source + 1) - 4 - r.label.height)
             plain(f.board, f"{ident}:when", text_x, ly, [r.label], align="LEFT",
                   id=f"{ident}-when", class_="branch-label")
 
@@ -439,10 +450,11 @@ def assign_tracks(jumps: Sequence[Jump]) -> dict[Jump, int]:
 def _draw_jumps(f: Frame, row: CustomerRow, jumps: Sequence[Jump], tracks: dict[Jump, int],
                 rows: Rows) -> None:
     """Jumps and loops above the row: up from the source, along a track, down into the
-    target; a branch's words are the arrow's tooltip."""
+    target. A branch's words are the arrow's tooltip, and are written beside its way down
+    when that runs into an alternative (whose column is free above it)."""
     for jump in jumps:
         step, target = f.steps[jump.source], f.steps[jump.target]
-        ty = rows.top - 6 - tracks[jump] * TRACK
+        ty = rows.tracks - 6 - tracks[jump] * TRACK
         mid = rows.mid(jump.source)
         if step.decision:
             start, source = (jump.x0, mid - DIAMOND / 2), f"decision:{step.id}"
@@ -457,3 +469,9 @@ def _draw_jumps(f: Frame, row: CustomerRow, jumps: Sequence[Jump], tracks: dict[
                      id=f"flow-{step.id}-{target.id}", color=FLOW, penwidth=1.3,
                      class_="flow jump" + (" back" if jump.target <= jump.source else ""),
                      tooltip=tip(words) if words else None)
+        if words and jump.target in rows.alt and jump.source not in rows.alt:
+            text = Text.of(words, f.left(jump.target) + COL_W - jump.x1 - 10, SMALL, FLOW,
+                           italic=True)
+            plain(f.board, f"flow-{step.id}-{target.id}:when", jump.x1 + 6, rows.top + 2,
+                  [text], align="LEFT", id=f"flow-{step.id}-{target.id}-when",
+                  class_="branch-label")
