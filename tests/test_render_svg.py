@@ -320,3 +320,21 @@ def test_branch_labels_stay_off_the_boxes(path: Path) -> None:
     for key, a in labels.items():
         for b in boxes:
             assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], key
+
+
+def test_a_loop_and_a_jump_carry_their_branch_words_clear_of_the_boxes() -> None:
+    from servicespec.model.spec import Spec
+
+    spec = Spec.model_validate({
+        "apiVersion": "servicespec/v1", "kind": "Service",
+        "metadata": {"id": "retry", "name": "Retry"}, "product": {"name": "Upload"},
+        "blueprint": {"steps": [
+            {"id": "a", "customer": "Uploads the form", "decision": True,
+             "next": [{"step": "b", "when": "it is readable"},
+                      {"step": "a", "when": "the scan is blurred · again"}]},
+            {"id": "b", "customer": "Gets a receipt", "next": []}]}})
+    drawn = groups(svg_root(render_bytes(render_spec(spec), "svg")))
+    label, box = bbox(drawn["flow-a-a-when"]), bbox(drawn["customer-a"])
+    assert " ".join(texts(drawn["flow-a-a-when"])) == "the scan is blurred · again"
+    assert label[3] <= box[1]  # over the box it loops back to
+    assert texts(drawn["flow-a-b-when"]) == ["it is readable"]

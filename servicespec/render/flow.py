@@ -217,7 +217,10 @@ def customer_band(f: Frame, y: float, bottom_pad: float, box_fill: str,
         return max((r.label.height for r in routes if r.label and r.place == place),
                    default=0.0)
 
-    over = tallest("over") + 4 if tallest("over") else 0.0
+    labels = _jump_labels(f, jumps, alt, routes)
+    over = max(tallest("over"), *(t.height for t, place in labels.values() if place == "over"),
+               0.0)
+    over = over + 4 if over else 0.0
     tracks_at = y + PAD + track_h
     top = tracks_at + over + max(0.0, tallest("above") + 4 - box_h / 2)
     alt_top = max(top + box_h + 8, top + box_h / 2 + 4 + tallest("below") + 6)
@@ -260,7 +263,7 @@ def customer_band(f: Frame, y: float, bottom_pad: float, box_fill: str,
             bottom = max(bottom, box_top + box_h + 6 + sum(r.height + 2 for r in marks))
         bottom = max(bottom, box_top + box_h)
     _draw_routes(f, row, routes, rows)
-    _draw_jumps(f, row, jumps, tracks, rows)
+    _draw_jumps(f, row, jumps, tracks, rows, labels)
     return bottom - y + bottom_pad, row
 
 
@@ -447,11 +450,31 @@ def assign_tracks(jumps: Sequence[Jump]) -> dict[Jump, int]:
     return tracks
 
 
+def _jump_labels(f: Frame, jumps: Sequence[Jump], alt: set[int],
+                 routes: Sequence[Route]) -> dict[Jump, tuple[Text, str]]:
+    """Where a jump's branch words are written, right of its way down: "beside" it in an
+    alternative's column (free above the alternative), else "over" the target's box, one
+    label a box (a second branch into the same box keeps its words in the tooltip)."""
+    taken = {r.source + 1 for r in routes if r.label and r.place == "over"}
+    out: dict[Jump, tuple[Text, str]] = {}
+    for jump in jumps:
+        words = exit_text(f.steps[jump.source], f.steps[jump.target].id)
+        if not words:
+            continue
+        width = f.left(jump.target) + COL_W - jump.x1 - 10
+        text = Text.of(words, width, SMALL, FLOW, italic=True)
+        if jump.target in alt and jump.source not in alt:
+            out[jump] = (text, "beside")
+        elif jump.target not in alt and jump.target not in taken:
+            taken.add(jump.target)
+            out[jump] = (text, "over")
+    return out
+
+
 def _draw_jumps(f: Frame, row: CustomerRow, jumps: Sequence[Jump], tracks: dict[Jump, int],
-                rows: Rows) -> None:
+                rows: Rows, labels: dict[Jump, tuple[Text, str]]) -> None:
     """Jumps and loops above the row: up from the source, along a track, down into the
-    target. A branch's words are the arrow's tooltip, and are written beside its way down
-    when that runs into an alternative (whose column is free above it)."""
+    target. A branch's words are the arrow's tooltip, and are written where `labels` says."""
     for jump in jumps:
         step, target = f.steps[jump.source], f.steps[jump.target]
         ty = rows.tracks - 6 - tracks[jump] * TRACK
@@ -469,9 +492,9 @@ def _draw_jumps(f: Frame, row: CustomerRow, jumps: Sequence[Jump], tracks: dict[
                      id=f"flow-{step.id}-{target.id}", color=FLOW, penwidth=1.3,
                      class_="flow jump" + (" back" if jump.target <= jump.source else ""),
                      tooltip=tip(words) if words else None)
-        if words and jump.target in rows.alt and jump.source not in rows.alt:
-            text = Text.of(words, f.left(jump.target) + COL_W - jump.x1 - 10, SMALL, FLOW,
-                           italic=True)
-            plain(f.board, f"flow-{step.id}-{target.id}:when", jump.x1 + 6, rows.top + 2,
+        if jump in labels:
+            text, place = labels[jump]
+            ly = rows.top + 2 if place == "beside" else rows.top_of(jump.target) - 4 - text.height
+            plain(f.board, f"flow-{step.id}-{target.id}:when", jump.x1 + 6, ly,
                   [text], align="LEFT", id=f"flow-{step.id}-{target.id}-when",
                   class_="branch-label")
