@@ -175,13 +175,17 @@ def explain(rule: str, config_path: str | None) -> None:
               help="Print the blueprint on pages of this size (a PDF): split by phase, then "
               "by step count, with text of 7 pt or more.")
 @click.option("--landscape", is_flag=True, help="Turn the --paper pages sideways.")
+@click.option("--scenario", metavar="ID", help="Draw this scenario (a variant or exception "
+              "of `blueprint.scenarios`) as a journey of its own, named by where it leaves "
+              "and rejoins the main journey.")
 def render(paths: tuple[str, ...], output: str, fmt: str | None, view: str,
-           findings: bool, paper: str | None, landscape: bool) -> None:
+           findings: bool, paper: str | None, landscape: bool, scenario: str | None) -> None:
     """Draw specs as service blueprints (svg, png, pdf or dot) with Graphviz."""
     from .drawing import run_render
 
     sys.exit(run_render(paths, output=output, fmt=fmt, view=view, findings=findings,
-                        paper=paper.lower() if paper else None, landscape=landscape))
+                        paper=paper.lower() if paper else None, landscape=landscape,
+                        scenario=scenario))
 
 
 @cli.command()

@@ -41,14 +41,17 @@ def _fail(message: str) -> int:
     return EXIT_ERROR
 
 
-def output_name(file: str, view: str, fmt: str) -> str:
-    """The file a spec's picture gets in an output folder: `loan.svg`, `loan-journey.svg`."""
+def output_name(file: str, view: str, fmt: str, scenario: str | None = None) -> str:
+    """The file a spec's picture gets in an output folder: `loan.svg`, `loan-journey.svg`,
+    `loan-missed-payment.svg` for a scenario."""
     stem = Path(file).stem if file != "-" else "stdin"
+    if scenario:
+        stem += f"-{scenario}"
     return f"{stem}{'' if view == 'blueprint' else '-' + view}.{fmt}"
 
 
 def _targets(files: list[str], paths: Sequence[str], output: str, fmt: str | None,
-             view: str) -> tuple[list[tuple[str, str]], str, bool]:
+             view: str, scenario: str | None = None) -> tuple[list[tuple[str, str]], str, bool]:
     """(spec, output file) pairs, the format, and whether `output` is a folder; raises
     RenderError on a usage problem."""
     to_folder = (len(files) > 1 or any(os.path.isdir(p) for p in paths)
@@ -68,7 +71,7 @@ def _targets(files: list[str], paths: Sequence[str], output: str, fmt: str | Non
     pairs: list[tuple[str, str]] = []
     seen: dict[str, str] = {}  # output file -> the spec drawn into it
     for file in files:
-        target = os.path.join(output, output_name(file, view, fmt))
+        target = os.path.join(output, output_name(file, view, fmt, scenario))
         if target in seen:
             raise RenderError(f"{seen[target]} and {file} would both be drawn to {target}: "
                               "render them to different folders")
@@ -100,7 +103,7 @@ def _load(file: str, findings: bool, catalogue: Catalogue | None
 
 def run_render(paths: Sequence[str], *, output: str, fmt: str | None = None,
                view: str = "blueprint", findings: bool = False, paper: str | None = None,
-               landscape: bool = False) -> int:
+               landscape: bool = False, scenario: str | None = None) -> int:
     from .config import ConfigError
     from .fsutil import write_atomic
 
@@ -114,8 +117,11 @@ def run_render(paths: Sequence[str], *, output: str, fmt: str | None = None,
         return _fail(f"no spec files in {path_text(', '.join(paths))} (a spec declares "
                      "`apiVersion: servicespec/v1`)")
     try:
-        pairs, fmt, to_folder = _targets(files, paths, output, fmt, view)
+        pairs, fmt, to_folder = _targets(files, paths, output, fmt, view, scenario)
         check_paper(paper, landscape, fmt, view)
+        if scenario is not None and view == "offering":
+            raise RenderError("a scenario is a journey: draw it with --view blueprint or "
+                              "--view journey, or leave out --scenario")
     except RenderError as exc:
         return _fail(str(exc))
     if to_folder:
@@ -143,6 +149,10 @@ def run_render(paths: Sequence[str], *, output: str, fmt: str | None = None,
             status = EXIT_FINDINGS
             continue
         try:
+            if scenario is not None:
+                from .render.scenarios import scenario_spec
+
+                spec, drawn = scenario_spec(spec, scenario, drawn)  # type: ignore[arg-type]
             if paper is not None:
                 from .render.paper import paper_pdf
 

@@ -33,6 +33,7 @@ from generate import spec_text
 
 EXAMPLES = sorted((ROOT / "specs").glob("*.yaml"))
 OWN = Path(__file__).resolve().parent / "data" / "bike-repair.yaml"
+FERRY = OWN.with_name("ferry-crossing.yaml")  # a decision with shares, emotions, no support
 
 
 def generated(steps: int) -> Spec:
@@ -46,7 +47,7 @@ def svg(spec: Spec, view: str, findings=()) -> bytes:
     return render_bytes(render_spec(spec, view, findings), "svg")
 
 
-@pytest.mark.parametrize("path", [*EXAMPLES, OWN], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [*EXAMPLES, OWN, FERRY], ids=lambda p: p.stem)
 @pytest.mark.parametrize("view", ["blueprint", "journey"])
 def test_examples_read_at_100_percent(path: Path, view: str) -> None:
     result = lint_file(str(path))
@@ -59,11 +60,12 @@ def test_golden_spec_with_every_kind_of_finding(view: str) -> None:
     assert geometry_problems(svg(golden_spec(), view, FINDINGS)) == []
 
 
+@pytest.mark.parametrize("view", ["blueprint", "journey"])
 @pytest.mark.parametrize("steps", [16, 60])
-def test_long_generated_journeys(steps: int) -> None:
+def test_long_generated_journeys(steps: int, view: str) -> None:
     spec = generated(steps)
     assert len(spec.steps) == steps
-    drawing = svg(spec, "blueprint")
+    drawing = svg(spec, view)
     # drawn in rows (each with its lanes, lines and labels), and every row passes the checks
     rows = [k for k in groups(svg_root(drawing)) if re.fullmatch(r"chunk-\d+", k)]
     assert len(rows) >= steps // 8

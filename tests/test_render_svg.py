@@ -4,14 +4,19 @@ is there, in the canonical order, with the right text, and nothing overlaps."""
 from __future__ import annotations
 
 import itertools
+import re
+from pathlib import Path
 
 import pytest
 
+from servicespec.api import load
 from servicespec.render import render_bytes, render_spec
 from servicespec.render.blueprint import render_blueprint
+from servicespec.render.flow import alternatives
 from servicespec.render.journey import render_journey
 from servicespec.render.offering import render_offering
 
+from .conftest import ROOT
 from .test_render_support import (
     FINDINGS,
     bbox,
@@ -219,3 +224,117 @@ def test_offering_view_is_a_flower_with_channels() -> None:
     assert "escalates-web-phone" in g and "escalates-bot-phone" in g
     assert "stroke-dasharray" in str(g["escalates-bot-phone"].find(".//*[@d]").attrib)  # cold
     assert "stroke-dasharray" in str(g["channel-bot"].find(".//*[@d]").attrib)  # automated
+
+
+FERRY = Path(__file__).resolve().parent / "data" / "ferry-crossing.yaml"
+
+
+@pytest.mark.parametrize("view", ["blueprint", "journey"])
+def test_alternatives_sit_below_the_straight_main_path(view: str) -> None:
+    """The main path is one straight line; the step only the full sailing leads to sits in a
+    row of its own, and each exit of the decision says when and how many."""
+    drawn = groups(svg_root(render_bytes(render_spec(load(str(FERRY)), view), "svg")))
+    top = {k: bbox(drawn[f"customer-{k}"])[1] for k in ("buy", "arrive", "board", "land")}
+    assert len(set(top.values())) == 1
+    assert bbox(drawn["customer-wait-next"])[1] > top["arrive"] + 20
+    assert texts(drawn["flow-arrive-board-when"]) == ["space on this sailing · 80 %"]
+    assert texts(drawn["flow-arrive-wait-next-when"]) == ["the sailing is full · 20 %"]
+    # the main exit runs straight past the alternative, at the height of the main path
+    main = drawn["flow-arrive-board"].find(".//*[@d]").get("d")
+    ys = {round(float(y)) for y in re.findall(r"[ ,]([-0-9.]+)(?=[ A-Za-z]|$)", main)}
+    assert len(ys) == 1
+
+
+def test_a_detour_that_rejoins_is_the_alternative_without_shares() -> None:
+    """The hotel lists the exception first; the stay as planned is still the main path."""
+    hotel = load(str(ROOT / "specs" / "hotel-stay.yaml"))
+    assert alternatives(hotel.steps) == {"report-issue"}
+    loan = load(str(ROOT / "specs" / "personal-loan.yaml"))
+    assert alternatives(loan.steps) == {"take-advice", "underwriter-referral",
+                                        "get-payment-help"}
+    drawn = groups(svg_root(render_bytes(render_spec(hotel), "svg")))
+    assert " ".join(texts(drawn["flow-have-breakfast-on-when"])) == (
+        "the stay goes as planned · on to Check out")
+    assert bbox(drawn["customer-report-issue"])[1] > bbox(drawn["customer-have-breakfast"])[1]
+
+
+@pytest.mark.parametrize("view", ["blueprint", "journey"])
+def test_the_experience_layer_is_drawn_when_the_spec_has_one(view: str) -> None:
+    svg = render_bytes(render_spec(load(str(FERRY)), view), "svg")
+    drawn = groups(svg_root(svg))
+    assert "lane-experience" in drawn
+    # higher is a better feeling: landing (+2) above boarding (+1) above the wait (-2)
+    y = {k: bbox(drawn[f"emotion-{k}"])[1] for k in ("land", "board", "arrive", "wait-next")}
+    assert y["land"] < y["board"] < y["arrive"] < y["wait-next"]
+    assert texts(drawn["m-arrive-moment-of-truth-label"]) == ["moment of truth"]
+    assert " ".join(texts(drawn["p-wait-next-pain-0-label"])).startswith("Nobody says how")
+    assert " ".join(texts(drawn["o-wait-next-opportunity-0-label"])).startswith("Say the wait")
+    assert "For: Island commuter" in " ".join(texts(drawn["title"]))
+    assert {"legend-M", "legend-P", "legend-O"} <= set(drawn)
+    assert b"emotion curve: higher is a better" in svg
+
+
+@pytest.mark.parametrize("view", ["blueprint", "journey"])
+def test_no_experience_layer_without_one(view: str) -> None:
+    svg = render_bytes(render_spec(golden_spec(), view), "svg")
+    drawn = groups(svg_root(svg))
+    assert not [k for k in drawn if k.startswith(("lane-experience", "emotion", "m-", "p-",
+                                                  "o-", "legend-M"))]
+    assert b"emotion curve" not in svg
+    assert "For:" not in " ".join(texts(drawn["title"]))
+
+
+def test_an_empty_lane_says_so() -> None:
+    drawn = groups(svg_root(render_bytes(render_spec(load(str(FERRY))), "svg")))
+    assert texts(drawn["lane-support-empty"]) == ["No support processes in these steps"]
+    assert "lane-backstage-empty" not in drawn  # the deckhand chains the cars
+
+
+def test_a_callout_on_a_fail_point_says_what_fails_and_where_by_name() -> None:
+    drawn = groups(svg_root(render_bytes(render_spec(golden_spec(), "blueprint", FINDINGS),
+                                         "svg")))
+    panel = {k: " ".join(texts(g)) for k, g in drawn.items()
+             if re.fullmatch(r"finding-\d+-text", k)}
+    on_fp = [t for t in panel.values() if t.startswith("SS402")]
+    assert len(on_fp) == 1
+    assert "Fail point: The screen part is out of stock · no prevention yet" in on_fp[0]
+    assert on_fp[0].endswith("on step “Drop the phone off” · fail point")
+    # the badge's tooltip carries the same
+    xlink = "{http://www.w3.org/1999/xlink}title"
+    assert any("SS402" in title and "Fail point: The screen part" in title
+               for a in svg_root(render_bytes(render_spec(golden_spec(), "blueprint",
+                                                          FINDINGS), "svg")).iter()
+               if (title := a.get(xlink) or ""))
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "specs").glob("*.yaml")), ids=lambda p: p.stem)
+def test_branch_labels_stay_off_the_boxes(path: Path) -> None:
+    """Every decision exit is named, and its words sit on no customer box."""
+    spec = load(str(path))
+    drawn = groups(svg_root(render_bytes(render_spec(spec), "svg")))
+    labels = {k: bbox(g) for k, g in drawn.items() if k.endswith("-when")}
+    named = sum(1 for s in spec.steps if s.decision for n in s.next or [] if n.when)
+    assert len(labels) == named
+    boxes = [bbox(g) for k, g in drawn.items() if re.fullmatch(r"customer-[^~]+", k)
+             and "badge" not in k]
+    for key, a in labels.items():
+        for b in boxes:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], key
+
+
+def test_a_loop_and_a_jump_carry_their_branch_words_clear_of_the_boxes() -> None:
+    from servicespec.model.spec import Spec
+
+    spec = Spec.model_validate({
+        "apiVersion": "servicespec/v1", "kind": "Service",
+        "metadata": {"id": "retry", "name": "Retry"}, "product": {"name": "Upload"},
+        "blueprint": {"steps": [
+            {"id": "a", "customer": "Uploads the form", "decision": True,
+             "next": [{"step": "b", "when": "it is readable"},
+                      {"step": "a", "when": "the scan is blurred · again"}]},
+            {"id": "b", "customer": "Gets a receipt", "next": []}]}})
+    drawn = groups(svg_root(render_bytes(render_spec(spec), "svg")))
+    label, box = bbox(drawn["flow-a-a-when"]), bbox(drawn["customer-a"])
+    assert " ".join(texts(drawn["flow-a-a-when"])) == "the scan is blurred · again"
+    assert label[3] <= box[1]  # over the box it loops back to
+    assert texts(drawn["flow-a-b-when"]) == ["it is readable"]

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from ..diagnostics import Diagnostic
 from ..model.spec import Action, Spec, SupportAction
 from .dot import Board, Html
+from .experience import experience_band, experience_items
 from .findings import Badge, Placement, place
 from .flow import CustomerRow, customer_band
 from .grid import (
@@ -26,6 +27,7 @@ from .grid import (
     PAD,
     Frame,
     chunk_band,
+    empty_note,
     header_band,
     lane_background,
     lane_label,
@@ -60,6 +62,8 @@ Item = tuple[str, list[Text], list[Badge]]
 LINE_INK = "#3E4C59"
 # a touchpoint pill stays clear of the arrow that passes it at the column's right (link_x)
 PILL_W = COL_W - LINK_INSET - 8
+EMPTY = {"evidence": "physical evidence", "frontstage": "frontstage actions",
+         "backstage": "backstage actions", "support": "support processes"}
 LINES = {  # key: (title, style, pen width): the three lines of the field
     "interaction": ("Line of interaction", "dashed", 1.4),
     "visibility": ("Line of visibility", "solid", 2.2),
@@ -210,7 +214,8 @@ def _key(board: Board, placement: Placement, frames: Sequence[Frame], links: boo
         y += 10
     steps = [s for f in frames for s in f.steps]
     modes = set().union(*(_modes(f) for f in frames))
-    symbols = [*flow_items(steps), *mode_items(modes)]
+    symbols = [*experience_items(frames[0].spec, steps), *flow_items(steps),
+               *mode_items(modes)]
     if links:
         symbols.append(("link", "work passing between lanes"))
     symbols += [(f"line:{style}/{pen}", title.lower())
@@ -225,6 +230,7 @@ def _row(f: Frame, y: float) -> tuple[float, bool]:
     y += phase_band(f, y)
     y += header_band(f, y)
     grid_top = y
+    y += experience_band(f, y)
     items = {lane: [lane_items(f, i, lane) for i in range(len(f.steps))]
              for lane in ("evidence", "frontstage", "backstage", "support")}
     pills = [_pill(f, i) for i in range(len(f.steps))]
@@ -239,6 +245,8 @@ def _row(f: Frame, y: float) -> tuple[float, bool]:
                 top_pad + bottom_pad + max((stack_height(c) for c in items[key]), default=0.0))
         lane_background(f, key, y, h, lane.tint)
         lane_label(f, key, lane.title, lane.subtitle, y, h, lane.border, lane.fill)
+        if f.steps and not any(items[key]):
+            empty_note(f, key, EMPTY[key], y, h)
         placed = [stack(f, i, f"{key}:{f.steps[i].id}", items[key][i], y + top_pad,
                         lane.fill, lane.border,
                         shape="note" if key == "evidence" else "box",
@@ -321,7 +329,7 @@ def _draw_links(f: Frame, row: CustomerRow,
     for i, step in enumerate(f.steps):
         chain: list[tuple[str, float, float]] = []
         if step.customer:
-            chain.append((row.box[i], 0.0, row.bottom))
+            chain.append((row.box[i], 0.0, row.bottom[i]))
         for lane in lanes:
             if lane[i]:
                 chain.append((lane[i][0][0], lane[i][0][1], lane[i][-1][2]))

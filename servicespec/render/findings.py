@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from ..diagnostics import Diagnostic, Severity
 from ..model.spec import Spec
@@ -126,6 +127,8 @@ class Badge:
     element: str
     number: int = 0  # the callout's number, in reading order: the same in the findings list
     impact: str = ""  # the rule's plain words: why it matters to a customer
+    where: str = ""  # the element it is drawn on, by name ("step “Arrive” · fail point")
+    notes: tuple[str, ...] = ()  # what the element says (a fail point: what, prevented how)
 
     @property
     def tag(self) -> str:
@@ -133,7 +136,7 @@ class Badge:
 
     @property
     def tooltip(self) -> str:
-        text = f"{self.tag} ({self.severity.value}): {self.message}"
+        text = "\n".join([f"{self.tag} ({self.severity.value}): {self.message}", *self.notes])
         return text + (f"\nWhy it matters: {self.impact}" if self.impact else "")
 
 
@@ -151,6 +154,30 @@ class Placement:
         """Every finding, placed or not, in the order of its number."""
         every = [b for badges in self.badges.values() for b in badges] + self.general
         return sorted(every, key=lambda b: b.number)
+
+
+_PARTS = {"step": "", "customer": "customer action", "evidence": "physical evidence",
+          "wait": "wait", "tp": "touchpoint", "chan": "channel", "fp": "fail point",
+          "metric": "metric"}
+
+
+def _described(spec: Spec, key: str) -> dict[str, Any]:
+    """Where a badge sits, by the names a reader sees, and what a fail point there says."""
+    kind, _, rest = key.partition(":")
+    parts = rest.split(":")
+    step = next((s for s in spec.steps if s.id == parts[0]), None)
+    if step is None or (kind not in _PARTS and kind != "action"):
+        return {}
+    where = f"step “{step.name or step.id}”"
+    part = (f"{parts[1]} action {int(parts[2]) + 1}" if kind == "action" and len(parts) == 3
+            and parts[2].isdigit() else _PARTS.get(kind, ""))
+    out: dict[str, Any] = {"where": where + (f" · {part}" if part else "")}
+    fp = next((f for f in step.fail_points if kind == "fp" and f.id == parts[-1]), None)
+    if fp is not None:
+        out["notes"] = (f"Fail point: {fp.description or fp.id}"
+                        + (f" · prevented by: {fp.prevention}" if fp.prevention
+                           else " · no prevention yet"),)
+    return out
 
 
 def place(spec: Spec, findings: Iterable[Diagnostic], drawn: Sequence[str] | None = None,
@@ -177,7 +204,7 @@ def place(spec: Spec, findings: Iterable[Diagnostic], drawn: Sequence[str] | Non
         for key in anchors.keys(d.path):
             key = alias.get(key, key)
             if drawn is None or key in order:
-                badges.setdefault(key, []).append(badge)
+                badges.setdefault(key, []).append(replace(badge, **_described(spec, key)))
                 break
         else:
             general.append(badge)

@@ -95,6 +95,9 @@ def title_band(board: Board, spec: Spec, y: float, width: float, view: str) -> f
     """The service's name and the view, the core product, owner and version."""
     parts = [Text.of(f"{spec.metadata.name} — {view}", width, 18, INK, bold=True)]
     facts = [f"Core product: {spec.product.name}"]
+    persona = next((p for p in spec.personas if p.id == spec.blueprint.persona), None)
+    if persona is not None:
+        facts.append(f"For: {persona.name or persona.id}")
     if spec.metadata.owner:
         facts.append(f"Owner: {spec.metadata.owner}")
     if spec.metadata.version:
@@ -178,6 +181,13 @@ def lane_label(f: Frame, key: str, title: str, subtitle: str, y: float, h: float
     text_h = height_of(parts) + 2
     plain(f.board, f"lane:{key}:title", MARGIN + 4, y + (h - text_h) / 2, parts,
           w=LABEL_W - 12, id=f"lane-{key}-title", class_=f"lane-title lane-{key}")
+
+
+def empty_note(f: Frame, key: str, what: str, y: float, h: float) -> None:
+    """An empty lane says so ("No support processes in these steps"), not look unfinished."""
+    note = [Text.of(f"No {what} in these steps", COL_W, SMALL, MUTED, italic=True)]
+    plain(f.board, f"lane:{key}:empty", f.left(0), y + (h - height_of(note)) / 2 - 1, note,
+          align="LEFT", id=f"lane-{key}-empty", class_="lane-empty")
 
 
 def lane_background(f: Frame, key: str, y: float, h: float, tint: str) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from ..diagnostics import Diagnostic
 from ..model.spec import Metric, Spec, Step
 from .dot import Board
+from .experience import experience_band, experience_items
 from .findings import Badge, place
 from .flow import customer_band
 from .grid import (
@@ -19,6 +20,8 @@ from .grid import (
     MARGIN,
     PAD,
     Frame,
+    chunk_band,
+    empty_note,
     header_band,
     lane_background,
     lane_label,
@@ -30,6 +33,7 @@ from .grid import (
     title_band,
 )
 from .legend import finding_items, findings_panel, flow_items, legend, mode_items
+from .pages import ROW_STEPS, split_journey
 from .style import (
     BODY,
     LANE,
@@ -139,12 +143,45 @@ def _cells(f: Frame, i: int) -> dict[str, list[Item]]:
 
 
 def render_journey(spec: Spec, findings: Iterable[Diagnostic] = ()) -> Board:
+    """The journey map, in rows of at most `ROW_STEPS` steps cut as the blueprint's are."""
     drawn, alias = drawn_keys(spec)
     placement = place(spec, findings, drawn, alias)
     board = Board(spec.metadata.id, {"id": "journey", "class": "servicespec journey"})
-    f = Frame(spec, board, placement, list(spec.steps))
+    steps = list(spec.steps)
+    chunks = split_journey([s.phase for s in steps], ROW_STEPS)
+    frames = [Frame(spec, board, placement, steps[c.start:c.stop]) for c in chunks]
+    full_width = max(f.width for f in frames)
+    whole = Frame(spec, board, placement, steps)
+    every = [_cells(whole, i) for i in range(len(steps))]
+    rows = {key for key, *_ in ROWS if any(c[key] for c in every)}
     y = MARGIN
-    y += title_band(board, spec, y, f.width - 2 * MARGIN, "customer journey")
+    y += title_band(board, spec, y, full_width - 2 * MARGIN, "customer journey")
+    drawn_classes: set[str] = set()
+    for chunk, f in zip(chunks, frames, strict=True):
+        if len(chunks) > 1:
+            y += chunk_band(f, chunk, y)
+        y, classes = _row(f, y, rows)
+        drawn_classes |= classes
+        y += 14
+    board.unique_ids()  # rows repeat the lanes' ids
+    width = full_width - 2 * MARGIN
+    y += findings_panel(board, MARGIN, y, width, placement)
+    if placement.badges or placement.general:
+        y += 10
+    symbols = [*flow_items(steps), *experience_items(spec, steps), *mode_items(
+        k.removeprefix("channel mode-") for k in drawn_classes)]
+    symbols += [(f"swatch:{fill}/{border}", f"{kind} metric")
+                for kind, (fill, border) in KIND_COLOURS.items()
+                if kind and f"metric kind-{kind}" in drawn_classes]
+    y += legend(board, MARGIN, y, width, symbols + finding_items(placement))
+    board.width, board.height = full_width, y + MARGIN
+    return board
+
+
+def _row(f: Frame, y: float, rows: set[str]) -> tuple[float, set[str]]:
+    """One row: phases, step headers, the customer's lane, the experience lane and the rows
+    of touchpoints, channels and metrics that the journey has (`rows`); returns its bottom
+    and the classes drawn. A row empty in these steps alone says so."""
     y += phase_band(f, y)
     y += header_band(f, y)
     grid_top = y
@@ -154,15 +191,18 @@ def render_journey(spec: Spec, findings: Iterable[Diagnostic] = ()) -> Board:
     lane_background(f, "customer", y, h, lane.tint)
     lane_label(f, "customer", lane.title, lane.subtitle, y, h, lane.border, lane.fill)
     y += h
+    y += experience_band(f, y)
     cells = [_cells(f, i) for i in range(len(f.steps))]
     for key, title, subtitle, tint, label_fill, ink in ROWS:
         items = [c[key] for c in cells]
-        if not any(items):  # a row with nothing in any step is left out
+        if key not in rows:  # a row with nothing in any step of the journey is left out
             continue
         h = max(min_lane(title, subtitle),
                 2 * PAD + max((stack_height(c) for c in items), default=0.0))
         lane_background(f, key, y, h, tint)
         lane_label(f, key, title, subtitle, y, h, ink, label_fill)
+        if not any(items):
+            empty_note(f, key, title.lower(), y, h)
         for i, cell in enumerate(items):
             for n, item in enumerate(cell):
                 fill, border, style = "#FFFFFF", "#3E4C59", "rounded,filled"
@@ -176,20 +216,7 @@ def render_journey(spec: Spec, findings: Iterable[Diagnostic] = ()) -> Board:
                     _h(c) for c in cell[:n]), fill, border, style=style)
         y += h
     phase_dividers(f, grid_top - 4, y)
-    y += 14
-    width = f.width - 2 * MARGIN
-    y += findings_panel(board, MARGIN, y, width, placement)
-    if placement.badges or placement.general:
-        y += 10
-    drawn_classes = {item[0] for c in cells for items in c.values() for item in items}
-    symbols = [*flow_items(f.steps), *mode_items(
-        k.removeprefix("channel mode-") for k in drawn_classes)]
-    symbols += [(f"swatch:{fill}/{border}", f"{kind} metric")
-                for kind, (fill, border) in KIND_COLOURS.items()
-                if kind and f"metric kind-{kind}" in drawn_classes]
-    y += legend(board, MARGIN, y, width, symbols + finding_items(placement))
-    board.width, board.height = f.width, y + MARGIN
-    return board
+    return y, {item[0] for c in cells for items in c.values() for item in items}
 
 
 def _h(item: Item) -> float:

@@ -11,15 +11,14 @@ from .findings import Badge, Placement
 from .style import (
     BADGE_H,
     BODY,
-    FAIL,
     INK,
+    MARKERS,
     MODE_STYLE,
     MUTED,
     RULE,
     SEVERITY_COLOURS,
     SMALL,
     STRONG,
-    WAIT,
     Text,
     badge_width,
     draw_badges,
@@ -47,9 +46,16 @@ def _sample(board: Board, n: int, kind: str, x: float, cy: float) -> None:
                   fillcolor="#FFFFFF", color=FLOW, penwidth=1.4)
     elif kind == "waypoint":
         board.box(name, x + SAMPLE_W / 2 - 4, cy - 4, 8, 8, shape="circle", color=FLOW)
-    elif kind in ("F", "W"):
-        marker(board, name, kind, FAIL if kind == "F" else WAIT, x + SAMPLE_W / 2 - 7.5, cy,
+    elif kind in MARKERS:
+        marker(board, name, kind, MARKERS[kind], x + SAMPLE_W / 2 - 7.5, cy,
                "legend-marker", f"legend-{kind}")
+    elif kind == "emotion":
+        a = board.point(f"{name}:a", (x + 2, cy + 5))
+        b = board.point(f"{name}:b", (x + SAMPLE_W - 2, cy - 5))
+        board.path(a, b, [(x + 2, cy + 5), (x + SAMPLE_W - 2, cy - 5)], arrow=False,
+                   color=MUTED, penwidth=1.6, round_corners=0.0)
+        board.box(name, x + SAMPLE_W / 2 - 4.5, cy - 4.5, 9, 9, shape="circle",
+                  style="filled", fillcolor="#52A36B", color="#52A36B")
     elif kind.startswith("mode:"):
         board.box(name, x + 1, cy - 7, SAMPLE_W - 2, 14, shape="box",
                   style=f"rounded,filled,{MODE_STYLE[kind[5:]]}", fillcolor="#FFFFFF",
@@ -115,10 +121,11 @@ def findings_panel(board: Board, x: float, y: float, width: float,
     cells = []
     for badge in badges:
         text = [Text.of(badge.message or badge.code, text_w, BODY, INK)]
+        text += [Text.of(note, text_w, SMALL, INK) for note in badge.notes]
         if badge.impact:
             text.append(Text.of(f"Why it matters: {badge.impact}", text_w, SMALL, MUTED,
                                 italic=True))
-        where = badge.element or ""
+        where = f"on {badge.where}" if badge.where else badge.element or ""
         if badge.number in general:
             where = "not on the picture" + (f": {where}" if where else "")
         if where:

@@ -22,6 +22,9 @@ FAINT = "#9AA5B1"
 RULE = "#CBD2D9"
 FAIL = "#C62828"
 WAIT = "#B26A00"
+# the letters in circles, as the field marks them: fail point, wait, moment of truth, pain
+# point, opportunity
+MARKERS = {"F": FAIL, "W": WAIT, "M": "#6B3FA0", "P": "#C2410C", "O": "#1F7A3F"}
 
 
 @dataclass(frozen=True)

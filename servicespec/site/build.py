@@ -69,8 +69,9 @@ INLINE_VIEW = "blueprint"
 
 # The printout is one paper size throughout, A4 portrait: the paper every office printer holds
 # the way it holds it, and the only A4 page on which every example's blueprint keeps its text
-# at 7 pt or more (a step with two fail points and a wait is 793 pt tall: A4 landscape would
-# need 6.1 pt). The blueprint prints in the chunks of `render --paper a4`, a page each.
+# at 7 pt or more (the hotel's tallest column, experience lane and all, does not fit an A4
+# landscape page at 7 pt). The blueprint prints in the chunks of `render --paper a4`, a page
+# each.
 PRINT_PAPER = "a4"
 PRINT_LANDSCAPE = False
 
