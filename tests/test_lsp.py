@@ -4,7 +4,6 @@ standard input and output, as an editor does."""
 from __future__ import annotations
 
 import asyncio
-import shutil
 import sys
 from pathlib import Path
 
@@ -220,8 +219,8 @@ async def test_a_library_edit_relints_the_open_services_that_use_it(
     assert "SS204" in codes(found)  # the shared counter has no hours
     library_uri = open_doc(client, library)
     await published(client, library_uri)
-    text = library.read_text("utf-8").replace("    mode: live\n",
-                                              "    mode: live\n    hours: Mo-Sa 8-18\n    response_time: 5m\n")
+    text = library.read_text("utf-8").replace(
+        "    mode: live\n", "    mode: live\n    hours: Mo-Sa 8-18\n    response_time: 5m\n")
     change(client, library_uri, 2, text)  # unsaved: the editor's text is what counts
     assert "SS204" not in codes(await published(
         client, service_uri, lambda ds: "SS204" not in codes(ds)))
@@ -249,3 +248,215 @@ async def test_a_catalogue_file_and_the_configuration_changing_on_disk(
     client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
         [types.FileEvent(config.as_uri(), types.FileChangeType.Created)]))
     await published(client, uri, lambda ds: "SS802" not in codes(ds) and bool(ds))
+
+
+# features -----------------------------------------------------------------------------
+
+
+def where(text: str, needle: str, nth: int = 0, offset: int = 0) -> types.Position:
+    """The UTF-16 position of the nth occurrence of `needle` (plus `offset` code points)."""
+    at = -1
+    for _ in range(nth + 1):
+        at = text.index(needle, at + 1)
+    at += offset
+    line = text.count("\n", 0, at)
+    start = text.rfind("\n", 0, at) + 1
+    return types.Position(line, len(text[start:at].encode("utf-16-le")) // 2)
+
+
+def applied(text: str, edits: list[types.TextEdit]) -> str:
+    """The text with the edits made (UTF-16 positions, as the protocol's default)."""
+    lines = text.split("\n")
+
+    def offset(pos: types.Position) -> int:
+        before = sum(len(line) + 1 for line in lines[:pos.line])
+        line = lines[pos.line] if pos.line < len(lines) else ""
+        units = line.encode("utf-16-le")[:2 * pos.character].decode("utf-16-le")
+        return before + len(units)
+
+    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character),
+                       reverse=True):
+        text = text[:offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end):]
+    return text
+
+
+def doc(uri: str) -> types.TextDocumentIdentifier:
+    return types.TextDocumentIdentifier(uri)
+
+
+async def open_service(client: LanguageClient, folder: Path) -> tuple[Path, Path, str, str]:
+    """The catalogue's library and service, the service open and linted: (library,
+    service, its uri, its text)."""
+    library, service = catalogue(folder)
+    uri = open_doc(client, service)
+    await published(client, uri)
+    return library, service, uri, service.read_text("utf-8")
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_hover_on_a_key_a_reference_and_a_finding(client: LanguageClient,
+                                                        tmp_path: Path) -> None:
+    library, _service, uri, text = await open_service(client, tmp_path)
+    key = await client.text_document_hover_async(types.HoverParams(
+        doc(uri), where(text, "touchpoint: counter-desk", 0, 3)))
+    assert key is not None and "crosses the line of interaction" in key.contents.value
+    shared = await client.text_document_hover_async(types.HoverParams(
+        doc(uri), where(text, "role: mechanic", 0, 8)))
+    assert shared is not None
+    assert "role `mechanic`" in shared.contents.value
+    assert f"{library}:13" in shared.contents.value and "library `workshop`" in \
+        shared.contents.value
+    finding = await client.text_document_hover_async(types.HoverParams(
+        doc(uri), where(text, "role: mechanik", 0, 1)))
+    assert finding is not None and "SS006 unresolved-reference" in finding.contents.value
+    assert "Bad:" in finding.contents.value
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_completion_of_ids_enums_and_keys(client: LanguageClient,
+                                                tmp_path: Path) -> None:
+    _, service = catalogue(tmp_path)
+    base = service.read_text("utf-8")
+    uri = open_doc(client, service)
+    await published(client, uri)
+
+    async def labels(text: str, needle: str) -> list[str]:
+        change(client, uri, 2, text)
+        found = await client.text_document_completion_async(types.CompletionParams(
+            doc(uri), where(text, needle, 0, len(needle))))
+        assert found is not None
+        items = found.items if isinstance(found, types.CompletionList) else found
+        return [i.label for i in items]
+
+    head = base + "recovery:\n  - id: wrong-part-recovery\n"
+    covers = await labels(head + "    covers: [wr\n", "covers: [wr")
+    assert {"wrong-part", "drop-off", "pick-up"} <= set(covers)
+    assert "mechanic" not in covers and "workshop-counter" not in covers
+    owners = await labels(head + "    owner: \n", "owner: ")
+    assert owners == ["mechanic"]  # the library's role, the only one
+    channels = await labels(head + "    channel: \n", "channel: ")
+    assert channels == ["workshop-counter"]
+    uses = await labels(base.replace("uses: [workshop]", "uses: [w"), "uses: [w")
+    assert uses == ["workshop"]
+    keys = await labels(head + "    covers: [wrong-part]\n    re\n", "    re")
+    assert "response_time" in keys and "resolve_time" in keys and "covers" not in keys
+    modes = await labels(base.replace("      phase: during\n", "      phase: \n"), "phase: ")
+    assert modes == ["before", "during", "after"]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_definition_references_and_outline(client: LanguageClient,
+                                                 tmp_path: Path) -> None:
+    library, _service, uri, text = await open_service(client, tmp_path)
+    lib_text = library.read_text("utf-8")
+    found = await client.text_document_definition_async(types.DefinitionParams(
+        doc(uri), where(text, "role: mechanic", 0, 7)))
+    assert isinstance(found, types.Location) and found.uri == library.as_uri()
+    assert found.range.start == where(lib_text, "mechanic")
+    local = await client.text_document_definition_async(types.DefinitionParams(
+        doc(uri), where(text, "touchpoint: counter-desk", 0, 14)))
+    assert isinstance(local, types.Location) and local.uri == uri
+    assert local.range.start == where(text, "counter-desk")
+
+    lib_uri = open_doc(client, library)
+    await published(client, lib_uri)
+    refs = await client.text_document_references_async(types.ReferenceParams(
+        text_document=doc(lib_uri), position=where(lib_text, "id: mechanic", 0, 5),
+        context=types.ReferenceContext(include_declaration=True)))
+    assert refs is not None
+    assert sorted((r.uri, r.range.start.line) for r in refs) == sorted([
+        (lib_uri, where(lib_text, "mechanic").line),
+        (uri, where(text, "role: mechanic").line)])  # not the misspelt `mechanik`
+
+    outline = await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(doc(uri)))
+    assert outline is not None
+    names = [s.name for s in outline]
+    assert names == ["repaired-bike", "counter-desk", "drop-off", "pick-up"]
+    drop_off = outline[2]
+    assert isinstance(drop_off, types.DocumentSymbol)
+    assert [c.name for c in drop_off.children or []] == ["wrong-part"]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_rename_across_the_library_and_its_service(client: LanguageClient,
+                                                         tmp_path: Path) -> None:
+    library, _service, uri, text = await open_service(client, tmp_path)
+    lib_text = library.read_text("utf-8")
+    at = where(text, "role: mechanic", 0, 7)
+    for bad, words in (("Fitter", "not a valid id"), ("counter-desk", "already the id")):
+        with pytest.raises(Exception, match=words):
+            await client.text_document_rename_async(types.RenameParams(
+                text_document=doc(uri), position=at, new_name=bad))
+    edit = await client.text_document_rename_async(types.RenameParams(
+        text_document=doc(uri), position=at, new_name="fitter"))
+    assert edit is not None and edit.changes is not None
+    assert set(edit.changes) == {uri, library.as_uri()}
+    new_text = applied(text, edit.changes[uri])
+    new_lib = applied(lib_text, edit.changes[library.as_uri()])
+    assert "role: fitter" in new_text and "role: mechanik" in new_text
+    assert "  - id: fitter\n" in new_lib
+    lib_uri = open_doc(client, library, new_lib)
+    await published(client, lib_uri)
+    change(client, uri, 2, new_text)
+    found = await published(client, uri, lambda ds: any("fitter" in d.message for d in ds)
+                            or not any("mechanic'" in d.message for d in ds))
+    assert not any("'fitter'" in d.message and d.code == "SS006" for d in found)
+    assert "SS006" in codes(found)  # `mechanik` still names nothing
+
+
+async def fixes(client: LanguageClient, uri: str, diagnostic: types.Diagnostic
+                ) -> dict[str, types.CodeAction]:
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=doc(uri), range=diagnostic.range,
+        context=types.CodeActionContext(diagnostics=[diagnostic])))
+    assert actions is not None
+    return {a.title: a for a in actions if isinstance(a, types.CodeAction)}
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_quick_fixes_applied_and_linted_again(client: LanguageClient,
+                                                    tmp_path: Path) -> None:
+    text = REPAIR.replace(
+        "{id: wrong-part, description: The part ordered does not fit, severity: medium}",
+        "{id: wrong-part, description: The part ordered (size, colour) does not fit, "
+        "severity: medium}")
+    uri = open_doc(client, write(tmp_path, "fixes.yaml", text))
+    found = await published(client, uri)
+    version = 1
+
+    async def fix(code: str, title: str, check) -> list[types.Diagnostic]:
+        nonlocal text, version
+        diagnostic = next(d for d in found if d.code == code)
+        actions = await fixes(client, uri, diagnostic)
+        action = next(a for t, a in actions.items() if t.startswith(title))
+        assert action.edit is not None and action.edit.changes is not None
+        text = applied(text, action.edit.changes[uri])
+        version += 1
+        change(client, uri, version, text)
+        return await published(client, uri, check)
+
+    # the comma cut the description: quoted whole
+    assert "SS003" in codes(found)
+    found = await fix("SS003", "Quote the text", lambda ds: "SS003" not in codes(ds))
+    assert "description: 'The part ordered (size, colour) does not fit'" in text or \
+        'description: "The part ordered (size, colour) does not fit"' in text
+    # did you mean 'mechanic'?
+    found = await fix("SS006", "Change to 'mechanic'", lambda ds: "SS006" not in codes(ds))
+    assert "role: mechanic, action: Hands" in text
+    # suppressed with a reason to write
+    found = await fix("SS403", "Suppress SS403", lambda ds: "SS403" not in codes(ds))
+    assert "SS008" not in codes(found)
+    assert "# servicespec: ignore[SS403] TODO" in text
+    # a recovery skeleton: filled in, it lints without errors of its own
+    found = await fix("SS402", "Add a recovery process", lambda ds: "SS402" not in codes(ds))
+    assert "recovery:\n  - id: wrong-part-recovery\n" in text
+    text = text.replace("owner:  #", "owner: mechanic  #").replace(
+        "channel:  #", "channel: workshop-counter  #").replace(
+        "response_time:  #", "response_time: 15m  #")
+    version += 1
+    change(client, uri, version, text)
+    found = await published(client, uri, lambda ds: "SS401" not in codes(ds))
+    start = where(text, "recovery:").line
+    inside = [d for d in found if d.range.start.line >= start]
+    assert not [d for d in inside if d.severity == types.DiagnosticSeverity.Error], inside

@@ -40,6 +40,8 @@ class SpecServer(LanguageServer):
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="servicespec-lint")
         self.debounce = DEBOUNCE
         self.linting: dict[str, asyncio.Task[None]] = {}
+        # the findings last published, by document: (range, code), for hover
+        self.shown: dict[str, list[tuple[types.Range, str]]] = {}
 
     @property
     def encoding(self) -> str:
@@ -101,6 +103,7 @@ class SpecServer(LanguageServer):
             if result.text is not None and sound(document.source) != result.text:
                 continue  # an older text than the editor holds: its own lint publishes
             diagnostics = to_lsp(result, document.source, self.encoding, self.lines_of)
+            self.shown[uri] = [(d.range, str(d.code)) for d in diagnostics]
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
                 uri=uri, diagnostics=diagnostics, version=document.version))
 
@@ -118,6 +121,13 @@ class SpecServer(LanguageServer):
 
     def lines_of(self, path: str) -> list[str]:
         return split_lines(self.text_of(path))
+
+    def codes_at(self, uri: str, position: types.Position) -> list[str]:
+        """The codes of the findings shown at a position."""
+        at = (position.line, position.character)
+        return list(dict.fromkeys(
+            code for r, code in self.shown.get(uri, [])
+            if (r.start.line, r.start.character) <= at <= (r.end.line, r.end.character)))
 
     def relint_open(self) -> None:
         for uri in list(self.workspace.text_documents):
@@ -160,6 +170,7 @@ def make_server() -> SpecServer:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     async def did_close(ls: SpecServer, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
+        ls.shown.pop(uri, None)
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri,
                                                                              diagnostics=[]))
         # the workspace goes back to the disk's text, and so do the library's users
@@ -179,4 +190,7 @@ def make_server() -> SpecServer:
         else:
             ls.publish(results)
 
+    from .features import register
+
+    register(server)
     return server
