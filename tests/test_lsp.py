@@ -4,6 +4,7 @@ standard input and output, as an editor does."""
 from __future__ import annotations
 
 import asyncio
+import copy
 import sys
 from pathlib import Path
 
@@ -159,14 +160,19 @@ def test_positions_convert_both_ways_in_each_encoding() -> None:
 @pytest.mark.asyncio(loop_scope="module")
 async def test_malformed_documents_get_findings_not_a_dead_server(client: LanguageClient,
                                                                   tmp_path: Path) -> None:
-    for name, text, code in (("bad.yaml", "product: [unclosed\n  id: x\n", "SS001"),
-                             ("junk.yaml", "\x00\x01\x02\udcff\ufffe" * 50, None),
-                             ("empty.yaml", "", None)):
+    head = "apiVersion: servicespec/v1\nkind: Service\n"
+    for name, text, code in (
+            ("bad.yaml", head + "product: [unclosed\n  id: x\n", "SS001"),
+            ("junk.yaml", head + "\x00\x01\x02\udcff\ufffe" * 50, "SS001"),
+            ("empty.yaml", head, "SS002"),
+            ("cut.yaml", REPAIR[:len(REPAIR) // 2], "SS310")):
         uri = open_doc(client, tmp_path / name, text)
-        found = await published(client, uri)
-        assert found, name
-        if code:
-            assert code in codes(found)
+        assert code in codes(await published(client, uri)), name
+    # YAML that is no spec (a compose file, an empty buffer, junk) is left alone
+    for name, text in (("compose.yaml", "services:\n  web: {image: nginx}\n"),
+                       ("blank.yaml", ""), ("noise.yaml", "\x00\udcff" * 100)):
+        uri = open_doc(client, tmp_path / name, text)
+        assert await published(client, uri) == [], name
     uri = open_doc(client, write(tmp_path, "repair.yaml", REPAIR))
     assert "SS006" in codes(await published(client, uri))
 
@@ -460,3 +466,34 @@ async def test_quick_fixes_applied_and_linted_again(client: LanguageClient,
     start = where(text, "recovery:").line
     inside = [d for d in found if d.range.start.line >= start]
     assert not [d for d in inside if d.severity == types.DiagnosticSeverity.Error], inside
+
+
+@pytest.mark.parametrize("spec", ["hotel-stay.yaml", "personal-loan.yaml",
+                                  "outpatient-visit.yaml", "saas-onboarding.yaml"])
+def test_the_reference_fields_are_the_ones_ss006_checks(spec: str) -> None:
+    """Completion and navigation read REFERENCE_FIELDS; SS006 checks the fields in its own
+    code: every reference broken in a real spec must be reported at a path the table has,
+    and every field of the table that SS006 checks must be reported when broken."""
+    import yaml
+
+    from servicespec.config import Config
+    from servicespec.engine import lint_text
+    from servicespec.lsp.document import parse
+    from servicespec.source import value_at
+
+    root = Path(__file__).parent.parent / "specs"
+    parsed = parse(spec, (root / spec).read_text("utf-8"))
+    # `next` is SS307's, `uses` SS802's, and a system's `owner` may be free text
+    checked = [r for r in parsed.references if r.target not in ("next", "library")
+               and not (r.path[0] == "systems" and r.path[-1] == "owner")]
+    assert len(checked) > 10
+    data = copy.deepcopy(parsed.data)  # the parse is cached: leave it as it was
+    for n, ref in enumerate(checked):
+        parent = value_at(data, ref.path[:-1])
+        parent[ref.path[-1]] = f"zz-missing-{n}"
+    result = lint_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), spec,
+                       Config(select=["SS006"]))
+    reported = {tuple(d.path) for d in result.diagnostics}
+    assert reported, "nothing broken was reported"
+    assert reported <= {r.path for r in parsed.references}
+    assert {r.path for r in checked} <= reported

@@ -16,6 +16,7 @@ from pathlib import Path
 from ..api import discover, mentions_uses
 from ..catalogue import Catalogue
 from ..config import CONFIG_NAMES, find_config
+from ..loader import declares_spec_text
 from ..results import FileResult
 from ..workspace import Workspace, declares_library
 
@@ -46,6 +47,10 @@ class State:
         """Lint an open document's text, and the services that use it when it is a
         library (with the text the editor holds of each that is open)."""
         text, texts = sound(text), {p: sound(t) for p, t in texts.items()}
+        if not declares_spec_text(text):
+            # other YAML and JSON (a compose file, a workflow) is no spec: left alone, as a
+            # folder walk leaves it
+            return {path: FileResult(path, [], text=text)}
         key = self._home_of(path, text, texts)
         return self._lint(key, self.workspaces[key].update(path, text), texts)
 
