@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, Severity, fingerprint
 from .fsutil import open_regular
-from .loader import SPEC_HEAD_BYTES, Loaded, read_text
+from .loader import SPEC_HEAD_BYTES, Loaded, decode, read_text
 from .results import Declared, FileResult
 
 if TYPE_CHECKING:
@@ -126,7 +126,9 @@ class Workspace:
         for path in sorted(self.documents) if paths is None else paths:
             config = self.config or _config_near(path)
             held = (texts or {}).get(path)
-            text = held if held is not None else read_text(path, config.limits_value())
+            limits = config.limits_value()
+            text = read_text(path, limits) if held is None else held \
+                if len(held) * 4 <= limits.max_file_bytes else decode(held.encode(), path, limits)
             result = lint_loaded(text, config, catalogue) if isinstance(text, Loaded) \
                 else lint_text(text, path, config, catalogue)
             self.record(result)

@@ -168,6 +168,12 @@ async def test_malformed_documents_get_findings_not_a_dead_server(client: Langua
             ("cut.yaml", REPAIR[:len(REPAIR) // 2], "SS310")):
         uri = open_doc(client, tmp_path / name, text)
         assert code in codes(await published(client, uri)), name
+    # an editor's text over the configured size is refused as a file on disk is
+    big = tmp_path / "big"
+    big.mkdir()
+    write(big, "servicespec.toml", "[limits]\nmax_file_bytes = 2000\n")
+    uri = open_doc(client, big / "repair.yaml", REPAIR + "# 🚲" * 2000)
+    assert codes(await published(client, uri)) == ["SS009"]
     # YAML that is no spec (a compose file, an empty buffer, junk) is left alone
     for name, text in (("compose.yaml", "services:\n  web: {image: nginx}\n"),
                        ("blank.yaml", ""), ("noise.yaml", "\x00\udcff" * 100)):

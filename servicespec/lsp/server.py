@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
-from pygls.uris import from_fs_path, to_fs_path
+from pygls.uris import to_fs_path
 
 from .. import __version__
 from .diagnostics import to_lsp
 from .positions import split_lines
-from .state import State, sound
+from .state import State
 
 logger = logging.getLogger(__name__)
 
@@ -73,9 +72,10 @@ class SpecServer(LanguageServer):
                 return  # closed meanwhile
             text, version = held
             path = self.path_of(uri)
+            texts = self.open_texts()
             try:
                 results = await loop.run_in_executor(
-                    self.pool, self.state.lint, path, text, self.open_texts())
+                    self.pool, self.state.lint, path, text, texts)
             except Exception:  # a bug: say so in the editor's log, keep serving
                 logger.exception("linting %s failed", path)
                 return
@@ -85,23 +85,23 @@ class SpecServer(LanguageServer):
             if now[1] != version or now[0] != text:
                 delay = self.debounce
                 continue  # superseded: lint the newest
-            self.publish(results)
+            self.publish(results, texts)
             return
 
     def open_texts(self) -> dict[str, str]:
         return {self.path_of(uri): d.source for uri, d in self.workspace.text_documents.items()}
 
-    def publish(self, results: dict[str, Any]) -> None:
-        """The findings of the documents linted that the editor has open."""
+    def publish(self, results: dict[str, Any], texts: dict[str, str]) -> None:
+        """The findings of the documents linted that the editor has open (`texts`: the
+        editor's texts they were linted with; one that has changed since is not shown, its
+        own lint is on its way)."""
+        # the editor's own spelling of each URI (its escapes may differ from ours)
+        uris = {self.path_of(uri): uri for uri in self.workspace.text_documents}
         for path, result in results.items():
-            uri = from_fs_path(path) if os.path.isabs(path) else path
-            if uri is None:
+            uri = uris.get(path)
+            document = self.workspace.text_documents.get(uri) if uri else None
+            if uri is None or document is None or texts.get(path) != document.source:
                 continue
-            document = self.workspace.text_documents.get(uri)
-            if document is None:
-                continue
-            if result.text is not None and sound(document.source) != result.text:
-                continue  # an older text than the editor holds: its own lint publishes
             diagnostics = to_lsp(result, document.source, self.encoding, self.lines_of)
             self.shown[uri] = [(d.range, str(d.code)) for d in diagnostics]
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
@@ -110,8 +110,8 @@ class SpecServer(LanguageServer):
     def text_of(self, path: str) -> str:
         """A file's text: the editor's when it has it open, else the disk's ("" when it
         cannot be read)."""
-        uri = from_fs_path(path)
-        document = self.workspace.text_documents.get(uri) if uri else None
+        uris = {self.path_of(uri): uri for uri in self.workspace.text_documents}
+        document = self.workspace.text_documents.get(uris.get(path, ""))
         if document is not None:
             return document.source
         from ..loader import Loaded, read_text
@@ -174,21 +174,22 @@ def make_server() -> SpecServer:
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri,
                                                                              diagnostics=[]))
         # the workspace goes back to the disk's text, and so do the library's users
-        path = ls.path_of(uri)
+        path, texts = ls.path_of(uri), ls.open_texts()
         results = await asyncio.get_running_loop().run_in_executor(
-            ls.pool, ls.state.closed, path, ls.open_texts())
-        ls.publish(results)
+            ls.pool, ls.state.closed, path, texts)
+        ls.publish(results, texts)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     async def watched(ls: SpecServer, params: types.DidChangeWatchedFilesParams) -> None:
         changes = [(ls.path_of(c.uri), c.type == types.FileChangeType.Deleted)
                    for c in params.changes]
+        texts = ls.open_texts()
         results = await asyncio.get_running_loop().run_in_executor(
-            ls.pool, ls.state.files_changed, changes, ls.open_texts())
+            ls.pool, ls.state.files_changed, changes, texts)
         if results is None:  # the configuration changed: every open document may differ
             ls.relint_open()
         else:
-            ls.publish(results)
+            ls.publish(results, texts)
 
     from .features import register
 
