@@ -503,3 +503,54 @@ def test_the_reference_fields_are_the_ones_ss006_checks(spec: str) -> None:
     assert reported, "nothing broken was reported"
     assert reported <= {r.path for r in parsed.references}
     assert {r.path for r in checked} <= reported
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_related_places_in_a_library_are_in_utf16_too(client: LanguageClient,
+                                                            tmp_path: Path) -> None:
+    library, service = catalogue(tmp_path)
+    lib_text = library.read_text("utf-8")
+    one_line = ("channels: [{id: other-desk, name: Theke 🛠️🚲 Grüße, kind: in-person, mode: "
+                "self-service}, {id: workshop-counter, name: Werkstatt, kind: in-person, "
+                "mode: live}]\n")
+    start, end = lib_text.index("channels:\n"), lib_text.index("roles:\n")
+    lib_text = lib_text[:start] + one_line + lib_text[end:]
+    library.write_text(lib_text, encoding="utf-8")
+    uri = open_doc(client, service)
+    found = await published(client, uri)
+    shared = next(d for d in found if d.code == "SS204")
+    assert shared.related_information
+    place = shared.related_information[0].location
+    assert place.uri == library.as_uri()
+    assert place.range.start == where(lib_text, "{id: workshop-counter")
+
+
+@pytest_lsp.fixture(scope="module", config=ClientServerConfig(
+    server_command=[sys.executable, "-m", "servicespec", "lsp"]))
+async def utf8_client(lsp_client: LanguageClient):
+    """An editor that counts positions in UTF-8 bytes and says so."""
+    result = await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=types.ClientCapabilities(general=types.GeneralClientCapabilities(
+            position_encodings=[types.PositionEncodingKind.Utf8]))))
+    assert result.capabilities.position_encoding == types.PositionEncodingKind.Utf8
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_an_editor_that_counts_utf8_gets_utf8(utf8_client: LanguageClient,
+                                                    tmp_path: Path) -> None:
+    old = "  - id: workshop-counter\n    name: Werkstatt-Theke 🛠️\n"
+    text = REPAIR.replace(old, "  - {id: workshop-counter, name: Grüße 🛠️🚲, kind: in-person, "
+                               "mode: live, naem: x}\n").replace(
+        "    kind: in-person\n    mode: live\n", "")
+    uri = open_doc(utf8_client, write(tmp_path, "emoji.yaml", text))
+    unknown = next(d for d in await published(utf8_client, uri) if d.code == "SS003")
+    line = text.splitlines()[unknown.range.start.line].encode("utf-8")
+    assert line[unknown.range.start.character:unknown.range.end.character] == b"naem"
+    # and reads the editor's positions as UTF-8 too: hover on the key `mode`, after emoji
+    at = text.index("mode: live, naem")
+    column = len(text[text.rfind("\n", 0, at) + 1:at].encode("utf-8"))
+    shown = await utf8_client.text_document_hover_async(types.HoverParams(
+        doc(uri), types.Position(text.count("\n", 0, at), column + 1)))
+    assert shown is not None and "**mode**" in shown.contents.value
