@@ -354,6 +354,14 @@ async def test_completion_of_ids_enums_and_keys(client: LanguageClient,
     assert "response_time" in keys and "resolve_time" in keys and "covers" not in keys
     modes = await labels(base.replace("      phase: during\n", "      phase: \n"), "phase: ")
     assert modes == ["before", "during", "after"]
+    top = await labels(base + "reco\n", "reco")
+    assert "recovery" in top and "metrics" in top and "blueprint" not in top
+    item = await labels(base.replace("touchpoints:\n", "touchpoints:\n  - \n"),
+                        "touchpoints:\n  - ")
+    assert {"id", "channel", "serves"} <= set(item)
+    nexts = await labels(base.replace("      phase: during\n",
+                                      "      phase: during\n      next: [\n"), "next: [")
+    assert set(nexts) == {"drop-off", "pick-up"}
 
 
 @pytest.mark.asyncio(loop_scope="module")
