@@ -255,6 +255,15 @@ async def test_a_catalogue_file_and_the_configuration_changing_on_disk(
     client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
         [types.FileEvent(library.as_uri(), types.FileChangeType.Deleted)]))
     await published(client, uri, lambda ds: "SS802" in codes(ds))
+    # a new file in the catalogue's folder brings the library back
+    shared = write(tmp_path, "shared.yaml", (DATA / "workshop.yaml").read_text("utf-8"))
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        [types.FileEvent(shared.as_uri(), types.FileChangeType.Created)]))
+    await published(client, uri, lambda ds: "SS802" not in codes(ds) and "SS006" in codes(ds))
+    shared.unlink()
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        [types.FileEvent(shared.as_uri(), types.FileChangeType.Deleted)]))
+    await published(client, uri, lambda ds: "SS802" in codes(ds))
     # a configuration that ignores SS802 takes effect without a restart
     config = write(tmp_path, "servicespec.toml", 'ignore = ["SS802"]\n')
     client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
@@ -373,6 +382,10 @@ async def test_definition_references_and_outline(client: LanguageClient,
         doc(uri), where(text, "role: mechanic", 0, 7)))
     assert isinstance(found, types.Location) and found.uri == library.as_uri()
     assert found.range.start == where(lib_text, "mechanic")
+    used = await client.text_document_definition_async(types.DefinitionParams(
+        doc(uri), where(text, "uses: [workshop]", 0, 9)))
+    assert isinstance(used, types.Location) and used.uri == library.as_uri()
+    assert used.range.start == where(lib_text, "workshop")
     local = await client.text_document_definition_async(types.DefinitionParams(
         doc(uri), where(text, "touchpoint: counter-desk", 0, 14)))
     assert isinstance(local, types.Location) and local.uri == uri
@@ -480,6 +493,25 @@ async def test_quick_fixes_applied_and_linted_again(client: LanguageClient,
     start = where(text, "recovery:").line
     inside = [d for d in found if d.range.start.line >= start]
     assert not [d for d in inside if d.severity == types.DiagnosticSeverity.Error], inside
+    # a second fail point: its recovery goes under the existing `recovery:`
+    text = text.replace("      customer: Collects the bike\n",
+                        "      customer: Collects the bike\n      fail_points: [{id: "
+                        "bike-scratched, description: The frame gets scratched}]\n")
+    version += 1
+    change(client, uri, version, text)
+    found = await published(client, uri, lambda ds: "SS402" in codes(ds))
+    found = await fix("SS402", "Add a recovery process", lambda ds: "SS402" not in codes(ds))
+    assert text.count("recovery:\n") == 1
+    assert "follow-up]\n  - id: bike-scratched-recovery\n    covers: [bike-scratched]\n" in text
+    text = text.replace("owner:  #", "owner: mechanic  #").replace(
+        "channel:  #", "channel: workshop-counter  #").replace(
+        "response_time:  #", "response_time: 1h  #")
+    version += 1
+    change(client, uri, version, text)
+    found = await published(client, uri, lambda ds: "1h" in text and not any(
+        d.range.start.line > where(text, "bike-scratched-recovery").line for d in ds
+        if d.severity == types.DiagnosticSeverity.Error))
+    assert "SS402" not in codes(found)
 
 
 @pytest.mark.parametrize("spec", ["hotel-stay.yaml", "personal-loan.yaml",
