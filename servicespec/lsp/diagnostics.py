@@ -37,7 +37,14 @@ def rule_url(code: str, result: FileResult) -> str | None:
 def to_lsp(result: FileResult, text: str, encoding: str,
            lines_of: Callable[[str], list[str]]) -> list[types.Diagnostic]:
     lines = split_lines(text)
-    return [_one(d, lines, encoding, result, lines_of) for d in result.diagnostics]
+    read: dict[str, list[str]] = {}  # each library's file read once, however many findings
+
+    def cached(file: str) -> list[str]:
+        if file not in read:
+            read[file] = lines_of(file)
+        return read[file]
+
+    return [_one(d, lines, encoding, result, cached) for d in result.diagnostics]
 
 
 def _one(d: Diagnostic, lines: list[str], encoding: str, result: FileResult,
