@@ -141,6 +141,16 @@ async def test_utf16_columns_after_emoji_and_non_latin_text(client: LanguageClie
     assert line.index("naem") != start  # code points and UTF-16 units differ on this line
 
 
+def test_lint_does_not_import_the_language_server() -> None:
+    """`servicespec lint` starts without pygls: the CLI imports the server only for `lsp`."""
+    import subprocess
+
+    code = ("import sys; from servicespec import cli; "
+            "assert not [m for m in sys.modules if m.startswith(('pygls', 'lsprotocol', "
+            "'servicespec.lsp'))], 'imported'")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def test_positions_convert_both_ways_in_each_encoding() -> None:
     lines = split_lines("a: 🚲x\r\nb: Grüße 名前 z\rc")
     assert len(lines) == 3
@@ -453,14 +463,14 @@ async def test_quick_fixes_applied_and_linted_again(client: LanguageClient,
     text = REPAIR.replace(
         "{id: wrong-part, description: The part ordered does not fit, severity: medium}",
         "{id: wrong-part, description: The part ordered (size, colour) does not fit, "
-        "severity: medium}")
+        "severity: medium}").replace("  revenue: fixed", "  revenu: fixed")
     uri = open_doc(client, write(tmp_path, "fixes.yaml", text))
     found = await published(client, uri)
     version = 1
 
-    async def fix(code: str, title: str, check) -> list[types.Diagnostic]:
+    async def fix(code: str, title: str, check, about: str = "") -> list[types.Diagnostic]:
         nonlocal text, version
-        diagnostic = next(d for d in found if d.code == code)
+        diagnostic = next(d for d in found if d.code == code and about in d.message)
         actions = await fixes(client, uri, diagnostic)
         action = next(a for t, a in actions.items() if t.startswith(title))
         assert action.edit is not None and action.edit.changes is not None
@@ -469,8 +479,12 @@ async def test_quick_fixes_applied_and_linted_again(client: LanguageClient,
         change(client, uri, version, text)
         return await published(client, uri, check)
 
+    # an unknown key: did you mean 'revenue'?
+    assert codes(found).count("SS003") == 2  # `revenu`, and the cut text's `colour)`
+    found = await fix("SS003", "Change to 'revenue'", lambda ds: codes(ds).count("SS003") == 1,
+                      "revenu")
+    assert "  revenue: fixed price per repair\n" in text
     # the comma cut the description: quoted whole
-    assert "SS003" in codes(found)
     found = await fix("SS003", "Quote the text", lambda ds: "SS003" not in codes(ds))
     assert "description: 'The part ordered (size, colour) does not fit'" in text or \
         'description: "The part ordered (size, colour) does not fit"' in text
