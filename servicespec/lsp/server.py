@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -24,7 +25,7 @@ from .state import State
 
 logger = logging.getLogger(__name__)
 
-# seconds a change waits for the next keystroke before it is linted
+# seconds a change that follows another this closely waits for the next keystroke
 DEBOUNCE = 0.015
 # the files whose changes matter: specs, libraries and the configuration
 _WATCHED = ("**/*.yaml", "**/*.yml", "**/*.json", "**/servicespec.toml", "**/pyproject.toml")
@@ -39,6 +40,7 @@ class SpecServer(LanguageServer):
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="servicespec-lint")
         self.debounce = DEBOUNCE
         self.linting: dict[str, asyncio.Task[None]] = {}
+        self.changed: dict[str, float] = {}  # when each document last changed (monotonic)
         # the findings last published, by document: (range, code), for hover
         self.shown: dict[str, list[tuple[types.Range, str]]] = {}
 
@@ -55,12 +57,18 @@ class SpecServer(LanguageServer):
         return None if document is None else (document.source, document.version)
 
     def schedule(self, uri: str, delay: float | None = None) -> None:
-        """Lint `uri` soon; a lint of it already under way picks up the newest text."""
+        """Lint `uri` soon; a lint of it already under way picks up the newest text. A
+        change after a pause is linted at once; one that follows another within the
+        debounce waits for the typing to stop."""
+        now = time.monotonic()
+        before, self.changed[uri] = self.changed.get(uri), now
         task = self.linting.get(uri)
         if task is not None and not task.done():
             return  # its loop lints again when it sees the version moved on
-        self.linting[uri] = asyncio.ensure_future(self._lint(uri, self.debounce
-                                                             if delay is None else delay))
+        if delay is None:
+            delay = self.debounce if before is not None and now - before < self.debounce \
+                else 0.0
+        self.linting[uri] = asyncio.ensure_future(self._lint(uri, delay))
 
     async def _lint(self, uri: str, delay: float) -> None:
         loop = asyncio.get_running_loop()
