@@ -610,3 +610,19 @@ async def test_an_editor_that_counts_utf8_gets_utf8(utf8_client: LanguageClient,
     shown = await utf8_client.text_document_hover_async(types.HoverParams(
         doc(uri), types.Position(text.count("\n", 0, at), column + 1)))
     assert shown is not None and "**mode**" in shown.contents.value
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_misspelt_library_is_fixed_by_its_did_you_mean(client: LanguageClient,
+                                                               tmp_path: Path) -> None:
+    _, service = catalogue(tmp_path)
+    text = service.read_text("utf-8").replace("uses: [workshop]", "uses: [workshp]")
+    uri = open_doc(client, service, text)
+    found = await published(client, uri, lambda ds: "SS802" in codes(ds))
+    missing = next(d for d in found if d.code == "SS802")
+    action = (await fixes(client, uri, missing))["Change to 'workshop'"]
+    assert action.edit is not None and action.edit.changes is not None
+    text = applied(text, action.edit.changes[uri])
+    assert "uses: [workshop]" in text
+    change(client, uri, 2, text)
+    await published(client, uri, lambda ds: "SS802" not in codes(ds) and "SS204" in codes(ds))
