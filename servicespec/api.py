@@ -184,6 +184,11 @@ def lint_file(file: str, config: Config | None = None, *, stdin: bytes | None = 
 _USES = re.compile(r"""(?:^|[{,])[ \t]*["']?uses["']?[ \t]*:""", re.MULTILINE)
 
 
+def mentions_uses(text: str) -> bool:
+    """Whether a spec's text has a top-level `uses` key: it may use libraries."""
+    return bool(_USES.search(text))
+
+
 def catalogue_of(file: str, text: str, config: Config | None = None) -> Catalogue | None:
     """The catalogue one file is resolved against, when it uses libraries (`load`, `render`
     and the other commands that take one file)."""

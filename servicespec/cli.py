@@ -217,6 +217,21 @@ def serve(paths: tuple[str, ...], port: int, config_path: str | None) -> None:
     sys.exit(run_serve(paths, port=port, config_path=config_path))
 
 
+@cli.command()
+@click.option("--stdio", is_flag=True, help="Talk over standard input and output (the "
+              "default and only transport; editors pass it out of habit).")
+def lsp(stdio: bool) -> None:
+    """The language server for editors (Language Server Protocol over standard input and
+    output): findings as you type, hover, completion, navigation and quick fixes. Needs the
+    `lsp` extra: pip install 'servicespec[lsp]'."""
+    try:
+        from .lsp import run
+    except ImportError as exc:
+        sys.exit(f"servicespec lsp: {exc.name or exc} is not installed: install the "
+                 "language server's dependencies with pip install 'servicespec[lsp]'")
+    run()
+
+
 def main() -> None:
     try:
         cli(standalone_mode=True)

@@ -150,7 +150,12 @@ def declares_spec(path: str) -> bool:
             head, encoding = head[len(bom):], enc
             break
     # a multi-byte character cut at the end of the head is not a reason to say no
-    return bool(_DECLARES_SPEC.search(head.decode(encoding, "replace")))
+    return declares_spec_text(head.decode(encoding, "replace"))
+
+
+def declares_spec_text(text: str) -> bool:
+    """Whether a text says it is a spec near its top (`apiVersion: servicespec/...`)."""
+    return bool(_DECLARES_SPEC.search(text[:SPEC_HEAD_BYTES]))
 
 
 def read_file(path: str | FsPath, limits: Limits = DEFAULT_LIMITS,

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, Severity, fingerprint
 from .fsutil import open_regular
-from .loader import SPEC_HEAD_BYTES, Loaded, read_text
+from .loader import SPEC_HEAD_BYTES, Loaded, decode, read_text
 from .results import Declared, FileResult
 
 if TYPE_CHECKING:
@@ -31,6 +31,11 @@ if TYPE_CHECKING:
 # `kind: Library` (YAML) or `"kind": "Library"` (JSON) near the top: worth loading whole
 _LIBRARY = re.compile(r"""(?:^|[{,])[ \t]*["']?kind["']?[ \t]*:[ \t]*["']?Library\b""",
                       re.MULTILINE)
+
+
+def declares_library(text: str) -> bool:
+    """Whether a text says `kind: Library` near its top."""
+    return bool(_LIBRARY.search(text[:SPEC_HEAD_BYTES]))
 
 
 @dataclass
@@ -63,7 +68,7 @@ class Workspace:
         if text is None and is_library(path):
             read = read_text(path)
             text = None if isinstance(read, Loaded) else read
-        if text is not None and _LIBRARY.search(text[:SPEC_HEAD_BYTES]):
+        if text is not None and declares_library(text):
             from .catalogue import SharedLibrary
             from .loader import load_text
             from .model.spec import Library
@@ -109,8 +114,10 @@ class Workspace:
         return sorted(p for p, d in self.documents.items() if d.declared is not None
                       and document.library.id in d.declared.uses)
 
-    def lint(self, paths: Iterable[str] | None = None) -> dict[str, FileResult]:
-        """Lint documents (default: all) one after another, with the catalogue's rules.
+    def lint(self, paths: Iterable[str] | None = None, texts: dict[str, str] | None = None
+             ) -> dict[str, FileResult]:
+        """Lint documents (default: all) one after another, with the catalogue's rules;
+        `texts` are what an editor holds of open documents (linted instead of the disk's).
         The CLI lints in processes (`api.lint_files`) and then calls `catalogue_findings`."""
         from .engine import lint_loaded, lint_text
 
@@ -118,7 +125,10 @@ class Workspace:
         out = {}
         for path in sorted(self.documents) if paths is None else paths:
             config = self.config or _config_near(path)
-            text = read_text(path, config.limits_value())
+            held = (texts or {}).get(path)
+            limits = config.limits_value()
+            text = read_text(path, limits) if held is None else held \
+                if len(held) * 4 <= limits.max_file_bytes else decode(held.encode(), path, limits)
             result = lint_loaded(text, config, catalogue) if isinstance(text, Loaded) \
                 else lint_text(text, path, config, catalogue)
             self.record(result)

@@ -33,7 +33,8 @@ API_VERSION = "servicespec/v1"
 KIND = "Service"
 LIBRARY_KIND = "Library"  # a catalogue's shared elements (spec-format, "Many files")
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=100)]
+ID_PATTERN, ID_MAX = r"^[a-z][a-z0-9-]*$", 100
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=ID_MAX)]
 Ref = Annotated[str, StringConstraints(min_length=1)]
 # an accessibility need or offer: `step-free`, `hearing-loop`, `language-cy`
 Slug = Id

@@ -218,6 +218,65 @@ _REFERENCE_KINDS = {
     "addresses": ("pain-point", "fail-point", "step", "scenario-step"),
     "applies_to": ("product", "facilitating", "recovery", "step", "scenario-step"),
 }
+# Where each reference field sits (a path with `*` for any list position, `STEP` for a step
+# of the main journey or of a scenario) and its entry above: what SS006 checks, and what an
+# editor completes and navigates. Besides the table's own targets: `next` names steps (SS307
+# checks it), `measures` any id, `uses` a library of the catalogue; a system's `owner` may
+# be a role.
+REFERENCE_FIELDS: dict[tuple[str, ...], str] = {
+    ("product", "components", "*", "owner"): "role",
+    ("facilitating", "*", "channels", "*"): "channel",
+    ("facilitating", "*", "roles", "*"): "role",
+    ("channels", "*", "escalates_to"): "channel",
+    ("touchpoints", "*", "channel"): "channel",
+    ("touchpoints", "*", "serves"): "serves",
+    ("blueprint", "persona"): "persona",
+    ("blueprint", "case_owner"): "role",
+    ("blueprint", "scenarios", "*", "persona"): "persona",
+    ("blueprint", "scenarios", "*", "case_owner"): "role",
+    ("blueprint", "scenarios", "*", "from"): "main-step",
+    ("blueprint", "scenarios", "*", "rejoins"): "main-step",
+    ("STEP", "touchpoint"): "touchpoint",
+    ("STEP", "touchpoint", "*"): "touchpoint",
+    ("STEP", "frontstage", "*", "role"): "role",
+    ("STEP", "backstage", "*", "role"): "role",
+    ("STEP", "support", "*", "system"): "system",
+    ("STEP", "fail_points", "*", "detected_by"): "metric",
+    ("STEP", "next", "*"): "next",
+    ("STEP", "next", "*", "step"): "next",
+    ("metrics", "*", "measures"): "measures",
+    ("recovery", "*", "covers", "*"): "covers",
+    ("recovery", "*", "owner"): "role",
+    ("recovery", "*", "channel"): "channel",
+    ("opportunities", "*", "addresses", "*"): "addresses",
+    ("regulations", "*", "applies_to", "*"): "applies_to",
+    ("systems", "*", "owner"): "role",
+    ("uses", "*"): "library",
+}
+REFERENCE_KINDS: dict[str, tuple[str, ...] | None] = {
+    **_REFERENCE_KINDS, "next": ("step", "scenario-step"), "measures": None,
+    "library": ("library",)}
+
+
+def reference_target(path: tuple[str | int, ...]) -> str | None:
+    """The entry of REFERENCE_FIELDS that a path of a spec's data is, if any."""
+    parts: list[str] = []
+    i = 0
+    while i < len(path):
+        part = path[i]
+        if path[i:i + 2] == ("blueprint", "steps") and i + 2 < len(path):
+            parts.append("STEP")
+            i += 3
+        elif path[i:i + 2] == ("blueprint", "scenarios") and path[i + 3:i + 4] == ("steps",) \
+                and i + 4 < len(path):
+            parts.append("STEP")
+            i += 5
+        else:
+            parts.append("*" if isinstance(part, int) else str(part))
+            i += 1
+    return REFERENCE_FIELDS.get(tuple(parts))
+
+
 # what a reference field names, in words, where the kinds alone do not say it well
 _WANTED = {"covers": "fail point or step", "main-step": "main-journey step",
            "addresses": "pain point, fail point or step",
