@@ -42,6 +42,9 @@ class Document:
     path: str
     declared: Declared | None = None
     library: SharedLibrary | None = None
+    # says `kind: Library` near its top, whether or not it loads as one (the site gives it a
+    # library's page, with its errors)
+    claims_library: bool = False
 
 
 class Workspace:
@@ -60,10 +63,12 @@ class Workspace:
         before = self.dependents(path)
         document = self.documents.setdefault(path, Document(path))
         document.library = None
-        if text is None and _LIBRARY.search(_head(path)):
+        document.claims_library = bool(_LIBRARY.search(
+            _head(path) if text is None else text[:SPEC_HEAD_BYTES]))
+        if text is None and document.claims_library:
             read = read_text(path)
             text = None if isinstance(read, Loaded) else read
-        if text is not None and _LIBRARY.search(text[:SPEC_HEAD_BYTES]):
+        if text is not None and document.claims_library:
             from .catalogue import SharedLibrary
             from .loader import load_text
             from .model.spec import Library

@@ -38,16 +38,13 @@ def run_site(paths: Sequence[str], *, output: str, config_path: str | None = Non
     from .build import SiteError, build_site
 
     try:
-        services = build_site(paths, output, config=_config(config_path))
+        built = build_site(paths, output, config=_config(config_path))
     except (SiteError, ConfigError) as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"cannot write the site to {output}: {exc}")
-    errors = sum(s.health.errors for s in services)
-    warnings = sum(s.health.warnings for s in services)
     index = os.path.join(output, "index.html")
-    click.echo(terminal_safe(f"wrote {index}: {len(services)} service page(s), {errors} "
-                             f"error(s) and {warnings} warning(s) shown"))
+    click.echo(terminal_safe(f"wrote {index}: {built.summary} shown"))
     return EXIT_CLEAN
 
 

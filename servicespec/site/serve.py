@@ -95,12 +95,10 @@ class SiteState:
             pages: list[Page] = []
             try:
                 config = read_config(Path(self.config_file)) if self.config_file else None
-                pages = write_pages(self.paths, folder, config, live_reload=True,
+                built = write_pages(self.paths, folder, config, live_reload=True,
                                     previous=self.pages, previous_folder=self.folder)
-                errors = sum(p.service.health.errors for p in pages)
-                warnings = sum(p.service.health.warnings for p in pages)
-                message = (f"built {len(pages)} service page(s): {errors} error(s), "
-                           f"{warnings} warning(s)")
+                pages = built.pages
+                message = f"built {built.summary}"
             except (SiteError, ConfigError) as exc:
                 error = str(exc)
             except Exception as exc:
