@@ -660,14 +660,15 @@ def prepare_output(output: str | os.PathLike[str]) -> None:
                         "choose another folder, or empty it first")
 
 
-def _lock(folder: Path) -> int | None:
+def _lock(folder: Path, *, wait: bool = False) -> int | None:
     """An exclusive lock on the folder (the lock goes with it when renamed, and with the
-    process when it dies, even by SIGKILL); None when another process holds it."""
+    process when it dies, even by SIGKILL); None when another process holds it (or, with
+    `wait`, once it lets go)."""
     import fcntl
 
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
     except BlockingIOError:
         os.close(fd)
         return None

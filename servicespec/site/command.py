@@ -60,13 +60,14 @@ def _stop_on_sigterm() -> None:
 
 def run_serve(paths: Sequence[str], *, port: int, config_path: str | None = None) -> int:
     from ..config import ConfigError
+    from .build import SiteError
     from .serve import SiteServer
 
     try:
         _config(config_path)  # a bad configuration stops here; each build reads it again
         server = SiteServer(paths, port=port, config_file=config_path,
                             on_build=lambda m: click.echo(terminal_safe(m)))
-    except ConfigError as exc:
+    except (ConfigError, SiteError) as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc} (try --port 0 "
