@@ -584,16 +584,18 @@ class SharedElement:
     facts: tuple[tuple[str, str], ...]  # ("Mode", "live"), … what a reader needs to know
 
 
-def _element_facts(section: str, element: Any) -> tuple[tuple[str, str], ...]:
+def _element_facts(section: str, element: Any, names: Mapping[str, str]
+                   ) -> tuple[tuple[str, str], ...]:
     if section == "channels":
         pairs = [("Kind", element.kind), ("Mode", element.mode), ("Hours", element.hours),
                  ("Response time", element.response_time and str(element.response_time)),
-                 ("Hands over to", element.escalates_to),
+                 ("Hands over to", names.get(element.escalates_to, element.escalates_to)),
                  ("Takes complaints", "yes" if element.complaints else "")]
     elif section == "roles":
         pairs = [("Stage", element.stage), ("Authority", element.authority)]
     elif section == "systems":
-        pairs = [("Provider", element.vendor or element.provider), ("Owner", element.owner)]
+        pairs = [("Provider", element.vendor or element.provider),
+                 ("Owner", names.get(element.owner, element.owner))]
     elif section == "regulations":
         pairs = [("Reference", element.reference),
                  ("Deadline", element.deadline and str(element.deadline)),
@@ -605,11 +607,13 @@ def _element_facts(section: str, element: Any) -> tuple[tuple[str, str], ...]:
 
 def shared_elements(shared: SharedLibrary) -> tuple[SharedElement, ...]:
     """A library's elements in the format's order of sections."""
+    elements = [(section, kind, element) for section, kind in SHARED_KINDS.items()
+                for element in getattr(shared.library, section)]
+    names = {e.id: e.name or e.id for _, _, e in elements}  # names, not ids
     out = []
-    for section, kind in SHARED_KINDS.items():
-        for element in getattr(shared.library, section):
-            out.append(SharedElement(section, kind, element.id, element.name or element.id,
-                                     _element_facts(section, element)))
+    for section, kind, element in elements:
+        out.append(SharedElement(section, kind, element.id, element.name or element.id,
+                                 _element_facts(section, element, names)))
     return tuple(out)
 
 
