@@ -515,6 +515,11 @@ def _reuse(page: Page, old: Path, new: Path) -> bool:
     return True
 
 
+# a page costs a third of a second (drawing, mostly): processes pay for themselves from a
+# few pages on (a saved library rebuilding its users), far sooner than for linting alone
+PARALLEL_MIN_PAGES = 8
+
+
 def write_pages(paths: Sequence[str], folder: Path, config: Config | None = None, *,
                 live_reload: bool = False, previous: Sequence[Page] = (),
                 previous_folder: Path | None = None, jobs: int | None = None) -> SitePages:
@@ -555,6 +560,8 @@ def write_pages(paths: Sequence[str], folder: Path, config: Config | None = None
             todo.append(item)
     work = partial(_build_page, folder=str(folder), live_reload=live_reload,
                    catalogue=catalogue, links=links)
+    if jobs is None and len(todo) >= PARALLEL_MIN_PAGES:
+        jobs = min(os.cpu_count() or 1, 8)
     pages += map_in_processes(work, todo, jobs=jobs)
 
     linted = {p.file: FileResult(p.file, [], declared=p.service.declared) for p in pages}
