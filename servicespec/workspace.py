@@ -47,6 +47,9 @@ class Document:
     path: str
     declared: Declared | None = None
     library: SharedLibrary | None = None
+    # says `kind: Library` near its top, whether or not it loads as one (the site gives it a
+    # library's page, with its errors)
+    claims_library: bool = False
 
 
 class Workspace:
@@ -65,10 +68,12 @@ class Workspace:
         before = self.dependents(path)
         document = self.documents.setdefault(path, Document(path))
         document.library = None
-        if text is None and is_library(path):
+        document.claims_library = (is_library(path) if text is None
+                                   else declares_library(text))
+        if text is None and document.claims_library:
             read = read_text(path)
             text = None if isinstance(read, Loaded) else read
-        if text is not None and declares_library(text):
+        if text is not None and document.claims_library:
             from .catalogue import SharedLibrary
             from .loader import load_text
             from .model.spec import Library

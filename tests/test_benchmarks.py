@@ -64,3 +64,13 @@ def test_the_site_benchmark_prints_its_three_figures(capsys: pytest.CaptureFixtu
     assert "largest" in lines[1] and "KB" in lines[1]
     # one spec saved: its page alone is written again
     assert "(1 page(s) written again, the rest linked" in lines[2]
+
+
+def test_the_site_benchmark_saves_a_library_with_libraries(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code = bench_site.main(["--specs", "4", "--steps", "4", "--edits", "1", "--libraries", "2"])
+    out = capsys.readouterr().out
+    assert code == 0
+    # service n uses library n mod 2: the first library's two users are written again
+    assert "one library saved, rebuilt in" in out and "(2 page(s) written again" in out
+    assert re.search(r"^4\. the index page: \d+ KB$", out, re.M)

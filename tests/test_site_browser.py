@@ -485,3 +485,52 @@ def test_the_blueprint_prints_a_chunk_a_page_on_a4_with_lane_labels_at_7_pt(
         assert text.startswith(f"{spec.metadata.name} — service blueprint"), text[:80]
         assert all(title in text for title in LANE_TITLES + LINE_TITLES), text[:200]
         assert least >= 7 - 0.05, (least, text[:80])
+
+
+@pytest.fixture(scope="module")
+def catalogue_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from .conftest import FIXTURES
+
+    out = tmp_path_factory.mktemp("catalogue") / "site"
+    build_site([str(FIXTURES / "catalogue" / "water")], out)
+    return out
+
+
+def test_the_catalogue_index_tables_read_and_filter(page: Any, catalogue_site: Path) -> None:
+    page.goto((catalogue_site / "index.html").as_uri())
+    matrix = page.locator("table.matrix")
+    assert matrix.count() == 1
+    # real tables: column headers for the shared elements, a row header per service, and
+    # the mark said in words to a screen reader (not colour, not a bare symbol)
+    assert matrix.locator("thead th[scope=col]").count() == 10
+    assert matrix.locator("tbody th[scope=row]").count() == 3
+    assert matrix.locator("td.use .visually-hidden").first.inner_text() == "uses"
+    assert page.locator("#reach thead th[scope=col]").all_inner_texts() == [
+        "Live", "Self-service", "Automated"]
+    assert page.locator("#policies td.policy-fail a").inner_text() == "fails"
+    # the filter hides a service's rows in every table by service
+    page.fill("#filter-text", "leak")
+    for table in ("#services", "#coverage", "table.matrix", "#policies"):
+        shown = page.locator(f"{table} tbody tr:not([hidden]) th[scope=row] a")
+        assert shown.all_inner_texts() == ["Report a leak"], table
+    page.fill("#filter-text", "")
+    assert page.locator("#policies tbody tr:not([hidden])").count() == 3
+    # a failing policy's link lands on its finding
+    page.locator("#policies td.policy-fail a").click()
+    assert page.locator(":target").get_attribute("data-code") == "RW001"
+    page.go_back()
+    page.locator("#libraries a", has_text="Customer contact").click()
+    assert page.locator("h1").inner_text().endswith("Customer contact")
+    assert page.console.errors == [] and page.console.remote == []
+    if _axe_available():
+        assert _axe(page) == []
+        page.go_back()
+        assert _axe(page) == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "catalogue-index.png"), full_page=True)
+
+
+def test_the_catalogue_index_fits_a_phone(phone: Any, catalogue_site: Path) -> None:
+    for name in ("index.html", "libraries/customer-contact.html"):
+        phone.goto((catalogue_site / name).as_uri())
+        assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name

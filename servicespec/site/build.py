@@ -17,6 +17,7 @@ same specs gives the same bytes and the site can be committed and diffed.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import re
@@ -28,17 +29,29 @@ from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .. import __version__
-from ..catalogue import Catalogue
+from ..catalogue import SHARED_SECTIONS, Catalogue
 from ..config import Config
 from ..diagnostics import Diagnostic
+from ..results import FileResult
 from ..textutil import path_text, plural
-from .data import MODES, PHASES, Ratio, ServiceData, service_data, slugify, view_summary
+from .data import (
+    MODES,
+    PHASES,
+    LibraryData,
+    LibraryLink,
+    Ratio,
+    ServiceData,
+    library_data,
+    service_data,
+    slugify,
+    view_summary,
+)
 from .svg import inline_svg, root_attributes, standalone_svg
 
 VIEW_TITLES = {
@@ -144,28 +157,49 @@ def _slugs(files: Sequence[str]) -> dict[str, str]:
 
 
 def lint_service(file: str, slug: str, config: Config | None = None,
-                 catalogue: Catalogue | None = None) -> ServiceData:
+                 catalogue: Catalogue | None = None,
+                 links: Mapping[str, LibraryLink] | None = None,
+                 extra: Sequence[Diagnostic] = ()) -> ServiceData:
     """One spec linted (with the configuration found beside it, or `config`), resolved
-    against `catalogue` (else the catalogue it belongs to)."""
-    from ..api import lint_file
+    against `catalogue`, with `extra` findings (the catalogue's rules on it); `links` are the
+    library pages of the site."""
+    from ..api import config_for, lint_file
 
-    result = lint_file(file, config, catalogue=catalogue)
+    applied = config_for(file, config)
+    result = lint_file(file, applied, catalogue=catalogue)
+    diagnostics = sorted([*result.diagnostics, *extra], key=lambda d: d.sort_key) \
+        if extra else result.diagnostics
     # the text that was linted, and only a spec's: a file that is not one (a link to
     # /etc/passwd, a secret) is never copied into the pages
     source = (result.text or "") if result.spec is not None else ""
-    return service_data(result.spec, result.diagnostics, display_path(file), source, slug,
-                        result.suppressed)
+    uses = result.declared.uses if result.declared else ()
+    libraries = (catalogue or Catalogue()).libraries
+    shared = {id(element): lib.library.metadata.name
+              for lib in (libraries[u] for u in uses if u in libraries)
+              for section in SHARED_SECTIONS for element in getattr(lib.library, section)}
+    return service_data(result.spec, diagnostics, display_path(file), source, slug,
+                        result.suppressed, declared=result.declared,
+                        libraries=[(links or {}).get(u) or LibraryLink(u, "", u) for u in uses],
+                        policies=[p for p, _ in applied.active_policies(result.file)],
+                        shared=shared)
 
 
 def collect(paths: Sequence[str], config: Config | None = None) -> list[ServiceData]:
-    """Every spec under `paths`, linted, sorted by service name."""
+    """Every service under `paths`, linted, sorted by service name (libraries apart)."""
     from ..api import discover, open_workspace
 
     files = [f for f in discover(paths, config) if f != "-"]
     slugs = _slugs(files)
-    catalogue = open_workspace(paths, files, config).catalogue
-    services = [lint_service(file, slugs[file], config, catalogue) for file in files]
+    workspace = open_workspace(paths, files, config)
+    catalogue = workspace.catalogue
+    services = [lint_service(file, slugs[file], config, catalogue) for file in files
+                if not _claims_library(workspace, file)]
     return sorted(services, key=lambda s: (s.name.lower(), s.file))
+
+
+def _claims_library(workspace: Workspace, file: str) -> bool:
+    document = workspace.documents.get(file)
+    return document is not None and document.claims_library
 
 
 def draw(service: ServiceData) -> list[Drawing]:
@@ -227,6 +261,9 @@ def print_pages(service: ServiceData, findings: Sequence[Diagnostic]) -> tuple[P
                              math.floor(w * scale), math.floor(h * scale)))
     return tuple(out)
 
+
+if TYPE_CHECKING:
+    from ..workspace import Workspace
 
 T = TypeVar("T")
 # `serve` pages carry the build they belong to; the pages are written once and reused by later
@@ -291,14 +328,88 @@ def service_files(service: ServiceData, drawings: Sequence[Drawing], *,
     return files
 
 
-def index_files(services: Sequence[ServiceData], *, live_reload: bool = False
-                ) -> dict[str, bytes]:
+def library_files_of(library: LibraryData, services: Sequence[ServiceData], *,
+                     live_reload: bool = False) -> dict[str, bytes]:
+    """A library's page: its shared elements, each with the services that refer to it, its
+    findings and its source. Built with the index (it names the services that use it)."""
+    users = [s for s in services if s.declared is not None and library.id in s.declared.uses]
+    used_by = {e.id: [s for s in users if s.declared and e.id in s.declared.refers]
+               for e in library.elements}
+    html = environment().get_template("library.html").render(
+        root="../", lib=library, users=users, used_by=used_by, live_reload=live_reload)
+    return {f"libraries/{library.slug}.html": html.encode("utf-8")}
+
+
+@dataclass(frozen=True)
+class LibraryMatrix:
+    """Which services use which elements of one library: a row per service that lists the
+    library in `uses`, a column per shared element."""
+
+    library: LibraryData
+    users: tuple[tuple[ServiceData, tuple[bool, ...]], ...]  # the service, a mark per element
+
+    def used_by(self, column: int) -> int:
+        return sum(1 for _, marks in self.users if marks[column])
+
+
+def library_matrices(libraries: Sequence[LibraryData], services: Sequence[ServiceData]
+                     ) -> list[LibraryMatrix]:
+    """A matrix per library that loads: a service uses an element when it refers to its id
+    (what SS804 counts)."""
+    out = []
+    for lib in libraries:
+        if not lib.loads:
+            continue
+        users = tuple(
+            (s, tuple(e.id in s.declared.refers for e in lib.elements))
+            for s in services if s.declared is not None and lib.id in s.declared.uses)
+        out.append(LibraryMatrix(lib, users))
+    return out
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How many services reach customers through a channel of one mode in one phase."""
+
+    phase: str
+    mode: str
+    services: int
+    of: int
+
+    @property
+    def status(self) -> str:
+        return Ratio(self.services, self.of).status
+
+
+def reach_matrix(services: Sequence[ServiceData]) -> list[list[Reach]]:
+    """Phases × channel modes, each cell counted over the services that load."""
+    loaded = [s.coverage for s in services if s.coverage is not None]
+    return [[Reach(phase, mode, sum(1 for c in loaded if (phase, mode) in c.reach), len(loaded))
+             for mode in MODES] for phase in PHASES]
+
+
+def policy_columns(services: Sequence[ServiceData]) -> list[tuple[str, str, str]]:
+    """(code, name, message) of every policy that runs on some service, by code."""
+    seen: dict[str, tuple[str, str, str]] = {}
+    for s in services:
+        for p in s.policies:
+            seen.setdefault(p.code, (p.code, p.name, p.message))
+    return [seen[code] for code in sorted(seen)]
+
+
+def index_files(services: Sequence[ServiceData], libraries: Sequence[LibraryData] = (), *,
+                live_reload: bool = False) -> dict[str, bytes]:
     """The catalogue page, the styles and scripts, and the marker."""
     owners = sorted({s.owner for s in services if s.owner}, key=str.lower)
     tags = sorted({t for s in services for t in s.tags}, key=str.lower)
+    columns = policy_columns(services)
+    results = [(s, {p.code: p for p in s.policies}) for s in services if s.policies]
+    matrices = library_matrices(libraries, services)
     index = environment().get_template("index.html").render(
         root="", services=services, owners=owners, tags=tags,
-        totals=catalogue_totals(services), live_reload=live_reload)
+        totals=catalogue_totals(services), libraries=libraries, matrices=matrices,
+        matrix_of={m.library.slug: m for m in matrices}, reach=reach_matrix(services),
+        policy_columns=columns, policy_results=results, live_reload=live_reload)
     files = {"index.html": index.encode("utf-8"), MARKER: MARKER_TEXT}
     for name, data in static_files().items():
         files[f"static/{name}"] = data
@@ -312,7 +423,7 @@ def error_page(message: str, *, live_reload: bool = False) -> bytes:
 
 
 # what a spec file was when its page was built (inode, size, times): the page is reused
-# while this and the configuration it was linted with are unchanged
+# while this, the configuration it was linted with and the libraries it uses are unchanged
 Signature = tuple[int, int, int, int]
 
 
@@ -326,10 +437,46 @@ class Page:
     config: str  # the configuration applied, as JSON
     service: ServiceData  # without the spec, its source, steps, metrics and recovery
     files: tuple[str, ...]  # its page and drawings, relative to the site
+    depends: str = ""  # the libraries it uses, as `_depends` sums them up
+    extra: tuple[Diagnostic, ...] = ()  # the catalogue's findings on it (SS801)
 
     @property
     def key(self) -> tuple[str, str, Signature | None, str]:
         return (self.file, self.slug, self.signature, self.config)
+
+
+@dataclass(frozen=True)
+class SitePages:
+    """What a build wrote: a page per service, and a page per shared library."""
+
+    pages: list[Page]
+    libraries: list[LibraryData]
+
+    @property
+    def services(self) -> list[ServiceData]:
+        return [p.service for p in self.pages]
+
+    @property
+    def summary(self) -> str:
+        """`3 service page(s), 1 library page(s): 2 error(s), 5 warning(s)` (the
+        findings of both)."""
+        healths = [s.health for s in self.services] + [lib.health for lib in self.libraries]
+        errors = sum(h.errors for h in healths)
+        warnings = sum(h.warnings for h in healths)
+        libraries = f", {len(self.libraries)} library page(s)" if self.libraries else ""
+        return (f"{len(self.pages)} service page(s){libraries}: {errors} error(s), "
+                f"{warnings} warning(s)")
+
+
+def _depends(catalogue: Catalogue, links: Mapping[str, LibraryLink], uses: Sequence[str]
+             ) -> str:
+    """What a service's page shows of the libraries it uses: their files' text (`digest`,
+    as the lint cache keys on it), their pages' names and, when one is missing, which
+    libraries there are (SS802 suggests one)."""
+    missing = any(u not in catalogue.libraries for u in uses)
+    data = (catalogue.digest(uses), [links.get(u) for u in uses],
+            sorted(catalogue.libraries) if missing else [])
+    return hashlib.sha256(repr(data).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _signature(file: str) -> Signature | None:
@@ -341,17 +488,21 @@ def _signature(file: str) -> Signature | None:
 
 
 def _build_page(item: tuple[str, str, Signature | None, Config], folder: str,
-                live_reload: bool, catalogue: Catalogue | None = None) -> Page:
+                live_reload: bool, catalogue: Catalogue | None = None,
+                links: Mapping[str, LibraryLink] | None = None,
+                extra: Sequence[Diagnostic] = ()) -> Page:
     """Lint and draw one spec and write its files into `folder` (in a worker process when
     there are many): only the small summary the index needs travels back."""
     file, slug, signature, config = item
-    service = lint_service(file, slug, config, catalogue)
+    service = lint_service(file, slug, config, catalogue, links, extra)
     files = service_files(service, draw(service), live_reload=live_reload)
     write_tree(files, Path(folder))
     summary = replace(service, spec=None, source=(), diagnostics=(), steps=(), metrics=(),
                       recovery=())
+    uses = service.declared.uses if service.declared else ()
     return Page(file, slug, signature, config.model_dump_json(), summary,
-                tuple(sorted(files)))
+                tuple(sorted(files)), _depends(catalogue or Catalogue(), links or {}, uses),
+                tuple(extra))
 
 
 def _reuse(page: Page, old: Path, new: Path) -> bool:
@@ -365,40 +516,117 @@ def _reuse(page: Page, old: Path, new: Path) -> bool:
     return True
 
 
+# a page costs a third of a second (drawing, mostly): processes pay for themselves from a
+# few pages on (a saved library rebuilding its users), far sooner than for linting alone
+PARALLEL_MIN_PAGES = 8
+
+
 def write_pages(paths: Sequence[str], folder: Path, config: Config | None = None, *,
                 live_reload: bool = False, previous: Sequence[Page] = (),
-                previous_folder: Path | None = None, jobs: int | None = None) -> list[Page]:
+                previous_folder: Path | None = None, jobs: int | None = None) -> SitePages:
     """Write the site of the specs under `paths` into `folder`, sorted by service name.
 
-    Specs are linted, drawn and written in `jobs` processes (default: one per core when there
-    are many). The pages of `previous`, a build written in `previous_folder`, are linked in
-    as they are when their spec file is unchanged (`serve` rebuilds only what was saved).
+    Services are linted, drawn and written in `jobs` processes (default: one per core when
+    there are many); libraries, which have no drawing, in this one. The catalogue's rules
+    (SS801, SS804) run over all of them as `lint` runs them. The pages of `previous`, a build
+    written in `previous_folder`, are linked in as they are when their spec file, its
+    configuration and the libraries it uses are unchanged (`serve` rebuilds only what a
+    save changed).
     """
     from ..api import config_for, discover, map_in_processes, open_workspace
 
     files = [f for f in discover(paths, config) if f != "-"]
+    if not files:
+        raise SiteError("no spec found (.yaml, .yml or .json) under "
+                        + ", ".join(str(p) for p in paths))
     slugs = _slugs(files)
-    catalogue = open_workspace(paths, files, config).catalogue
+    workspace = open_workspace(paths, files, config)
+    catalogue = workspace.catalogue
+    links = {lib_id: LibraryLink(lib_id, slugs.get(shared.file, ""), shared.library.metadata.name)
+             for lib_id, shared in catalogue.libraries.items()}
+    library_files = [f for f in files if _claims_library(workspace, f)]
     known = {p.key: p for p in previous if p.signature is not None}
     pages, todo = [], []
     for file in files:
+        if file in library_files:
+            continue
         applied = config_for(file, config)  # as the files are now: a saved one counts
         item = (file, slugs[file], _signature(file), applied)
         old = known.get((*item[:3], applied.model_dump_json()))
-        if old is not None and previous_folder is not None and _reuse(old, previous_folder,
-                                                                      folder):
+        if old is not None and old.depends == _depends(
+                catalogue, links, old.service.declared.uses if old.service.declared else ()) \
+                and previous_folder is not None and _reuse(old, previous_folder, folder):
             pages.append(old)
         else:
             todo.append(item)
     work = partial(_build_page, folder=str(folder), live_reload=live_reload,
-                   catalogue=catalogue)
+                   catalogue=catalogue, links=links)
+    if jobs is None and len(todo) >= PARALLEL_MIN_PAGES:
+        jobs = min(os.cpu_count() or 1, 8)
     pages += map_in_processes(work, todo, jobs=jobs)
-    if not pages:
-        raise SiteError("no spec found (.yaml, .yml or .json) under "
-                        + ", ".join(str(p) for p in paths))
+
+    linted = {p.file: FileResult(p.file, [], declared=p.service.declared) for p in pages}
+    library_results = {}
+    for file in library_files:
+        from ..api import lint_file
+
+        library_results[file] = linted[file] = lint_file(file, config_for(file, config),
+                                                         catalogue=catalogue)
+    found = workspace.catalogue_findings(linted)
+    # a page built without the catalogue's findings it now has (or with ones it no longer
+    # has: a duplicate id renamed elsewhere) is built again with them
+    for n, page in enumerate(pages):
+        extra = tuple(found.get(page.file, ()))
+        if extra != page.extra:
+            _remove(page.files, folder)  # linked from the build before: never written into
+            item = (page.file, page.slug, page.signature, config_for(page.file, config))
+            pages[n] = work(item, extra=extra)
     pages.sort(key=lambda p: (p.service.name.lower(), p.service.file))
-    write_tree(index_files([p.service for p in pages], live_reload=live_reload), folder)
-    return pages
+    services = [p.service for p in pages]
+
+    libraries = []
+    for file in library_files:
+        result = library_results[file]
+        document = workspace.documents.get(file)
+        shared = document.library if document is not None else None
+        diagnostics = sorted([*result.diagnostics, *found.get(file, ())],
+                             key=lambda d: d.sort_key)
+        # a library's text is shown only when it loads as one (never a file that is no spec)
+        source = (result.text or shared.text or "") if shared is not None else ""
+        libraries.append(library_data(shared, diagnostics, display_path(file), source,
+                                      slugs[file], result.suppressed))
+    libraries.sort(key=lambda lib: (lib.name.lower(), lib.file))
+    site = {}
+    for lib in libraries:
+        site.update(library_files_of(lib, services, live_reload=live_reload))
+    site.update(index_files(services, libraries, live_reload=live_reload))
+    _write_or_link(site, folder, previous_folder)
+    return SitePages(pages, libraries)
+
+
+def _remove(files: Sequence[str], folder: Path) -> None:
+    for rel in files:
+        (folder / rel).unlink(missing_ok=True)
+
+
+def _write_or_link(files: Mapping[str, bytes], folder: Path, previous: Path | None) -> None:
+    """Write the files, each one linked from the build before instead when it holds the
+    same bytes there (a library page nothing changed, the styles)."""
+    if previous is None:
+        write_tree(files, folder)
+        return
+    fresh = {}
+    for rel, data in files.items():
+        try:
+            same = (previous / rel).read_bytes() == data
+            if same:
+                (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+                os.link(previous / rel, folder / rel, follow_symlinks=False)
+                continue
+        except OSError:
+            pass
+        fresh[rel] = data
+    write_tree(fresh, folder)
 
 
 def read_tree(folder: Path) -> dict[str, bytes]:
@@ -411,8 +639,8 @@ def build_files(paths: Sequence[str], config: Config | None = None, *,
     """The services and the site's files in memory, nothing left on disk (small catalogues,
     tests): `write_pages` into a temporary folder, read back."""
     with tempfile.TemporaryDirectory(prefix="servicespec-site-") as tmp:
-        pages = write_pages(paths, Path(tmp), config, live_reload=live_reload)
-        return [p.service for p in pages], read_tree(Path(tmp))
+        built = write_pages(paths, Path(tmp), config, live_reload=live_reload)
+        return built.services, read_tree(Path(tmp))
 
 
 def write_tree(files: Mapping[str, bytes], folder: Path) -> None:
@@ -440,14 +668,15 @@ def prepare_output(output: str | os.PathLike[str]) -> None:
                         "choose another folder, or empty it first")
 
 
-def _lock(folder: Path) -> int | None:
+def _lock(folder: Path, *, wait: bool = False) -> int | None:
     """An exclusive lock on the folder (the lock goes with it when renamed, and with the
-    process when it dies, even by SIGKILL); None when another process holds it."""
+    process when it dies, even by SIGKILL); None when another process holds it (or, with
+    `wait`, once it lets go)."""
     import fcntl
 
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
     except BlockingIOError:
         os.close(fd)
         return None
@@ -549,8 +778,7 @@ def _swap(new: Path, out: Path) -> None:
 
 
 def build_site(paths: Sequence[str], output: str | os.PathLike[str], *,
-               config: Config | None = None, jobs: int | None = None) -> list[ServiceData]:
+               config: Config | None = None, jobs: int | None = None) -> SitePages:
     """Build the static site of the specs under `paths` into the folder `output`."""
     prepare_output(output)
-    pages = write_site(lambda folder: write_pages(paths, folder, config, jobs=jobs), output)
-    return [p.service for p in pages]
+    return write_site(lambda folder: write_pages(paths, folder, config, jobs=jobs), output)

@@ -38,16 +38,13 @@ def run_site(paths: Sequence[str], *, output: str, config_path: str | None = Non
     from .build import SiteError, build_site
 
     try:
-        services = build_site(paths, output, config=_config(config_path))
+        built = build_site(paths, output, config=_config(config_path))
     except (SiteError, ConfigError) as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"cannot write the site to {output}: {exc}")
-    errors = sum(s.health.errors for s in services)
-    warnings = sum(s.health.warnings for s in services)
     index = os.path.join(output, "index.html")
-    click.echo(terminal_safe(f"wrote {index}: {len(services)} service page(s), {errors} "
-                             f"error(s) and {warnings} warning(s) shown"))
+    click.echo(terminal_safe(f"wrote {index}: {built.summary} shown"))
     return EXIT_CLEAN
 
 
@@ -63,13 +60,14 @@ def _stop_on_sigterm() -> None:
 
 def run_serve(paths: Sequence[str], *, port: int, config_path: str | None = None) -> int:
     from ..config import ConfigError
+    from .build import SiteError
     from .serve import SiteServer
 
     try:
         _config(config_path)  # a bad configuration stops here; each build reads it again
         server = SiteServer(paths, port=port, config_file=config_path,
                             on_build=lambda m: click.echo(terminal_safe(m)))
-    except ConfigError as exc:
+    except (ConfigError, SiteError) as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc} (try --port 0 "

@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, get_args
 
 from ..diagnostics import FILE_CODES, Diagnostic, Severity, Suppressed
 from ..index import SpecIndex
-from ..model.spec import FACILITATING_PETALS, Action, Spec, Step
+from ..model.spec import FACILITATING_PETALS, Action, ChannelMode, Phase, Spec, Step
+from ..results import Declared
 from ..rules import ALL_RULES, GROUPS
 from ..textutil import plural
 
-PHASES = ("before", "during", "after")
-MODES = ("live", "self-service", "automated")
+if TYPE_CHECKING:
+    from ..catalogue import SharedLibrary
+    from ..config import Policy
+
+# the format's own lists: a phase or a mode added to the model shows on the site
+PHASES: tuple[str, ...] = get_args(Phase)
+MODES: tuple[str, ...] = get_args(ChannelMode)
 METRIC_KINDS = ("outcome", "experience", "relationship")
 # the source shown on a page is cut past this many lines (a spec is a few hundred)
 MAX_SOURCE_LINES = 20_000
@@ -48,6 +54,9 @@ def pretty_target(text: str) -> str:
 
 
 # --- health -----------------------------------------------------------------------------
+
+POLICY_GROUP = "policies"  # the health chip of the organisation's own codes (ORG001)
+
 
 @dataclass(frozen=True)
 class GroupCount:
@@ -85,8 +94,10 @@ def health(diagnostics: Iterable[Diagnostic], suppressed: int = 0) -> Health:
     counts: dict[str, Counter[Severity]] = {}
     for d in diagnostics:
         totals[d.severity] += 1
-        counts.setdefault(d.code[:3], Counter())[d.severity] += 1
-    groups = tuple(GroupCount(g, _group_title(g, "other"), *_by_severity(counts[g]))
+        group = d.code[:3] if d.code.startswith("SS") else POLICY_GROUP  # the team's codes
+        counts.setdefault(group, Counter())[d.severity] += 1
+    groups = tuple(GroupCount(g, _group_title(g, "the organisation's policies"),
+                              *_by_severity(counts[g]))
                    for g in sorted(counts))
     return Health(*_by_severity(totals), groups, suppressed)
 
@@ -144,6 +155,31 @@ class Coverage:
     modes: tuple[ModeCount, ...]
     fail_points_recovered: Ratio
     facilitating_measured: Ratio
+    # (phase, mode) pairs in which the service reaches customers through a channel of that
+    # mode (see `reach`)
+    reach: frozenset[tuple[str, str]] = frozenset()
+
+
+def reach(spec: Spec) -> frozenset[tuple[str, str]]:
+    """Where a customer can reach the service, by phase and channel mode: a channel counts in
+    a phase when a facilitating service offered in that phase lists it, or a touchpoint of
+    that phase (its own, or that of a step crossing it) goes through it."""
+    modes = {c.id: c.mode for c in spec.channels}
+    touchpoints = {t.id: t for t in spec.touchpoints}
+    pairs: set[tuple[str, str | None]] = set()
+    for f in spec.facilitating:
+        pairs.update((phase, modes.get(c)) for phase in f.phases for c in f.channels)
+    for t in spec.touchpoints:
+        if t.phase and t.channel:
+            pairs.add((t.phase, modes.get(t.channel)))
+    for _, step in spec.every_step():
+        if not step.phase:
+            continue
+        for ref in step.touchpoint:
+            touchpoint = touchpoints.get(ref)
+            if touchpoint is not None and touchpoint.channel:
+                pairs.add((step.phase, modes.get(touchpoint.channel)))
+    return frozenset((phase, mode) for phase, mode in pairs if mode is not None)
 
 
 def experience_measured(spec: Spec) -> set[str]:
@@ -165,7 +201,8 @@ def coverage(spec: Spec) -> Coverage:
     return Coverage(
         phases, modes,
         Ratio(sum(1 for at in fail_points if at.recovered), len(fail_points)),
-        Ratio(sum(1 for f in spec.facilitating if f.id in measured), len(spec.facilitating)))
+        Ratio(sum(1 for f in spec.facilitating if f.id in measured), len(spec.facilitating)),
+        reach(spec))
 
 
 # --- the offering -----------------------------------------------------------------------
@@ -200,6 +237,7 @@ class ChannelRow:
     escalates_to: str
     response_time: str
     complaints: bool
+    library: str = ""  # the name of the library that shares it, "" for the service's own
 
 
 # --- metrics ----------------------------------------------------------------------------
@@ -486,7 +524,156 @@ def source_lines(text: str, findings: Sequence[FindingRow]) -> list[SourceLine]:
     return out
 
 
+# --- organisation policies --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PolicyResult:
+    """How one service fares against one organisation policy that applies to it."""
+
+    code: str
+    name: str
+    message: str
+    status: str  # pass, fail, suppressed (every finding accepted by a comment), not-checked
+    count: int  # findings (suppressed ones for `suppressed`)
+    anchor: str  # the first finding on the service's page, "" when none
+
+    @property
+    def label(self) -> str:
+        if self.status == "fail":
+            return f"fails ({self.count})" if self.count > 1 else "fails"
+        return {"pass": "passes", "suppressed": f"suppressed ({self.count})",
+                "not-checked": "not checked"}[self.status]
+
+
+def policy_results(policies: Sequence[Policy], findings: Sequence[FindingRow],
+                   suppressed: Sequence[FindingRow], checked: bool) -> tuple[PolicyResult, ...]:
+    """Each policy that runs on a service, passed or failed as its findings say. `checked` is
+    False when the spec does not load: no policy could look at it."""
+    out = []
+    for policy in policies:
+        failed = [f for f in findings if f.code == policy.code]
+        accepted = [f for f in suppressed if f.code == policy.code]
+        if not checked:
+            status, shown = "not-checked", []
+        elif failed:
+            status, shown = "fail", failed
+        elif accepted:
+            status, shown = "suppressed", accepted
+        else:
+            status, shown = "pass", []
+        out.append(PolicyResult(policy.code, policy.name, policy.message, status, len(shown),
+                                shown[0].anchor if shown else ""))
+    return tuple(out)
+
+
+# --- shared libraries -------------------------------------------------------------------
+
+# a library's sections, with the word for one element of each
+SHARED_KINDS = {"channels": "channel", "roles": "role", "personas": "persona",
+                "systems": "system", "regulations": "regulation"}
+
+
+@dataclass(frozen=True)
+class SharedElement:
+    """One element of a library, as its page and the index's matrix show it."""
+
+    section: str  # channels
+    kind: str  # channel
+    id: str
+    name: str
+    facts: tuple[tuple[str, str], ...]  # ("Mode", "live"), … what a reader needs to know
+
+
+def _element_facts(section: str, element: Any, names: Mapping[str, str]
+                   ) -> tuple[tuple[str, str], ...]:
+    if section == "channels":
+        pairs = [("Kind", element.kind), ("Mode", element.mode), ("Hours", element.hours),
+                 ("Response time", element.response_time and str(element.response_time)),
+                 ("Hands over to", names.get(element.escalates_to, element.escalates_to)),
+                 ("Takes complaints", "yes" if element.complaints else "")]
+    elif section == "roles":
+        pairs = [("Stage", element.stage), ("Authority", element.authority)]
+    elif section == "systems":
+        pairs = [("Provider", element.vendor or element.provider),
+                 ("Owner", names.get(element.owner, element.owner))]
+    elif section == "regulations":
+        pairs = [("Reference", element.reference),
+                 ("Deadline", element.deadline and str(element.deadline)),
+                 ("Requires", element.requires)]
+    else:
+        pairs = [("Who", element.description), ("Needs", ", ".join(element.needs))]
+    return tuple((label, str(value)) for label, value in pairs if value)
+
+
+def shared_elements(shared: SharedLibrary) -> tuple[SharedElement, ...]:
+    """A library's elements in the format's order of sections."""
+    elements = [(section, kind, element) for section, kind in SHARED_KINDS.items()
+                for element in getattr(shared.library, section)]
+    names = {e.id: e.name or e.id for _, _, e in elements}  # names, not ids
+    out = []
+    for section, kind, element in elements:
+        out.append(SharedElement(section, kind, element.id, element.name or element.id,
+                                 _element_facts(section, element, names)))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class LibraryData:
+    """Everything a library's page shows; `elements` is empty when the file does not load
+    as a library (its findings say why)."""
+
+    slug: str
+    file: str
+    id: str
+    name: str
+    owner: str
+    description: str
+    health: Health
+    loads: bool
+    elements: tuple[SharedElement, ...] = ()
+    findings: tuple[FindingRow, ...] = ()
+    suppressed: tuple[FindingRow, ...] = ()
+    source: tuple[SourceLine, ...] = field(default=(), repr=False)
+
+    @property
+    def sections(self) -> list[tuple[str, str, list[SharedElement]]]:
+        """(section, the word for one element, its elements) of the sections that hold some,
+        in the format's order."""
+        out = []
+        for section, kind in SHARED_KINDS.items():
+            items = [e for e in self.elements if e.section == section]
+            if items:
+                out.append((section, kind, items))
+        return out
+
+
+def library_data(shared: SharedLibrary | None, diagnostics: Sequence[Diagnostic], file: str,
+                 source: str, slug: str, suppressed: Sequence[Suppressed] = ()) -> LibraryData:
+    findings = finding_rows(diagnostics)
+    hidden = tuple(suppressed_rows(suppressed))
+    lines = tuple(source_lines(source, findings))
+    counts = health(diagnostics, len(hidden))
+    if shared is None:
+        stem = file.rsplit("/", 1)[-1]
+        return LibraryData(slug, file, "", stem, "", "", counts, False, (), tuple(findings),
+                           hidden, lines)
+    meta = shared.library.metadata
+    return LibraryData(slug, file, meta.id, meta.name, meta.owner or "",
+                       meta.description or "", counts, True, shared_elements(shared),
+                       tuple(findings), hidden, lines)
+
+
 # --- one service ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LibraryLink:
+    """A library a service uses: its page (`slug`, "" when it is no library of the
+    catalogue) and name."""
+
+    id: str
+    slug: str
+    name: str
+
 
 @dataclass(frozen=True)
 class ServiceData:
@@ -519,6 +706,11 @@ class ServiceData:
     suppressed: tuple[FindingRow, ...] = ()
     source: tuple[SourceLine, ...] = field(default=(), repr=False)
     diagnostics: tuple[Diagnostic, ...] = field(default=(), repr=False)  # drawn on the views
+    # what the catalogue knows of it: its id, the libraries it uses, the shared ids it
+    # refers to (None when it does not load)
+    declared: Declared | None = None
+    libraries: tuple[LibraryLink, ...] = ()  # the libraries it uses, as its page links them
+    policies: tuple[PolicyResult, ...] = ()  # the organisation's, that run on it
 
     @property
     def search_text(self) -> str:
@@ -533,18 +725,27 @@ def blocking(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 
 def service_data(spec: Spec | None, diagnostics: Sequence[Diagnostic], file: str,
-                 source: str, slug: str, suppressed: Sequence[Suppressed] = ()) -> ServiceData:
+                 source: str, slug: str, suppressed: Sequence[Suppressed] = (), *,
+                 declared: Declared | None = None, libraries: Sequence[LibraryLink] = (),
+                 policies: Sequence[Policy] = (), shared: Mapping[int, str] | None = None
+                 ) -> ServiceData:
+    """One service's page data. `libraries` are those it uses, `policies` the organisation's
+    that run on it, `shared` the library name of each shared element of `spec` (by `id()`:
+    a service's own element with the same id is not the shared one)."""
     findings = finding_rows(diagnostics)
     hidden = tuple(suppressed_rows(suppressed))
     lines = tuple(source_lines(source, findings))
     counts = health(diagnostics, len(hidden))
+    results = policy_results(policies, findings, hidden, checked=spec is not None)
     if spec is None:
         stem = file.rsplit("/", 1)[-1]
         return ServiceData(slug=slug, file=file, name=stem, owner="", description="",
                            version="", tags=(), product="", health=counts,
                            spec=None, drawable=False, loads=False, coverage=None,
                            findings=tuple(findings), suppressed=hidden, source=lines,
-                           diagnostics=tuple(diagnostics))
+                           diagnostics=tuple(diagnostics), declared=declared,
+                           libraries=tuple(libraries), policies=results)
+    shared = shared or {}
     names = _names(spec)
     meta, product = spec.metadata, spec.product
 
@@ -563,7 +764,8 @@ def service_data(spec: Spec | None, diagnostics: Sequence[Diagnostic], file: str
     channels = tuple(
         ChannelRow(c.id, c.name or c.id, c.kind, c.mode, c.hours or "",
                    name_of(c.escalates_to) if c.escalates_to else "",
-                   str(c.response_time) if c.response_time else "", c.complaints)
+                   str(c.response_time) if c.response_time else "", c.complaints,
+                   shared.get(id(c), ""))
         for c in spec.channels)
     return ServiceData(
         slug=slug, file=file, name=meta.name, owner=meta.owner or "",
@@ -577,7 +779,8 @@ def service_data(spec: Spec | None, diagnostics: Sequence[Diagnostic], file: str
         fail_points=tuple(fail_point_rows(spec)), steps=tuple(step_cards(spec)),
         findings=tuple(findings), suppressed=hidden,
         source=lines,
-        diagnostics=tuple(diagnostics))
+        diagnostics=tuple(diagnostics), declared=declared, libraries=tuple(libraries),
+        policies=results)
 
 
 def view_summary(spec: Spec, view: str) -> str:

@@ -13,9 +13,12 @@ The server listens on 127.0.0.1 only and answers only requests addressed to it b
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import shutil
+import stat
 import sys
 import tempfile
 import threading
@@ -53,6 +56,50 @@ IDLE_SECONDS = 30.0
 MAX_CONNECTIONS = 32
 
 
+# `serve` builds in a folder of its own under this one, in the system's temporary folder:
+# one per user, so that the next `serve` finds what a killed one left
+SERVE_FOLDER = "servicespec-serve-{uid}"
+_RUN = re.compile(r"run-[a-z0-9_]{8}")
+
+
+def serve_root() -> tuple[Path, int]:
+    """A new folder for one server's builds, locked for as long as the process lives (the
+    lock goes with the process however it ends, SIGKILL included), and the descriptor that
+    holds the lock. The folders of servers that are gone, unlocked, are removed first: a
+    killed `serve` leaves nothing behind for longer than the next start."""
+    from .build import _lock
+
+    base = Path(tempfile.gettempdir()) / SERVE_FOLDER.format(uid=os.getuid())
+    with contextlib.suppress(FileExistsError):
+        base.mkdir(mode=0o700)
+    info = base.lstat()
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
+        # another user's folder, or a link: never cleaned, never written into
+        raise SiteError(f"{base} is not a private folder of this user: remove it, or set "
+                        "TMPDIR to another temporary folder")
+    # the base's own lock is held while a folder is made and locked, and while stale ones are
+    # cleared: a folder just made is never taken for a stale one
+    guard = _lock(base, wait=True)
+    assert guard is not None
+    try:
+        for name in sorted(os.listdir(base)):
+            folder = base / name
+            if not _RUN.fullmatch(name) or folder.is_symlink() or not folder.is_dir():
+                continue
+            held = _lock(folder)
+            if held is not None:  # nobody holds it: its server is gone
+                try:
+                    shutil.rmtree(folder, ignore_errors=True)
+                finally:
+                    os.close(held)
+        root = Path(tempfile.mkdtemp(prefix="run-", dir=base))
+        fd = _lock(root)
+        assert fd is not None
+    finally:
+        os.close(guard)
+    return root, fd
+
+
 class SiteState:
     """The current build: which folder is served, its id, and the error if it failed.
 
@@ -69,7 +116,7 @@ class SiteState:
         self.paths = list(paths)
         self.config_file = config_file
         self.on_build = on_build or (lambda message: None)
-        self.root = Path(tempfile.mkdtemp(prefix="servicespec-serve-"))
+        self.root, self._root_lock = serve_root()
         self.folder = self.root / "empty"
         self.folder.mkdir()
         self.build_number = 0
@@ -95,12 +142,10 @@ class SiteState:
             pages: list[Page] = []
             try:
                 config = read_config(Path(self.config_file)) if self.config_file else None
-                pages = write_pages(self.paths, folder, config, live_reload=True,
+                built = write_pages(self.paths, folder, config, live_reload=True,
                                     previous=self.pages, previous_folder=self.folder)
-                errors = sum(p.service.health.errors for p in pages)
-                warnings = sum(p.service.health.warnings for p in pages)
-                message = (f"built {len(pages)} service page(s): {errors} error(s), "
-                           f"{warnings} warning(s)")
+                pages = built.pages
+                message = f"built {built.summary}"
             except (SiteError, ConfigError) as exc:
                 error = str(exc)
             except Exception as exc:
@@ -140,6 +185,9 @@ class SiteState:
             self.build_id = "closed"
             self.changed.notify_all()
         shutil.rmtree(self.root, ignore_errors=True)
+        if self._root_lock >= 0:
+            os.close(self._root_lock)
+            self._root_lock = -1
 
 
 class Handler(SimpleHTTPRequestHandler):

@@ -11,8 +11,11 @@
     var tag = form.querySelector("#filter-tag");
     var status = document.getElementById("filter-count");
     var noMatch = document.getElementById("no-match");
-    var tables = [document.getElementById("services"), document.getElementById("coverage")];
-    var total = document.querySelectorAll("#services .service-row").length;
+    /* the services table, then every table with a row per service (coverage, each
+       library's matrix, policies): their rows name the service by `data-service` */
+    var services = document.querySelectorAll("#services tbody .service-row");
+    var others = document.querySelectorAll("table.by-service tbody [data-service]");
+    var total = services.length;
 
     function matches(row, words, ownerValue, tagValue) {
       var hay = row.getAttribute("data-search") || "";
@@ -30,13 +33,15 @@
     function apply() {
       var words = text.value.toLowerCase().split(/\s+/).filter(Boolean);
       var shown = 0;
-      tables.forEach(function (table, n) {
-        if (!table) { return; }
-        table.querySelectorAll("tbody .service-row").forEach(function (row) {
-          var ok = matches(row, words, owner.value, tag.value);
-          row.hidden = !ok;
-          if (ok && n === 0) { shown++; }
-        });
+      var visible = {};
+      services.forEach(function (row) {
+        var ok = matches(row, words, owner.value, tag.value);
+        row.hidden = !ok;
+        visible[row.getAttribute("data-slug")] = ok;
+        if (ok) { shown++; }
+      });
+      others.forEach(function (row) {
+        row.hidden = !visible[row.getAttribute("data-service")];
       });
       noMatch.hidden = shown !== 0;
       status.textContent = shown === total
