@@ -1,7 +1,8 @@
 """`servicespec site`: lint and draw every spec, then write the stakeholder site.
 
     lint_service(file, slug) -> ServiceData    lint one spec, keep what its page shows
-    draw(service) -> [Drawing]                 the three views as safe SVG
+    draw(service) -> [Drawing]                 the three views as safe SVG, then the
+                                               blueprint of each scenario
     service_files(service, drawings) -> files  {relative path: bytes}: pure, deterministic
     write_pages(paths, folder)                 every spec, in parallel, then the index
     build_site(paths, output)                  all of it, written as one folder swap
@@ -97,6 +98,7 @@ class Drawing:
     file: str  # the standalone SVG, relative to the service page
     error: str = ""
     pages: tuple[PrintPage, ...] = ()  # the blueprint's printout, when it fits the paper
+    scenario: str = ""  # a scenario's blueprint: the anchor of its tab panel
 
     @property
     def inline(self) -> bool:
@@ -193,7 +195,33 @@ def draw(service: ServiceData) -> list[Drawing]:
             continue
         pages = print_pages(service, findings) if view == "blueprint" else ()
         drawings.append(Drawing(view, title, summary, markup, file, pages=pages))
-    return drawings
+    return drawings + scenario_drawings(service, findings)
+
+
+def scenario_drawings(service: ServiceData, findings: Sequence[Diagnostic]) -> list[Drawing]:
+    """Each scenario's blueprint (`render --scenario`), with the findings about its steps:
+    shown in its tab on the service page, never printed (the printout is the main journey)."""
+    from ..render import render_bytes, render_spec
+    from ..render.scenarios import scenario_spec
+
+    if service.spec is None or not service.drawable:
+        return []
+    out = []
+    for row in service.scenarios:
+        spec, kept = scenario_spec(service.spec, row.id, findings)
+        summary = view_summary(spec, "blueprint")
+        title = f"{row.kind.capitalize()}: {row.name}"
+        file = f"{service.slug}-{row.anchor}.svg"
+        try:
+            svg = render_bytes(render_spec(spec, "blueprint", kept), "svg")
+            markup = inline_svg(svg, prefix=f"{row.anchor}-svg", label=summary)
+        except Exception as exc:
+            out.append(Drawing("blueprint", title, summary, "", file,
+                               f"This scenario could not be drawn: {exc}",
+                               scenario=row.anchor))
+            continue
+        out.append(Drawing("blueprint", title, summary, markup, file, scenario=row.anchor))
+    return out
 
 
 def print_pages(service: ServiceData, findings: Sequence[Diagnostic]) -> tuple[PrintPage, ...]:
