@@ -621,7 +621,7 @@ def _tabs(page: str) -> list[tuple[str, str, str]]:
     """(id, panel id, name) of each tab, in order; the name as a screen reader reads it."""
     found = re.findall(r'<a class="journey-tab[^"]*" role="tab" id="([^"]+)" href="#([^"]+)" '
                        r'aria-controls="\2" aria-selected="(?:true|false)">(.*?)</a>', page)
-    return [(tab, panel, " ".join(re.sub(r"<[^>]+>", " ", html.unescape(name)).split()))
+    return [(tab, panel, " ".join(html.unescape(re.sub(r"<[^>]+>", " ", name)).split()))
             for tab, panel, name in found]
 
 
@@ -682,14 +682,15 @@ def test_a_service_with_scenarios_shows_them_as_tabs(tmp_path):
 
 
 def test_a_service_without_scenarios_has_no_tabs(example_site):
-    services, files = example_site
-    plain = [s for s in services if s.loads and not s.scenarios]
-    assert plain
-    for s in plain:
-        page = files[f"services/{s.slug}.html"].decode()
+    _services, files = example_site
+    plain = [p for p in SPECS.rglob("*.yaml")
+             if (spec := lint_file(str(p)).spec) is not None and not spec.blueprint.scenarios]
+    assert len(plain) >= 5
+    for p in plain:
+        page = files[f"services/{p.stem}.html"].decode()
         for mark in ('role="tablist"', 'role="tab"', 'role="tabpanel"', "journey-tab",
                      "scenario-"):
-            assert mark not in page, (s.slug, mark)
+            assert mark not in page, (p.stem, mark)
 
 
 def test_every_example_with_scenarios_has_a_tab_for_each(example_site):
@@ -704,3 +705,26 @@ def test_every_example_with_scenarios_has_a_tab_for_each(example_site):
             f"{sc.name or sc.id} {sc.kind}" for sc in spec.blueprint.scenarios], path
         for _, anchor, _ in _tabs(page)[1:]:
             assert f'id="{anchor}-svg"' in _panel(page, anchor), (path, anchor)
+
+
+def test_a_scenario_is_named_as_written_escaped_and_never_said_to_start_on_its_own(tmp_path):
+    # a `from` that is not a step of the main journey (SS006) is named, not read as absent;
+    # a name with markup is text; a scenario without steps still gets its tab
+    text = (SCENARIOS_SPEC.read_text(encoding="utf-8")
+            .replace("from: repair-bike", "from: no-such-step")
+            .replace("name: Walk-in without booking", 'name: "<script>alert(1)</script> walk-in"')
+            .replace("    - id: frame-cracked\n", "    - {id: no-steps, kind: exception, "
+                     "trigger: Nothing yet, steps: []}\n    - id: frame-cracked\n"))
+    (tmp_path / "odd.yaml").write_text(text, encoding="utf-8")
+    _services, files = build_files([str(tmp_path / "odd.yaml")])
+    page = files["services/odd.html"].decode()
+    assert [name for _, _, name in _tabs(page)] == [
+        "Main journey", "<script>alert(1)</script> walk-in variant", "no-steps exception",
+        "Cracked frame found exception"]
+    assert "<script>alert(1)" not in page
+    cracked = _panel(page, "scenario-frame-cracked")
+    assert "step “no-such-step”, which the main journey does not have" in cracked
+    assert "on its own" not in cracked.split("<dt>Rejoins</dt>")[0]
+    # the file error stops every drawing, the scenarios' too: said in each panel
+    assert "The drawing waits for the file errors" in _panel(page, "scenario-no-steps")
+    assert "<svg" not in page

@@ -63,6 +63,9 @@ class SiteError(Exception):
     """The site cannot be written (an output folder that is not a site, no spec found…)."""
 
 
+# what a drawing's place says while file errors stop the drawing
+WAITING = "The drawing waits for the file errors listed under Findings to be fixed."
+
 # the view drawn inside the page (zoomable, with tooltips, text found by the browser's search);
 # the others are images of their .svg files, loaded when scrolled to
 INLINE_VIEW = "blueprint"
@@ -183,8 +186,7 @@ def draw(service: ServiceData) -> list[Drawing]:
         summary = view_summary(service.spec, view)
         file = f"{service.slug}-{view}.svg"
         if not service.drawable:
-            drawings.append(Drawing(view, title, summary, "", file, "The drawing waits for "
-                                    "the file errors listed under Findings to be fixed."))
+            drawings.append(Drawing(view, title, summary, "", file, WAITING))
             continue
         try:
             svg = render_bytes(render_spec(service.spec, view, findings), "svg")
@@ -199,19 +201,26 @@ def draw(service: ServiceData) -> list[Drawing]:
 
 
 def scenario_drawings(service: ServiceData, findings: Sequence[Diagnostic]) -> list[Drawing]:
-    """Each scenario's blueprint (`render --scenario`), with the findings about its steps:
-    shown in its tab on the service page, never printed (the printout is the main journey)."""
+    """Each scenario's blueprint (`render --scenario`), with the findings about its steps
+    only (those about the whole service are on the main blueprint and in the page's list,
+    not repeated in every tab): shown in its tab on the service page, never printed (the
+    printout is the main journey)."""
     from ..render import render_bytes, render_spec
     from ..render.scenarios import scenario_spec
 
-    if service.spec is None or not service.drawable:
+    if service.spec is None:
         return []
     out = []
     for row in service.scenarios:
         spec, kept = scenario_spec(service.spec, row.id, findings)
+        kept = [d for d in kept if d.path[:2] == ("blueprint", "steps")]  # its steps' own
         summary = view_summary(spec, "blueprint")
         title = f"{row.kind.capitalize()}: {row.name}"
         file = f"{service.slug}-{row.anchor}.svg"
+        if not service.drawable:
+            out.append(Drawing("blueprint", title, summary, "", file, WAITING,
+                               scenario=row.anchor))
+            continue
         try:
             svg = render_bytes(render_spec(spec, "blueprint", kept), "svg")
             markup = inline_svg(svg, prefix=f"{row.anchor}-svg", label=summary)
@@ -377,7 +386,7 @@ def _build_page(item: tuple[str, str, Signature | None, Config], folder: str,
     files = service_files(service, draw(service), live_reload=live_reload)
     write_tree(files, Path(folder))
     summary = replace(service, spec=None, source=(), diagnostics=(), steps=(), metrics=(),
-                      recovery=())
+                      recovery=(), scenarios=())
     return Page(file, slug, signature, config.model_dump_json(), summary,
                 tuple(sorted(files)))
 

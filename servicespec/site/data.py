@@ -414,7 +414,7 @@ class StepLink:
     """A step of the main journey named in a scenario (where it starts or rejoins): its
     number and name, as the main journey's step cards show them."""
 
-    number: int
+    number: int  # 0: not a step of the main journey
     name: str
 
 
@@ -446,8 +446,9 @@ def scenario_rows(spec: Spec) -> list[ScenarioRow]:
         rows.append(ScenarioRow(
             sc.id, anchor, sc.name or sc.id, sc.kind, sc.trigger or "",
             names.get(sc.persona, (sc.persona, ""))[0] if sc.persona else "",
-            main.get(sc.from_) if sc.from_ else None,
-            main.get(sc.rejoins) if sc.rejoins else None,
+            # a step the main journey lacks (a finding says so) keeps its id: not "on its own"
+            main.get(sc.from_, StepLink(0, sc.from_)) if sc.from_ else None,
+            main.get(sc.rejoins, StepLink(0, sc.rejoins)) if sc.rejoins else None,
             tuple(step_cards(spec, sc.steps))))
     return rows
 
