@@ -565,8 +565,12 @@ def test_an_address_into_a_scenario_opens_its_tab(page: Any, scenario_page: Path
     page.goto(scenario_page.as_uri() + "#scenario-frame-cracked-step-2")
     assert _shown(page) == ["scenario-frame-cracked"]
     assert page.locator("#scenario-frame-cracked-step-2").is_visible()  # its list opened
+    # an address elsewhere on the page (a finding) leaves the tab shown as it is
     page.goto(scenario_page.as_uri() + "#findings")
+    assert _shown(page) == ["scenario-frame-cracked"]
+    page.reload()  # opened there: the main journey
     assert _shown(page) == ["blueprint"]
+    page.goto(scenario_page.as_uri() + "#%E2%80")  # not an id, nor valid percent-encoding
     assert page.console.errors == []
 
 

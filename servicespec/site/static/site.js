@@ -220,13 +220,19 @@
       /* a drawing shown now sizes itself to its viewport, as on a resize */
       window.dispatchEvent(new Event("resize"));
     }
-    function follow() {
-      var id = decodeURIComponent(location.hash.slice(1));
+    /* on opening the page, and when the address changes: an address elsewhere on the page
+       (a finding, a line of the spec) leaves the tab shown as it is */
+    function follow(opening) {
+      var id = location.hash.slice(1);
+      try { id = decodeURIComponent(id); } catch (e) { /* a stray "%": the id as written */ }
       var target = id ? document.getElementById(id) : null;
-      var index = 0;
+      var index = -1;
       panels.forEach(function (panel, i) { if (target && panel.contains(target)) { index = i; } });
+      if (index < 0) {
+        if (opening) { select(0, false); }
+        return;
+      }
       select(index, false);
-      if (!target || !panels[index].contains(target)) { return; }
       for (var up = target.parentNode; up; up = up.parentNode) {
         if (up.tagName === "DETAILS") { up.open = true; }  /* a step card in a closed list */
       }
@@ -248,8 +254,8 @@
       event.preventDefault();
       select((next + tabs.length) % tabs.length, true);
     });
-    window.addEventListener("hashchange", follow);
-    follow();
+    window.addEventListener("hashchange", function () { follow(false); });
+    follow(true);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
