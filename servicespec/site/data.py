@@ -638,9 +638,9 @@ def view_summary(spec: Spec, view: str) -> str:
         fps = sum(len(s.fail_points) for s in spec.steps)
         if not steps:
             return f"Service blueprint of {name}: no steps yet."
-        return (f"Service blueprint of {name}: {len(steps)} steps ({', '.join(steps)}) across "
-                f"the lanes evidence, customer, frontstage, backstage and support; "
-                f"{plural(fps, 'fail point')} marked.")
+        return (f"Service blueprint of {name}: {plural(len(steps), 'step')} "
+                f"({', '.join(steps)}) across the lanes evidence, customer, frontstage, "
+                f"backstage and support; {plural(fps, 'fail point')} marked.")
     if view == "journey":
         touch = len(spec.touchpoints)
         return (f"Customer journey of {name}: {len(spec.steps)} steps before, during and after "
