@@ -211,7 +211,9 @@ def test_example_site_has_a_page_per_spec_and_a_drawing_per_view(example_site):
         assert f'href="services/{s.slug}.html"' in index
         # the blueprint inline, the other views as images of their files: each drawing is
         # stored once in the page
-        assert page.count("<svg") == 1
+        # and each scenario's blueprint in its tab
+        scenarios = lint_file(str(SPECS_BY_SLUG[s.slug])).spec.blueprint.scenarios
+        assert page.count("<svg") == 1 + len(scenarios)
         for view in ("blueprint", "journey", "offering"):
             assert f'id="{view}-svg"' in page
             assert f"services/{s.slug}-{view}.svg" in files
@@ -515,7 +517,8 @@ def test_a_rebuild_writes_only_the_pages_of_saved_specs(tmp_path):
         # the unchanged spec's page and drawings are the same files (linked), the saved
         # one's are new, and the index shows the new name
         hotel = next(p for p in state.pages if p.slug == "hotel")
-        assert len(hotel.files) == 4 + 6 and all(same(rel) for rel in hotel.files)  # 6 printed
+        # the page, three views, 6 printed pages and the blueprints of its 2 scenarios
+        assert len(hotel.files) == 4 + 6 + 2 and all(same(rel) for rel in hotel.files)
         assert not same("services/fibre.html")
         assert b"Fibre installation, edited" in (second / "services/fibre.html").read_bytes()
         assert b"Fibre installation, edited" in (second / "index.html").read_bytes()
@@ -611,3 +614,121 @@ def test_tags_reach_the_filter_whole_whatever_they_hold(tmp_path):
     index = files["index.html"].decode()
     attributes = re.findall(r"data-tags='([^']*)'", index)
     assert attributes and all(json.loads(a) == tags for a in attributes)
+
+
+# --- scenarios as tabs ----------------------------------------------------------------------
+
+SCENARIOS_SPEC = ROOT / "tests" / "fixtures" / "site" / "bike-repair.yaml"
+
+
+def _tabs(page: str) -> list[tuple[str, str, str]]:
+    """(id, panel id, name) of each tab, in order; the name as a screen reader reads it."""
+    found = re.findall(r'<a class="journey-tab[^"]*" role="tab" id="([^"]+)" href="#([^"]+)" '
+                       r'aria-controls="\2" aria-selected="(?:true|false)">(.*?)</a>', page)
+    return [(tab, panel, " ".join(html.unescape(re.sub(r"<[^>]+>", " ", name)).split()))
+            for tab, panel, name in found]
+
+
+def _panel(page: str, anchor: str) -> str:
+    """The markup of the tab panel `anchor` (a section: panels do not nest)."""
+    start = page.index(f'<section id="{anchor}"')
+    return page[start:page.index("</section>", start)]
+
+
+def test_a_service_with_scenarios_shows_them_as_tabs(tmp_path):
+    spec = _spec(SCENARIOS_SPEC).spec
+    _services, files = build_files([str(SCENARIOS_SPEC)])
+    page = files["services/bike-repair.html"].decode()
+    assert page.count('role="tablist"') == 1
+    assert _tabs(page) == [
+        ("tab-blueprint", "blueprint", "Main journey"),
+        ("tab-scenario-walk-in-repair", "scenario-walk-in-repair",
+         "Walk-in without booking variant"),
+        ("tab-scenario-frame-cracked", "scenario-frame-cracked",
+         "Cracked frame found exception")]
+    assert '<section id="blueprint" class="drawing-section" aria-labelledby="blueprint-heading" ' \
+           'role="tabpanel">' in page
+    main_names = [s.name for s in spec.steps]
+    for sc, anchor in zip(spec.blueprint.scenarios, ("scenario-walk-in-repair",
+                                                     "scenario-frame-cracked"), strict=True):
+        panel = _panel(page, anchor)
+        assert 'role="tabpanel"' in panel.split(">", 1)[0]
+        # its blueprint, inline once, naming its own steps and none of the main journey's
+        # but where it starts and rejoins
+        assert panel.count("<svg") == 1 and f'id="{anchor}-svg"' in panel
+        drawing = panel[panel.index("<svg"):panel.index("</svg>")]
+        texts = html.unescape(" ".join(re.findall(r"<text[^>]*>([^<]*)</text>", drawing)))
+        for step in sc.steps:
+            assert step.name.split()[0] in texts and step.name in " ".join(texts.split()), \
+                step.name
+        assert "Drop the bike off" not in html.unescape(drawing)
+        # its steps as cards, with anchors of their own
+        cards = re.findall(rf'<li class="step-card[^"]*" id="{anchor}-step-(\d+)">\s*<h3><span '
+                           r'class="step-number">[^<]*</span> ([^<]*)</h3>', panel)
+        assert cards == [(str(n), html.escape(st.name, quote=False))
+                         for n, st in enumerate(sc.steps, start=1)]
+        assert f"services/bike-repair-{anchor}.svg" in files
+    # where each leaves and rejoins the main journey, linked to the main journey's cards
+    walk_in = _panel(page, "scenario-walk-in-repair")
+    cracked = _panel(page, "scenario-frame-cracked")
+    assert "no step of the main journey: it starts on its own" in walk_in
+    assert (f'the main journey at <a href="#step-4">step 4, “{main_names[3]}”</a>'
+            in walk_in)
+    assert f'<a href="#step-3">step 3, “{main_names[2]}”</a> of the main journey' in cracked
+    assert "no: it ends on its own" in cracked
+    assert 'id="step-3"' in page and 'id="step-4"' in page
+    # a finding about a scenario's step is drawn on the scenario's picture, not the main one
+    assert "SS306" in cracked[cracked.index("<svg"):]
+    main = _panel(page, "blueprint")
+    assert "Hear the frame is unsafe" not in main
+    # three drawings inline in all: no blueprint twice
+    assert page.count("<svg") == 3
+
+
+def test_a_service_without_scenarios_has_no_tabs(example_site):
+    _services, files = example_site
+    plain = [p for p in SPECS.rglob("*.yaml")
+             if (spec := lint_file(str(p)).spec) is not None and not spec.blueprint.scenarios]
+    assert len(plain) >= 5
+    for p in plain:
+        page = files[f"services/{p.stem}.html"].decode()
+        for mark in ('role="tablist"', 'role="tab"', 'role="tabpanel"', "journey-tab",
+                     "scenario-"):
+            assert mark not in page, (p.stem, mark)
+
+
+def test_every_example_with_scenarios_has_a_tab_for_each(example_site):
+    _services, files = example_site
+    with_scenarios = [p for p in SPECS.rglob("*.yaml")
+                      if "scenarios:" in p.read_text(encoding="utf-8")]
+    assert len(with_scenarios) >= 5
+    for path in with_scenarios:
+        spec = _spec(path).spec
+        page = files[f"services/{path.stem}.html"].decode()
+        assert [name for _, _, name in _tabs(page)] == ["Main journey"] + [
+            f"{sc.name or sc.id} {sc.kind}" for sc in spec.blueprint.scenarios], path
+        for _, anchor, _ in _tabs(page)[1:]:
+            assert f'id="{anchor}-svg"' in _panel(page, anchor), (path, anchor)
+
+
+def test_a_scenario_is_named_as_written_escaped_and_never_said_to_start_on_its_own(tmp_path):
+    # a `from` that is not a step of the main journey (SS006) is named, not read as absent;
+    # a name with markup is text; a scenario without steps still gets its tab
+    text = (SCENARIOS_SPEC.read_text(encoding="utf-8")
+            .replace("from: repair-bike", "from: no-such-step")
+            .replace("name: Walk-in without booking", 'name: "<script>alert(1)</script> walk-in"')
+            .replace("    - id: frame-cracked\n", "    - {id: no-steps, kind: exception, "
+                     "trigger: Nothing yet, steps: []}\n    - id: frame-cracked\n"))
+    (tmp_path / "odd.yaml").write_text(text, encoding="utf-8")
+    _services, files = build_files([str(tmp_path / "odd.yaml")])
+    page = files["services/odd.html"].decode()
+    assert [name for _, _, name in _tabs(page)] == [
+        "Main journey", "<script>alert(1)</script> walk-in variant", "no-steps exception",
+        "Cracked frame found exception"]
+    assert "<script>alert(1)" not in page
+    cracked = _panel(page, "scenario-frame-cracked")
+    assert "step “no-such-step”, which the main journey does not have" in cracked
+    assert "on its own" not in cracked.split("<dt>Rejoins</dt>")[0]
+    # the file error stops every drawing, the scenarios' too: said in each panel
+    assert "The drawing waits for the file errors" in _panel(page, "scenario-no-steps")
+    assert "<svg" not in page

@@ -539,3 +539,126 @@ def test_the_catalogue_index_fits_a_phone(phone: Any, catalogue_site: Path) -> N
     for name in ("index.html", "libraries/customer-contact.html"):
         phone.goto((catalogue_site / name).as_uri())
         assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
+
+
+# --- scenarios as tabs ----------------------------------------------------------------------
+
+SCENARIOS_SPEC = ROOT / "tests" / "fixtures" / "site" / "bike-repair.yaml"
+SCENARIO_PANELS = ["blueprint", "scenario-walk-in-repair", "scenario-frame-cracked"]
+
+
+@pytest.fixture(scope="module")
+def scenario_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The service page of a spec with a variant and an exception."""
+    out = tmp_path_factory.mktemp("scenarios") / "site"
+    build_site([str(SCENARIOS_SPEC)], out)
+    return out / "services" / "bike-repair.html"
+
+
+def _shown(page: Any) -> list[str]:
+    """The ids of the panels on screen (not hidden), in page order."""
+    return page.evaluate("""() => [...document.querySelectorAll('[role=tabpanel]')]
+        .filter(p => p.offsetParent !== null).map(p => p.id)""")
+
+
+def _selected(page: Any) -> str:
+    return page.locator("[role=tab][aria-selected=true]").get_attribute("aria-controls")
+
+
+def test_scenario_tabs_switch_by_click_and_arrow_keys(page: Any, scenario_page: Path) -> None:
+    page.goto(scenario_page.as_uri())
+    tabs = page.locator("[role=tablist] [role=tab]")
+    assert [" ".join(t.split()) for t in tabs.all_inner_texts()] == [
+        "Main journey", "Walk-in without booking VARIANT", "Cracked frame found EXCEPTION"]
+    assert _shown(page) == ["blueprint"] and _selected(page) == "blueprint"
+    # one tab in the Tab order: the selected one
+    assert [t.get_attribute("tabindex") for t in tabs.all()] == ["0", "-1", "-1"]
+    tabs.nth(2).click()
+    assert _shown(page) == ["scenario-frame-cracked"]
+    assert _selected(page) == "scenario-frame-cracked"
+    assert [t.get_attribute("tabindex") for t in tabs.all()] == ["-1", "-1", "0"]
+    # the scenario's blueprint, sized once shown: readable like the main one
+    svg = page.locator("#scenario-frame-cracked-svg")
+    assert svg.is_visible() and svg.bounding_box()["width"] > 300
+    assert "Hear the frame is unsafe" in svg.text_content()
+    page.locator("#scenario-frame-cracked .viewport").scroll_into_view_if_needed()
+    least, seen = page.evaluate(SMALLEST_TEXT.replace("#blueprint-svg",
+                                                      "#scenario-frame-cracked-svg"))
+    assert seen >= 5 and least >= 11, (least, seen)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("[role=tablist]").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "scenario-tabs-desktop.png"))
+    # the keys of the WAI-ARIA tabs pattern: focus and selection move together, round the ends
+    tabs.nth(2).focus()
+    for key, expected in (("ArrowRight", 0), ("ArrowRight", 1), ("ArrowLeft", 0),
+                          ("ArrowLeft", 2), ("Home", 0), ("End", 2)):
+        page.keyboard.press(key)
+        assert _selected(page) == SCENARIO_PANELS[expected], key
+        assert _shown(page) == [SCENARIO_PANELS[expected]], key
+        assert page.evaluate("document.activeElement.getAttribute('aria-controls')") == \
+            SCENARIO_PANELS[expected]
+    # where the scenario starts, linked to the main journey's step: its tab and card open
+    page.locator("#scenario-frame-cracked .scenario-route a", has_text="Repair the bike").click()
+    assert _selected(page) == "blueprint"
+    card = page.locator("#step-3")
+    assert card.is_visible() and "Repair the bike" in card.inner_text()
+    # on paper: the main journey only, whichever tab is selected
+    tabs.nth(1).click()
+    page.emulate_media(media="print")
+    assert _shown(page) == ["blueprint"]
+    assert not page.locator("[role=tablist]").is_visible()
+    page.emulate_media(media="screen")
+    assert page.console.errors == []
+    if _axe_available():  # (axe's own requests of the styles fail from file://: last)
+        assert _axe(page) == []
+
+
+def test_an_address_into_a_scenario_opens_its_tab(page: Any, scenario_page: Path) -> None:
+    page.goto(scenario_page.as_uri() + "#scenario-walk-in-repair")
+    assert _shown(page) == ["scenario-walk-in-repair"]
+    page.goto(scenario_page.as_uri() + "#scenario-frame-cracked-step-2")
+    assert _shown(page) == ["scenario-frame-cracked"]
+    assert page.locator("#scenario-frame-cracked-step-2").is_visible()  # its list opened
+    # an address elsewhere on the page (a finding) leaves the tab shown as it is
+    page.goto(scenario_page.as_uri() + "#findings")
+    assert _shown(page) == ["scenario-frame-cracked"]
+    page.reload()  # opened there: the main journey
+    assert _shown(page) == ["blueprint"]
+    page.goto(scenario_page.as_uri() + "#%E2%80")  # not an id, nor valid percent-encoding
+    assert page.console.errors == []
+
+
+def test_without_script_the_journeys_are_stacked(browser: Any, scenario_page: Path) -> None:
+    for page in _page(browser, DESKTOP, java_script_enabled=False):
+        page.goto(scenario_page.as_uri())
+        assert _shown(page) == SCENARIO_PANELS
+        assert page.locator("#scenario-frame-cracked-svg").is_visible()
+        page.locator("[role=tab]", has_text="Cracked frame found").click()
+        expect(page).to_have_url(re.compile("#scenario-frame-cracked$"))
+
+
+def test_a_phone_reads_each_scenario_as_cards(phone: Any, scenario_page: Path,
+                                              site: Path) -> None:
+    spec = lint_file(str(SCENARIOS_SPEC)).spec
+    assert spec is not None
+    phone.goto(scenario_page.as_uri())
+    for n, sc in enumerate(spec.blueprint.scenarios, start=1):
+        phone.locator("[role=tab]").nth(n).click()
+        anchor = SCENARIO_PANELS[n]
+        cards = phone.locator(f"#{anchor} .step-card")
+        assert [c.locator("h3").inner_text() for c in cards.all()] == [
+            f"STEP {i} · {st.phase.upper()}\n{st.name}" for i, st in enumerate(sc.steps, 1)]
+        assert cards.first.is_visible()
+        assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        for card in cards.all():
+            box = card.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    phone.locator("[role=tablist]").scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(ARTIFACTS / "scenario-tabs-phone.png"))
+    # and the examples' scenarios: no tab widens the page
+    phone.goto((site / "services" / "hotel-stay.html").as_uri())
+    for tab in phone.locator("[role=tab]").all():
+        tab.click()
+        assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert phone.console.errors == []

@@ -1,7 +1,8 @@
 """`servicespec site`: lint and draw every spec, then write the stakeholder site.
 
     lint_service(file, slug) -> ServiceData    lint one spec, keep what its page shows
-    draw(service) -> [Drawing]                 the three views as safe SVG
+    draw(service) -> [Drawing]                 the three views as safe SVG, then the
+                                               blueprint of each scenario
     service_files(service, drawings) -> files  {relative path: bytes}: pure, deterministic
     write_pages(paths, folder)                 every spec, in parallel, then the index
     build_site(paths, output)                  all of it, written as one folder swap
@@ -75,6 +76,9 @@ class SiteError(Exception):
     """The site cannot be written (an output folder that is not a site, no spec found…)."""
 
 
+# what a drawing's place says while file errors stop the drawing
+WAITING = "The drawing waits for the file errors listed under Findings to be fixed."
+
 # the view drawn inside the page (zoomable, with tooltips, text found by the browser's search);
 # the others are images of their .svg files, loaded when scrolled to
 INLINE_VIEW = "blueprint"
@@ -110,6 +114,7 @@ class Drawing:
     file: str  # the standalone SVG, relative to the service page
     error: str = ""
     pages: tuple[PrintPage, ...] = ()  # the blueprint's printout, when it fits the paper
+    scenario: str = ""  # a scenario's blueprint: the anchor of its tab panel
 
     @property
     def inline(self) -> bool:
@@ -215,8 +220,7 @@ def draw(service: ServiceData) -> list[Drawing]:
         summary = view_summary(service.spec, view)
         file = f"{service.slug}-{view}.svg"
         if not service.drawable:
-            drawings.append(Drawing(view, title, summary, "", file, "The drawing waits for "
-                                    "the file errors listed under Findings to be fixed."))
+            drawings.append(Drawing(view, title, summary, "", file, WAITING))
             continue
         try:
             svg = render_bytes(render_spec(service.spec, view, findings), "svg")
@@ -227,7 +231,40 @@ def draw(service: ServiceData) -> list[Drawing]:
             continue
         pages = print_pages(service, findings) if view == "blueprint" else ()
         drawings.append(Drawing(view, title, summary, markup, file, pages=pages))
-    return drawings
+    return drawings + scenario_drawings(service, findings)
+
+
+def scenario_drawings(service: ServiceData, findings: Sequence[Diagnostic]) -> list[Drawing]:
+    """Each scenario's blueprint (`render --scenario`), with the findings about its steps
+    only (those about the whole service are on the main blueprint and in the page's list,
+    not repeated in every tab): shown in its tab on the service page, never printed (the
+    printout is the main journey)."""
+    from ..render import render_bytes, render_spec
+    from ..render.scenarios import scenario_spec
+
+    if service.spec is None:
+        return []
+    out = []
+    for row in service.scenarios:
+        spec, kept = scenario_spec(service.spec, row.id, findings)
+        kept = [d for d in kept if d.path[:2] == ("blueprint", "steps")]  # its steps' own
+        summary = view_summary(spec, "blueprint")
+        title = f"{row.kind.capitalize()}: {row.name}"
+        file = f"{service.slug}-{row.anchor}.svg"
+        if not service.drawable:
+            out.append(Drawing("blueprint", title, summary, "", file, WAITING,
+                               scenario=row.anchor))
+            continue
+        try:
+            svg = render_bytes(render_spec(spec, "blueprint", kept), "svg")
+            markup = inline_svg(svg, prefix=f"{row.anchor}-svg", label=summary)
+        except Exception as exc:
+            out.append(Drawing("blueprint", title, summary, "", file,
+                               f"This scenario could not be drawn: {exc}",
+                               scenario=row.anchor))
+            continue
+        out.append(Drawing("blueprint", title, summary, markup, file, scenario=row.anchor))
+    return out
 
 
 def print_pages(service: ServiceData, findings: Sequence[Diagnostic]) -> tuple[PrintPage, ...]:
@@ -498,7 +535,7 @@ def _build_page(item: tuple[str, str, Signature | None, Config], folder: str,
     files = service_files(service, draw(service), live_reload=live_reload)
     write_tree(files, Path(folder))
     summary = replace(service, spec=None, source=(), diagnostics=(), steps=(), metrics=(),
-                      recovery=())
+                      recovery=(), scenarios=())
     uses = service.declared.uses if service.declared else ()
     return Page(file, slug, signature, config.model_dump_json(), summary,
                 tuple(sorted(files)), _depends(catalogue or Catalogue(), links or {}, uses),

@@ -408,7 +408,9 @@ def _wait_text(step: Step) -> str:
     return f"{text} ({wait.message})" if wait.message else text
 
 
-def step_cards(spec: Spec) -> list[StepCard]:
+def step_cards(spec: Spec, steps: Sequence[Step] | None = None) -> list[StepCard]:
+    """The main journey's steps as cards, or `steps` (a scenario's), named from the whole
+    spec (a scenario's step may lead back into the main journey)."""
     names = _names(spec)
 
     def name_of(ident: str | None) -> str:
@@ -418,7 +420,7 @@ def step_cards(spec: Spec) -> list[StepCard]:
         return tuple(f"{name_of(a.role)}: {a.action}" if a.role else a.action for a in items)
 
     cards = []
-    for n, step in enumerate(spec.steps, start=1):
+    for n, step in enumerate(spec.steps if steps is None else steps, start=1):
         touchpoint = ", ".join(name_of(ref) for ref in step.touchpoint)
         cards.append(StepCard(
             n, step.id, step.name or step.id, step.phase or "", tuple(step.evidence),
@@ -440,6 +442,52 @@ def fail_point_rows(spec: Spec) -> list[FailPointRow]:
         fp = at.fail_point
         rows.append(FailPointRow(fp.id, at.step.name or at.step.id, fp.description or fp.id,
                                  fp.severity or "", fp.prevention or "", at.recovered))
+    return rows
+
+
+# --- scenarios --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StepLink:
+    """A step of the main journey named in a scenario (where it starts or rejoins): its
+    number and name, as the main journey's step cards show them."""
+
+    number: int  # 0: not a step of the main journey
+    name: str
+
+
+@dataclass(frozen=True)
+class ScenarioRow:
+    """A scenario (variant or exception) of the service: its tab and its steps as cards."""
+
+    id: str
+    anchor: str  # the HTML id of its tab panel, `scenario-<id>`
+    name: str
+    kind: str  # variant or exception
+    trigger: str
+    persona: str
+    start: StepLink | None  # the main-journey step it starts from, None: on its own
+    rejoin: StepLink | None  # the main-journey step it returns to, None: it ends on its own
+    steps: tuple[StepCard, ...]
+
+
+def scenario_rows(spec: Spec) -> list[ScenarioRow]:
+    names = _names(spec)
+    main = {s.id: StepLink(n, s.name or s.id) for n, s in enumerate(spec.steps, start=1)}
+    rows, seen = [], set()
+    for sc in spec.blueprint.scenarios:
+        anchor, n = f"scenario-{sc.id}", 1
+        while anchor in seen:  # duplicate ids are an error the page lists; its ids stay unique
+            n += 1
+            anchor = f"scenario-{sc.id}-{n}"
+        seen.add(anchor)
+        rows.append(ScenarioRow(
+            sc.id, anchor, sc.name or sc.id, sc.kind, sc.trigger or "",
+            names.get(sc.persona, (sc.persona, ""))[0] if sc.persona else "",
+            # a step the main journey lacks (a finding says so) keeps its id: not "on its own"
+            main.get(sc.from_, StepLink(0, sc.from_)) if sc.from_ else None,
+            main.get(sc.rejoins, StepLink(0, sc.rejoins)) if sc.rejoins else None,
+            tuple(step_cards(spec, sc.steps))))
     return rows
 
 
@@ -702,6 +750,7 @@ class ServiceData:
     recovery: tuple[RecoveryRow, ...] = ()
     fail_points: tuple[FailPointRow, ...] = ()
     steps: tuple[StepCard, ...] = ()
+    scenarios: tuple[ScenarioRow, ...] = ()  # the blueprint's variants and exceptions
     findings: tuple[FindingRow, ...] = ()
     suppressed: tuple[FindingRow, ...] = ()
     source: tuple[SourceLine, ...] = field(default=(), repr=False)
@@ -777,6 +826,7 @@ def service_data(spec: Spec | None, diagnostics: Sequence[Diagnostic], file: str
         components=components, facilitating=facilitating, channels=channels,
         metrics=tuple(metric_rows(spec)), recovery=tuple(recovery_rows(spec)),
         fail_points=tuple(fail_point_rows(spec)), steps=tuple(step_cards(spec)),
+        scenarios=tuple(scenario_rows(spec)),
         findings=tuple(findings), suppressed=hidden,
         source=lines,
         diagnostics=tuple(diagnostics), declared=declared, libraries=tuple(libraries),
@@ -791,9 +841,9 @@ def view_summary(spec: Spec, view: str) -> str:
         fps = sum(len(s.fail_points) for s in spec.steps)
         if not steps:
             return f"Service blueprint of {name}: no steps yet."
-        return (f"Service blueprint of {name}: {len(steps)} steps ({', '.join(steps)}) across "
-                f"the lanes evidence, customer, frontstage, backstage and support; "
-                f"{plural(fps, 'fail point')} marked.")
+        return (f"Service blueprint of {name}: {plural(len(steps), 'step')} "
+                f"({', '.join(steps)}) across the lanes evidence, customer, frontstage, "
+                f"backstage and support; {plural(fps, 'fail point')} marked.")
     if view == "journey":
         touch = len(spec.touchpoints)
         return (f"Customer journey of {name}: {len(spec.steps)} steps before, during and after "

@@ -202,6 +202,67 @@
     apply(readable());
   }
 
+  /* ---- service pages: the main journey and its scenarios as tabs ----
+     The WAI-ARIA tabs pattern, selection following focus: one panel shown; Left and Right
+     move to the tab before or after (round the ends), Home and End to the first and last.
+     Without the script the tabs are links and the panels are stacked. An address pointing
+     into a panel (`#scenario-x`, a step card `#step-3`) shows that panel and scrolls to it. */
+  function setupTabs(tablist) {
+    var tabs = Array.prototype.slice.call(tablist.querySelectorAll("[role=tab]"));
+    var panels = tabs.map(function (tab) {
+      return document.getElementById(tab.getAttribute("aria-controls"));
+    });
+    if (!tabs.length || panels.indexOf(null) >= 0) { return; }
+    tablist.parentNode.classList.add("tabbed");
+
+    function select(index, focus) {
+      tabs.forEach(function (tab, i) {
+        tab.setAttribute("aria-selected", i === index ? "true" : "false");
+        tab.tabIndex = i === index ? 0 : -1;
+        panels[i].hidden = i !== index;
+      });
+      if (focus) { tabs[index].focus(); }
+      /* a drawing shown now sizes itself to its viewport, as on a resize */
+      window.dispatchEvent(new Event("resize"));
+    }
+    /* on opening the page, and when the address changes: an address elsewhere on the page
+       (a finding, a line of the spec) leaves the tab shown as it is */
+    function follow(opening) {
+      var id = location.hash.slice(1);
+      try { id = decodeURIComponent(id); } catch (e) { /* a stray "%": the id as written */ }
+      var target = id ? document.getElementById(id) : null;
+      var index = -1;
+      panels.forEach(function (panel, i) { if (target && panel.contains(target)) { index = i; } });
+      if (index < 0) {
+        if (opening) { select(0, false); }
+        return;
+      }
+      select(index, false);
+      for (var up = target.parentNode; up; up = up.parentNode) {
+        if (up.tagName === "DETAILS") { up.open = true; }  /* a step card in a closed list */
+      }
+      target.scrollIntoView();
+    }
+    tablist.addEventListener("click", function (event) {
+      var tab = event.target.closest("[role=tab]");
+      if (!tab) { return; }
+      event.preventDefault();
+      select(tabs.indexOf(tab), true);
+      try {  /* the address names the tab shown, without jumping to it */
+        history.replaceState(null, "", tab.getAttribute("href"));
+      } catch (e) { /* file:// pages may refuse: the tabs still work */ }
+    });
+    tablist.addEventListener("keydown", function (event) {
+      var at = tabs.indexOf(event.target);
+      var next = {ArrowLeft: at - 1, ArrowRight: at + 1, Home: 0, End: tabs.length - 1}[event.key];
+      if (at < 0 || next === undefined) { return; }
+      event.preventDefault();
+      select((next + tabs.length) % tabs.length, true);
+    });
+    window.addEventListener("hashchange", function () { follow(false); });
+    follow(true);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("filters");
     if (form) { setupFilter(form); }
@@ -210,5 +271,6 @@
     if (window.matchMedia("(max-width: 47.99em)").matches) {
       document.querySelectorAll("details.step-list").forEach(function (d) { d.open = true; });
     }
+    document.querySelectorAll(".journey-tabs[role=tablist]").forEach(setupTabs);
   });
 })();
