@@ -403,10 +403,11 @@ class SiteServer:
         if self._threads:  # shutdown() waits for serve_forever(), which must be running
             self.httpd.shutdown()
         self.httpd.server_close()
-        self.state.close()
+        # the watcher may be writing a build: it ends first, then the builds are removed
         for thread in self._threads:
             thread.join(timeout=5)
         self._threads = []
+        self.state.close()
 
     def __enter__(self) -> SiteServer:
         return self.start()
