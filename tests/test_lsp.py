@@ -383,6 +383,14 @@ async def test_completion_of_ids_enums_and_keys(client: LanguageClient,
     nexts = await labels(base.replace("      phase: during\n",
                                       "      phase: during\n      next: [\n"), "next: [")
     assert set(nexts) == {"drop-off", "pick-up"}
+    # in a flow mapping the cursor's own key counts, not the line's first
+    flow = base + ("recovery:\n  - {id: wrong-part-recovery, owner: mechanic, "
+                   "covers: [wrong-part, ]}\n")
+    assert set(await labels(flow, "covers: [wrong-part, ")) == set(covers)
+    assert await labels(flow, "owner: mech") == ["mechanic"]
+    assert await labels(flow, "covers: [") == covers  # on an item already written
+    flow_keys = await labels(base + "recovery:\n  - {id: wrong-part-recovery, re}\n", ", re")
+    assert {"response_time", "resolve_time"} <= set(flow_keys) and "id" not in flow_keys
 
 
 @pytest.mark.asyncio(loop_scope="module")

@@ -283,7 +283,13 @@ def completion(ls: SpecServer, params: types.CompletionParams) -> types.Completi
     items: list[types.CompletionItem] = []
     value = _VALUE_LINE.match(before)
     item = _ITEM_LINE.match(before)
-    if value is not None:
+    in_flow = _flow_at(view.parsed, line, column) if _FLOW.search(before) else None
+    if in_flow is not None:
+        # `{id: x, channels: [web, |]}`: the line's first key is not the one at the cursor
+        path, is_key = in_flow
+        items = _mapping_keys(view.parsed, path) if is_key else \
+            _values_for(view, view.parsed, path)
+    elif value is not None:
         key_column = len(value[1]) + len(value[2])
         parsed = _parsed_with(view, line, None)
         key_path = _key_at(parsed, line, key_column)
@@ -300,6 +306,29 @@ def completion(ls: SpecServer, params: types.CompletionParams) -> types.Completi
     if not items and _KEY_LINE.match(before):
         items = _keys_for(view, line, before)
     return types.CompletionList(is_incomplete=False, items=items)
+
+
+_FLOW = re.compile(r"[\[{]")
+
+
+def _flow_at(parsed: Parsed, line: int, column: int) -> tuple[Path, bool] | None:
+    """What the cursor inside a flow collection completes, read from the parsed document:
+    (the value's path, False) for the scalar it is on (a list item, a key's value) or the
+    next item of the innermost list that holds it; (the mapping's path, True) for a key
+    being written. None when the document does not parse."""
+    if not parsed.loaded.ok:
+        return None
+    found = parsed.at(line, column)
+    if found is not None:
+        return (found[0][:-1], True) if found[1] else (found[0], False)
+    best: Path | None = None
+    for path, (l1, c1, l2, c2) in parsed.loaded.source.values.items():
+        if (l1, c1) < (line, column) < (l2, c2) and (best is None or len(path) > len(best)) \
+                and isinstance(value_at(parsed, path), (list, dict)):
+            best = path
+    if best is None:
+        return None
+    return (best, True) if isinstance(value_at(parsed, best), dict) else ((*best, 0), False)
 
 
 def _parsed_with(view: View, line: int, replacement: str | None) -> Parsed:
@@ -398,9 +427,11 @@ def _keys_for(view: View, line: int, before: str) -> list[types.CompletionItem]:
     lines[line] = before[:column] + "x-completion:"
     parsed = parse(view.path, "\n".join(lines))
     own = _key_at(parsed, line, column)
-    if own is None:
-        return []
-    parent = own[:-1]
+    return [] if own is None else _mapping_keys(parsed, own[:-1])
+
+
+def _mapping_keys(parsed: Parsed, parent: Path) -> list[types.CompletionItem]:
+    """The keys the mapping at `parent` may have and does not have yet."""
     model = model_at(parsed, parent)
     if model is None:
         return []
