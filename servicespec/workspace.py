@@ -119,11 +119,13 @@ class Workspace:
         return sorted(p for p, d in self.documents.items() if d.declared is not None
                       and document.library.id in d.declared.uses)
 
-    def lint(self, paths: Iterable[str] | None = None, texts: dict[str, str] | None = None
-             ) -> dict[str, FileResult]:
-        """Lint documents (default: all) one after another, with the catalogue's rules;
-        `texts` are what an editor holds of open documents (linted instead of the disk's).
-        The CLI lints in processes (`api.lint_files`) and then calls `catalogue_findings`."""
+    def lint(self, paths: Iterable[str] | None = None, texts: dict[str, str] | None = None,
+             *, catalogue_rules: bool = True) -> dict[str, FileResult]:
+        """Lint documents (default: all) one after another, with the catalogue's rules
+        (`catalogue_rules=False`: without them, for a caller that adds them once the whole
+        catalogue is known); `texts` are what an editor holds of open documents (linted
+        instead of the disk's). The CLI lints in processes (`api.lint_files`) and then calls
+        `catalogue_findings`."""
         from .engine import lint_loaded, lint_text
 
         catalogue = self.catalogue
@@ -138,6 +140,8 @@ class Workspace:
                 else lint_text(text, path, config, catalogue)
             self.record(result)
             out[path] = result
+        if not catalogue_rules:
+            return out
         for path, found in self.catalogue_findings(out).items():
             out[path].diagnostics = sorted([*out[path].diagnostics, *found],
                                            key=lambda d: d.sort_key)

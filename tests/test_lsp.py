@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -281,6 +283,102 @@ async def test_a_catalogue_file_and_the_configuration_changing_on_disk(
     client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
         [types.FileEvent(config.as_uri(), types.FileChangeType.Created)]))
     await published(client, uri, lambda ds: "SS802" not in codes(ds) and bool(ds))
+
+
+def front_desk(folder: Path) -> dict[str, Path]:
+    """A catalogue of four files: a library, two services that use some of it, and a copy
+    of one of them with the same id, a misspelt library and an id of the library's."""
+    return {p.name: write(folder, p.name, p.read_text("utf-8"))
+            for p in sorted((DATA / "front-desk").glob("*.yaml"))}
+
+
+def unused(diagnostics: list[types.Diagnostic]) -> list[str]:
+    """The ids SS804 says no service uses."""
+    return sorted(d.message.split("'")[1] for d in diagnostics if d.code == "SS804")
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_an_unused_library_element_shows_until_an_open_service_uses_it(
+        client: LanguageClient, tmp_path: Path) -> None:
+    files = front_desk(tmp_path)
+    library_uri = open_doc(client, files["desk.yaml"])
+    # the other files are linted in the background, then the catalogue's findings show
+    found = await published(client, library_uri, lambda ds: "SS804" in codes(ds))
+    assert unused(found) == ["desk-chat", "registrar"]
+    chat = next(d for d in found if d.code == "SS804" and "desk-chat" in d.message)
+    assert chat.range.start == where(files["desk.yaml"].read_text("utf-8"), "id: desk-chat")
+    assert chat.severity == types.DiagnosticSeverity.Information
+    # a service starts using the chat, unsaved: only the registrar is left
+    service = files["passport.yaml"]
+    text = service.read_text("utf-8")
+    service_uri = open_doc(client, service)
+    await published(client, service_uri)
+    chatting = text.replace("touchpoints:\n", "touchpoints:\n  - id: chat-ask\n"
+                            "    channel: desk-chat\n    serves: new-passport\n", 1)
+    change(client, service_uri, 2, chatting)
+    await published(client, library_uri, lambda ds: unused(ds) == ["registrar"])
+    assert "SS804" not in codes(await published(client, service_uri))
+    # closed unsaved: the disk's text counts again
+    client.text_document_did_close(types.DidCloseTextDocumentParams(doc(service_uri)))
+    await published(client, library_uri, lambda ds: unused(ds) == ["desk-chat", "registrar"])
+    # saved by another program: the file is linted again in the background
+    service.write_text(chatting, encoding="utf-8")
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        [types.FileEvent(service_uri, types.FileChangeType.Changed)]))
+    await published(client, library_uri, lambda ds: unused(ds) == ["registrar"])
+    # deleted: what only it used is unused again
+    service.unlink()
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        [types.FileEvent(service_uri, types.FileChangeType.Deleted)]))
+    await published(client, library_uri,
+                    lambda ds: unused(ds) == ["desk-chat", "desk-counter", "registrar"])
+    # the configuration ignores the rule: lint does not report it, nor does the editor
+    config = write(tmp_path, "servicespec.toml", 'ignore = ["SS804"]\n')
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        [types.FileEvent(config.as_uri(), types.FileChangeType.Created)]))
+    await published(client, library_uri, lambda ds: "SS804" not in codes(ds))
+    client.text_document_did_close(types.DidCloseTextDocumentParams(doc(library_uri)))
+
+
+def test_the_opened_document_is_linted_before_the_rest_of_its_catalogue(tmp_path: Path
+                                                                        ) -> None:
+    from servicespec.lsp.state import State
+
+    files = front_desk(tmp_path)
+    library = str(files["desk.yaml"])
+    text = files["desk.yaml"].read_text("utf-8")
+    state = State()
+    results, key, found = state.lint_with_catalogue(library, text, {library: text})
+    # its own findings at once; the catalogue's wait for the three services
+    assert list(results) == [library] and key == str(tmp_path) and found is None
+    assert state.warm(key, {library: text}, 0) is True  # one file a slice, at the least
+    while state.warm(key, {library: text}, 0):
+        pass
+    found = state.catalogue_findings(key, {library: text})
+    assert found is not None
+    assert sorted(d.code for d in found[library]) == ["SS804", "SS804"]
+    assert [d.code for d in found[str(files["parking.yaml"])]] == ["SS801"]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_the_editor_shows_the_catalogue_findings_lint_reports(
+        client: LanguageClient, tmp_path: Path) -> None:
+    files = front_desk(tmp_path)
+    run = subprocess.run([sys.executable, "-m", "servicespec", "lint", str(tmp_path),
+                          "--format", "json"], capture_output=True, text=True, check=False)
+    expected = {(Path(f["file"]).name, f["code"], f["line"])
+                for f in json.loads(run.stdout)["findings"] if f["code"].startswith("SS80")}
+    assert {code for _, code, _ in expected} == {"SS801", "SS802", "SS803", "SS804"}
+    uris = {name: open_doc(client, path) for name, path in files.items()}
+    shown = set()
+    for name, uri in uris.items():
+        ds = await published(client, uri, lambda ds, name=name: name != "desk.yaml"
+                             or "SS804" in codes(ds))
+        shown |= {(name, str(d.code), d.range.start.line + 1) for d in ds
+                  if str(d.code).startswith("SS80")}
+    assert shown == expected
+    for uri in uris.values():
+        client.text_document_did_close(types.DidCloseTextDocumentParams(doc(uri)))
 
 
 # features -----------------------------------------------------------------------------

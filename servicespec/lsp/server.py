@@ -4,6 +4,12 @@ A change schedules a lint of its document after a short pause (more keystrokes w
 are taken together); the lint runs on one worker thread, so the loop keeps answering hover
 and completion meanwhile. A lint that finishes after a newer version arrived is dropped and
 the newest version linted: the editor only ever sees findings for what it holds.
+
+A catalogue's own findings (SS801, SS804) need every file of it: once a document of a
+catalogue is open, the files not open are linted in the background, a slice at a time on the
+same thread (an editor's lint waits for one slice at most), and the catalogue's findings are
+published on the open documents they belong to once it is all known; the opened document's
+own findings come first.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -19,6 +26,8 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from .. import __version__
+from ..diagnostics import Diagnostic
+from ..results import FileResult
 from .diagnostics import to_lsp
 from .positions import split_lines
 from .state import State
@@ -27,6 +36,8 @@ logger = logging.getLogger(__name__)
 
 # seconds a change that follows another this closely waits for the next keystroke
 DEBOUNCE = 0.015
+# seconds of background linting of a catalogue's other files at a time
+WARM_SLICE = 0.02
 # the files whose changes matter: specs, libraries and the configuration
 _WATCHED = ("**/*.yaml", "**/*.yml", "**/*.json", "**/servicespec.toml", "**/pyproject.toml")
 
@@ -43,6 +54,11 @@ class SpecServer(LanguageServer):
         self.changed: dict[str, float] = {}  # when each document last changed (monotonic)
         # the findings last published, by document: (range, code), for hover
         self.shown: dict[str, list[tuple[types.Range, str]]] = {}
+        # by document, the text its findings were worked out for and the findings: its own,
+        # and the catalogue's (apart: each is worked out at its own time)
+        self.own: dict[str, tuple[str, list[types.Diagnostic]]] = {}
+        self.shared: dict[str, tuple[str, list[Diagnostic], list[types.Diagnostic]]] = {}
+        self.warming: dict[str, asyncio.Task[None]] = {}  # by catalogue
 
     @property
     def encoding(self) -> str:
@@ -82,8 +98,8 @@ class SpecServer(LanguageServer):
             path = self.path_of(uri)
             texts = self.open_texts()
             try:
-                results = await loop.run_in_executor(
-                    self.pool, self.state.lint, path, text, texts)
+                results, key, found = await loop.run_in_executor(
+                    self.pool, self.state.lint_with_catalogue, path, text, texts)
             except Exception:  # a bug: say so in the editor's log, keep serving
                 logger.exception("linting %s failed", path)
                 return
@@ -93,8 +109,54 @@ class SpecServer(LanguageServer):
             if now[1] != version or now[0] != text:
                 delay = self.debounce
                 continue  # superseded: lint the newest
+            if found is not None:
+                self.set_shared(found, texts, key, quiet=set(results))
             self.publish(results, texts)
+            if key is not None and found is None:
+                self.refresh(key)  # published first, the catalogue's findings follow
             return
+
+    def refresh(self, key: str) -> None:
+        """Work out the catalogue's findings, linting its stale files first, in the
+        background; then show them."""
+        task = self.warming.get(key)
+        if task is None or task.done():
+            self.warming[key] = asyncio.ensure_future(self._refresh(key))
+
+    async def _refresh(self, key: str) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            texts = self.open_texts()
+            try:
+                if await loop.run_in_executor(self.pool, self.state.warm, key, texts,
+                                              WARM_SLICE):
+                    continue
+                found = await loop.run_in_executor(
+                    self.pool, self.state.catalogue_findings, key, texts)
+            except Exception:
+                logger.exception("linting the catalogue %s failed", key)
+                return
+            if found is not None:  # else a file went stale meanwhile
+                self.set_shared(found, texts, key)
+                return
+
+    def set_shared(self, found: dict[str, list[Diagnostic]], texts: dict[str, str],
+                   key: str | None, quiet: Collection[str] = ()) -> None:
+        """Take the catalogue's findings for the open documents of catalogue `key`, and
+        show those of each that changed (but those in `quiet`, about to be published)."""
+        for uri, document in list(self.workspace.text_documents.items()):
+            path = self.path_of(uri)
+            if self.state.catalogue_key(path) != key or texts.get(path) != document.source:
+                continue
+            mine = found.get(path, [])
+            before = self.shared.get(uri)
+            if before is not None and before[0] == document.source and before[1] == mine:
+                continue
+            diagnostics = to_lsp(FileResult(path, mine), document.source, self.encoding,
+                                 self.lines_of)
+            self.shared[uri] = (document.source, mine, diagnostics)
+            if path not in quiet:
+                self.show(uri)
 
     def open_texts(self) -> dict[str, str]:
         return {self.path_of(uri): d.source for uri, d in self.workspace.text_documents.items()}
@@ -110,10 +172,23 @@ class SpecServer(LanguageServer):
             document = self.workspace.text_documents.get(uri) if uri else None
             if uri is None or document is None or texts.get(path) != document.source:
                 continue
-            diagnostics = to_lsp(result, document.source, self.encoding, self.lines_of)
-            self.shown[uri] = [(d.range, str(d.code)) for d in diagnostics]
-            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-                uri=uri, diagnostics=diagnostics, version=document.version))
+            self.own[uri] = (document.source, to_lsp(result, document.source, self.encoding,
+                                                     self.lines_of))
+            self.show(uri)
+
+    def show(self, uri: str) -> None:
+        """Publish a document's findings, its own and the catalogue's, those worked out
+        for the text the editor holds."""
+        document = self.workspace.text_documents.get(uri)
+        own = self.own.get(uri)
+        if document is None or own is None or own[0] != document.source:
+            return  # its own lint is on its way, and shows both
+        shared = self.shared.get(uri)
+        diagnostics = [*own[1], *(shared[2] if shared and shared[0] == document.source
+                                  else [])]
+        self.shown[uri] = [(d.range, str(d.code)) for d in diagnostics]
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=uri, diagnostics=diagnostics, version=document.version))
 
     def text_of(self, path: str) -> str:
         """A file's text: the editor's when it has it open, else the disk's ("" when it
@@ -136,6 +211,13 @@ class SpecServer(LanguageServer):
         return list(dict.fromkeys(
             code for r, code in self.shown.get(uri, [])
             if (r.start.line, r.start.character) <= at <= (r.end.line, r.end.character)))
+
+    def refresh_all(self) -> None:
+        """The catalogues of the open documents may have changed: their findings too."""
+        for key in {self.state.catalogue_key(self.path_of(u))
+                    for u in self.workspace.text_documents}:
+            if key is not None:
+                self.refresh(key)
 
     def relint_open(self) -> None:
         for uri in list(self.workspace.text_documents):
@@ -178,7 +260,8 @@ def make_server() -> SpecServer:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     async def did_close(ls: SpecServer, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
-        ls.shown.pop(uri, None)
+        for table in (ls.shown, ls.own, ls.shared):
+            table.pop(uri, None)
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri,
                                                                              diagnostics=[]))
         # the workspace goes back to the disk's text, and so do the library's users
@@ -186,6 +269,7 @@ def make_server() -> SpecServer:
         results = await asyncio.get_running_loop().run_in_executor(
             ls.pool, ls.state.closed, path, texts)
         ls.publish(results, texts)
+        ls.refresh_all()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     async def watched(ls: SpecServer, params: types.DidChangeWatchedFilesParams) -> None:
@@ -198,6 +282,7 @@ def make_server() -> SpecServer:
             ls.relint_open()
         else:
             ls.publish(results, texts)
+            ls.refresh_all()
 
     from .features import register
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,8 +17,9 @@ from pathlib import Path
 from ..api import discover, mentions_uses
 from ..catalogue import Catalogue
 from ..config import CONFIG_NAMES, find_config
+from ..diagnostics import Diagnostic
 from ..loader import declares_spec_text
-from ..results import FileResult
+from ..results import Declared, FileResult
 from ..workspace import Workspace, declares_library
 
 
@@ -29,15 +31,40 @@ class Snapshot:
     files: tuple[str, ...] = ()  # every document of the catalogue
 
 
+@dataclass
+class _Found:
+    """The catalogue's findings, and what they were worked out from (what each document
+    declared, each library as loaded, the editor's texts): while none of it changes, a
+    keystroke costs the catalogue nothing."""
+
+    declared: list[tuple[str, Declared | None]]
+    libraries: list[object]
+    texts: dict[str, str]
+    findings: dict[str, list[Diagnostic]]
+
+    def holds(self, declared: list[tuple[str, Declared | None]], libraries: list[object],
+              texts: dict[str, str]) -> bool:
+        return (declared == self.declared and texts == self.texts
+                and len(libraries) == len(self.libraries)
+                and all(a is b for a, b in zip(libraries, self.libraries, strict=True)))
+
+
 class State:
     """A workspace for each catalogue the open documents belong to (its folder), and one
     for each document that belongs to none (a lone service is resolved against nothing,
-    and two folders' libraries never mix)."""
+    and two folders' libraries never mix).
+
+    A catalogue's own findings (SS801, SS804) need what every file of it declares, so the
+    documents not open are linted too, a few at a time between the editor's lints (`warm`),
+    and again when they change on disk (they are `stale` until then)."""
 
     def __init__(self) -> None:
         self.workspaces: dict[str, Workspace] = {}  # by folder, or by the lone file's path
         self.home: dict[str, str] = {}  # document -> its workspace's key
         self.snapshots: dict[str, Snapshot] = {}
+        # by catalogue: the documents whose declarations are not known yet, or out of date
+        self.stale: dict[str, set[str]] = {}
+        self.found: dict[str, _Found] = {}
 
     def snapshot_of(self, path: str) -> Snapshot:
         key = self.home.get(path)
@@ -54,6 +81,61 @@ class State:
         key = self._home_of(path, text, texts)
         return self._lint(key, self.workspaces[key].update(path, text), texts)
 
+    def lint_with_catalogue(self, path: str, text: str, texts: dict[str, str]
+                            ) -> tuple[dict[str, FileResult], str | None,
+                                       dict[str, list[Diagnostic]] | None]:
+        """`lint`, the catalogue the document belongs to (None for a lone file) and its
+        findings when it is all known (None while some files are stale)."""
+        results = self.lint(path, text, texts)
+        key = self.catalogue_key(path)
+        return results, key, None if key is None else self.catalogue_findings(key, texts)
+
+    def catalogue_key(self, path: str) -> str | None:
+        """The folder of the catalogue a document belongs to (None for a lone file)."""
+        key = self.home.get(path)
+        return key if key is not None and key != path and key in self.workspaces else None
+
+    def warm(self, key: str, texts: dict[str, str], budget: float) -> bool:
+        """Lint the stale documents of a catalogue (the editor's text of one that is open)
+        for what they declare, for about `budget` seconds, one at least, so that a lint of
+        the editor's waits little behind it. Whether stale ones remain."""
+        workspace, stale = self.workspaces.get(key), self.stale.get(key)
+        if workspace is None or not stale:
+            return False
+        texts = {p: sound(t) for p, t in texts.items()}
+        end = time.monotonic() + budget
+        while stale:
+            path = min(stale)
+            stale.discard(path)
+            if path in workspace.documents:
+                workspace.lint([path], texts, catalogue_rules=False)
+            if time.monotonic() >= end:
+                break
+        return bool(stale)
+
+    def catalogue_findings(self, key: str, texts: dict[str, str]
+                           ) -> dict[str, list[Diagnostic]] | None:
+        """The catalogue's own findings by file, as `servicespec lint <folder>` reports
+        them; None while some document of it is stale (they would be guesses)."""
+        workspace = self.workspaces.get(key)
+        if workspace is None or self.stale.get(key):
+            return None
+        documents = sorted(workspace.documents.items())
+        declared = [(p, d.declared) for p, d in documents]
+        libraries: list[object] = [d.library for _, d in documents]
+        texts = {p: sound(t) for p, t in texts.items() if p in workspace.documents}
+        found = self.found.get(key)
+        if found is None or not found.holds(declared, libraries, texts):
+            linted = {p: FileResult(p, [], text=texts.get(p), declared=d)
+                      for p, d in declared}
+            found = self.found[key] = _Found(declared, libraries, texts,
+                                             workspace.catalogue_findings(linted))
+        return found.findings
+
+    def forget_findings(self) -> None:
+        """The configuration changed: what is enabled may have too."""
+        self.found.clear()
+
     def closed(self, path: str, texts: dict[str, str]) -> dict[str, FileResult]:
         """The editor closed a document: the disk's text counts again."""
         texts = {p: sound(t) for p, t in texts.items()}
@@ -64,12 +146,14 @@ class State:
         if key == path or not os.path.lexists(path):
             todo = workspace.remove(path)
             self.home.pop(path, None)
+            self.stale.get(key, set()).discard(path)
             if key == path:
-                self.workspaces.pop(key, None)
-                self.snapshots.pop(key, None)
+                self._drop(key)
                 return {}
         else:
             todo = workspace.update(path)
+            # what it declares is the disk's again, known once linted
+            self.stale.setdefault(key, set()).add(path)
         return self._lint(key, [p for p in todo if p != path], texts)
 
     def files_changed(self, changes: Iterable[tuple[str, bool]], texts: dict[str, str]
@@ -80,6 +164,7 @@ class State:
         todo: dict[str, set[str]] = {}
         for path, deleted in changes:
             if os.path.basename(path) in CONFIG_NAMES:
+                self.forget_findings()
                 return None
             if path in texts:
                 continue  # the editor's text wins over the disk's
@@ -89,20 +174,31 @@ class State:
                 if deleted:
                     todo.setdefault(key, set()).update(workspace.remove(path))
                     self.home.pop(path, None)
+                    self.stale.get(key, set()).discard(path)
                 elif path in workspace.documents or _inside(path, key):
                     todo.setdefault(key, set()).update(workspace.update(path))
                     self.home.setdefault(path, key)
         out: dict[str, FileResult] = {}
         for key, paths in todo.items():
+            if self.home.get(key) != key:  # a catalogue: the others are linted in the background
+                self.stale.setdefault(key, set()).update(
+                    p for p in paths if p not in texts and p in self.workspaces[key].documents)
             out.update(self._lint(key, sorted(p for p in paths if p in texts), texts))
         return out
 
     def _lint(self, key: str, paths: list[str], texts: dict[str, str]
               ) -> dict[str, FileResult]:
         workspace = self.workspaces[key]
-        results = workspace.lint(paths, texts) if paths else {}
+        # the catalogue's own findings are added apart (`catalogue_findings`), once every
+        # file of it is known
+        results = workspace.lint(paths, texts, catalogue_rules=False) if paths else {}
+        self.stale.get(key, set()).difference_update(paths)
         self.snapshots[key] = Snapshot(workspace.catalogue, tuple(sorted(workspace.documents)))
         return results
+
+    def _drop(self, key: str) -> None:
+        for table in (self.workspaces, self.snapshots, self.stale, self.found):
+            table.pop(key, None)
 
     def _home_of(self, path: str, text: str, texts: dict[str, str]) -> str:
         """The key of the workspace a document belongs to, its catalogue read on first use:
@@ -119,18 +215,20 @@ class State:
         before = self.home.get(path)
         if before is not None and before != key:  # it joined or left a catalogue
             self.workspaces[before].remove(path)
+            self.stale.get(before, set()).discard(path)
             if before == path:
-                self.workspaces.pop(before, None)
-                self.snapshots.pop(before, None)
+                self._drop(before)
         self.home[path] = key
         if key not in self.workspaces:
             workspace = self.workspaces[key] = Workspace()
             if key != path:
+                stale = self.stale[key] = set()
                 for file in discover([key]):
                     file = os.path.abspath(file)
                     if file != path:
                         workspace.update(file, texts.get(file))
                         self.home.setdefault(file, key)
+                        stale.add(file)
         return key
 
 
