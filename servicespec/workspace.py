@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,7 @@ from .results import Declared, FileResult
 if TYPE_CHECKING:
     from .catalogue import Catalogue, SharedLibrary
     from .config import Config
+    from .source import SourceMap
 
 # The model and the engine are imported when a library is found or a file is linted: a run
 # answered from the cache over a catalogue without libraries needs neither (performance.md).
@@ -229,11 +231,18 @@ def _text(path: str) -> str:
     return text.text if isinstance(text, Loaded) else text
 
 
-def _at(file: str, text: str, path: tuple[str | int, ...], code: str, config: Config,
-        message: str) -> Diagnostic:
+@lru_cache(maxsize=4)
+def _source(text: str, file: str) -> SourceMap:
+    """A file's source map, parsed once for all its findings (a library with many unused
+    elements, an editor asking again while nothing changed)."""
     from .loader import load_text  # the precise loader: anchors and all, as linting read it
 
-    span = load_text(text, file).source.locate(path)
+    return load_text(text, file).source
+
+
+def _at(file: str, text: str, path: tuple[str | int, ...], code: str, config: Config,
+        message: str) -> Diagnostic:
+    span = _source(text, file).locate(path)
     element = ".".join(str(p) for p in path[:-1]) if code == "SS804" else "metadata.id"
     return Diagnostic(code, config.rule_name(code), config.severity_of(code, _SEVERITIES[code]),
                       message, file, span.line, span.column, span.end_line, span.end_column,

@@ -358,6 +358,19 @@ def test_the_opened_document_is_linted_before_the_rest_of_its_catalogue(tmp_path
     assert found is not None
     assert sorted(d.code for d in found[library]) == ["SS804", "SS804"]
     assert [d.code for d in found[str(files["parking.yaml"])]] == ["SS801"]
+    # the library gains the role a service not open refers to: that service is linted
+    # again before the catalogue's findings are told
+    cashier = text + "  - id: cashier\n    name: Cashier\n"
+    results, key, found = state.lint_with_catalogue(library, cashier, {library: cashier})
+    assert list(results) == [library] and found is None
+    while state.warm(key, {library: cashier}, 0):
+        pass
+    found = state.catalogue_findings(key, {library: cashier})
+    assert found is not None and "cashier" not in str([d.message for d in found[library]])
+    assert len(found[library]) == 2
+    # retyped with the same ids: nothing to lint again, the findings at once
+    renamed = cashier.replace("name: Cashier", "name: Till")
+    assert state.lint_with_catalogue(library, renamed, {library: renamed})[2] == found
 
 
 @pytest.mark.asyncio(loop_scope="module")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..api import discover, mentions_uses
-from ..catalogue import Catalogue
+from ..catalogue import SHARED_SECTIONS, Catalogue
 from ..config import CONFIG_NAMES, find_config
 from ..diagnostics import Diagnostic
 from ..loader import declares_spec_text
@@ -79,7 +79,14 @@ class State:
             # folder walk leaves it
             return {path: FileResult(path, [], text=text)}
         key = self._home_of(path, text, texts)
-        return self._lint(key, self.workspaces[key].update(path, text), texts)
+        workspace = self.workspaces[key]
+        ids = _shared_ids(workspace, path)
+        todo = workspace.update(path, text)
+        if ids is not None and ids == _shared_ids(workspace, path):
+            # a library retyped with the same ids: what its users refer to is unchanged, the
+            # users not open need no lint for the catalogue's findings
+            todo = [p for p in todo if p == path or p in texts]
+        return self._lint(key, todo, {**texts, path: text})
 
     def lint_with_catalogue(self, path: str, text: str, texts: dict[str, str]
                             ) -> tuple[dict[str, FileResult], str | None,
@@ -138,7 +145,7 @@ class State:
 
     def closed(self, path: str, texts: dict[str, str]) -> dict[str, FileResult]:
         """The editor closed a document: the disk's text counts again."""
-        texts = {p: sound(t) for p, t in texts.items()}
+        texts = {p: sound(t) for p, t in texts.items() if p != path}
         key = self.home.get(path)
         if key is None:
             return {}
@@ -151,10 +158,8 @@ class State:
                 self._drop(key)
                 return {}
         else:
-            todo = workspace.update(path)
-            # what it declares is the disk's again, known once linted
-            self.stale.setdefault(key, set()).add(path)
-        return self._lint(key, [p for p in todo if p != path], texts)
+            todo = workspace.update(path)  # what it declares is the disk's again
+        return self._lint(key, todo, texts)
 
     def files_changed(self, changes: Iterable[tuple[str, bool]], texts: dict[str, str]
                       ) -> dict[str, FileResult] | None:
@@ -180,19 +185,22 @@ class State:
                     self.home.setdefault(path, key)
         out: dict[str, FileResult] = {}
         for key, paths in todo.items():
-            if self.home.get(key) != key:  # a catalogue: the others are linted in the background
-                self.stale.setdefault(key, set()).update(
-                    p for p in paths if p not in texts and p in self.workspaces[key].documents)
-            out.update(self._lint(key, sorted(p for p in paths if p in texts), texts))
+            out.update(self._lint(key, sorted(paths), texts))
         return out
 
     def _lint(self, key: str, paths: list[str], texts: dict[str, str]
               ) -> dict[str, FileResult]:
+        """Lint the open documents among `paths`; the others (a library's users, when it
+        changed) become stale, linted again in the background for what they declare."""
         workspace = self.workspaces[key]
+        open_ = [p for p in paths if p in texts]
+        if self.home.get(key) != key:  # a catalogue
+            self.stale.setdefault(key, set()).update(
+                p for p in paths if p not in texts and p in workspace.documents)
         # the catalogue's own findings are added apart (`catalogue_findings`), once every
         # file of it is known
-        results = workspace.lint(paths, texts, catalogue_rules=False) if paths else {}
-        self.stale.get(key, set()).difference_update(paths)
+        results = workspace.lint(open_, texts, catalogue_rules=False) if open_ else {}
+        self.stale.get(key, set()).difference_update(open_)
         self.snapshots[key] = Snapshot(workspace.catalogue, tuple(sorted(workspace.documents)))
         return results
 
@@ -240,6 +248,16 @@ def sound(text: str) -> str:
     """The text with each lone surrogate replaced by U+FFFD (one code point for another, so
     every column stays where it was)."""
     return _SURROGATE.sub("\ufffd", text)
+
+
+def _shared_ids(workspace: Workspace, path: str) -> tuple[str, frozenset[str]] | None:
+    """A library's id and the ids of its shared elements (None when `path` is no library)."""
+    document = workspace.documents.get(path)
+    shared = document.library if document is not None else None
+    if shared is None:
+        return None
+    return shared.id, frozenset(e.id for s in SHARED_SECTIONS
+                                for e in getattr(shared.library, s))
 
 
 def _inside(path: str, folder: str) -> bool:
