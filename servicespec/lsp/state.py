@@ -34,19 +34,20 @@ class Snapshot:
 @dataclass
 class _Found:
     """The catalogue's findings, and what they were worked out from (what each document
-    declared, each library as loaded, the editor's texts): while none of it changes, a
-    keystroke costs the catalogue nothing."""
+    declared, the editor's texts, and, the same objects while unchanged, each library as
+    loaded and each folder's configuration): while none of it changes, a keystroke costs the
+    catalogue nothing."""
 
     declared: list[tuple[str, Declared | None]]
-    libraries: list[object]
     texts: dict[str, str]
+    loaded: list[object]
     findings: dict[str, list[Diagnostic]]
 
-    def holds(self, declared: list[tuple[str, Declared | None]], libraries: list[object],
-              texts: dict[str, str]) -> bool:
+    def holds(self, declared: list[tuple[str, Declared | None]], texts: dict[str, str],
+              loaded: list[object]) -> bool:
         return (declared == self.declared and texts == self.texts
-                and len(libraries) == len(self.libraries)
-                and all(a is b for a, b in zip(libraries, self.libraries, strict=True)))
+                and len(loaded) == len(self.loaded)
+                and all(a is b for a, b in zip(loaded, self.loaded, strict=True)))
 
 
 class State:
@@ -129,19 +130,18 @@ class State:
             return None
         documents = sorted(workspace.documents.items())
         declared = [(p, d.declared) for p, d in documents]
-        libraries: list[object] = [d.library for _, d in documents]
         texts = {p: sound(t) for p, t in texts.items() if p in workspace.documents}
+        # the configuration as it is now (an edit counts without a restart, as for a lint)
+        loaded: list[object] = [d.library for _, d in documents] + [
+            find_config(Path(folder)).config
+            for folder in sorted({os.path.dirname(p) for p, _ in documents})]
         found = self.found.get(key)
-        if found is None or not found.holds(declared, libraries, texts):
+        if found is None or not found.holds(declared, texts, loaded):
             linted = {p: FileResult(p, [], text=texts.get(p), declared=d)
                       for p, d in declared}
-            found = self.found[key] = _Found(declared, libraries, texts,
+            found = self.found[key] = _Found(declared, texts, loaded,
                                              workspace.catalogue_findings(linted))
         return found.findings
-
-    def forget_findings(self) -> None:
-        """The configuration changed: what is enabled may have too."""
-        self.found.clear()
 
     def closed(self, path: str, texts: dict[str, str]) -> dict[str, FileResult]:
         """The editor closed a document: the disk's text counts again."""
@@ -169,7 +169,6 @@ class State:
         todo: dict[str, set[str]] = {}
         for path, deleted in changes:
             if os.path.basename(path) in CONFIG_NAMES:
-                self.forget_findings()
                 return None
             if path in texts:
                 continue  # the editor's text wins over the disk's
