@@ -373,6 +373,23 @@ def test_the_opened_document_is_linted_before_the_rest_of_its_catalogue(tmp_path
     assert state.lint_with_catalogue(library, renamed, {library: renamed})[2] == found
 
 
+def test_a_catalogue_that_shares_nothing_is_not_linted_in_the_background(tmp_path: Path
+                                                                         ) -> None:
+    from servicespec.lsp.state import State
+
+    files = front_desk(tmp_path)
+    files.pop("desk.yaml").unlink()
+    write(tmp_path, "servicespec.toml", 'catalogue = "."\n')
+    path = str(files["parking-copy.yaml"])
+    text = files["parking-copy.yaml"].read_text("utf-8").replace(
+        "uses: [front-desk, front-dsk]\n", "")
+    state = State()
+    _, key, found = state.lint_with_catalogue(path, text, {path: text})
+    # as `lint <folder>`: no SS801 until the catalogue has a library, so nothing to wait for
+    assert key == str(tmp_path) and found == {} and state.stale[key]
+    assert state.warm(key, {path: text}, 1) is False and state.stale[key]
+
+
 @pytest.mark.asyncio(loop_scope="module")
 async def test_the_editor_shows_the_catalogue_findings_lint_reports(
         client: LanguageClient, tmp_path: Path) -> None:

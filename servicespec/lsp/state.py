@@ -108,8 +108,8 @@ class State:
         for what they declare, for about `budget` seconds, one at least, so that a lint of
         the editor's waits little behind it. Whether stale ones remain."""
         workspace, stale = self.workspaces.get(key), self.stale.get(key)
-        if workspace is None or not stale:
-            return False
+        if workspace is None or not stale or not workspace.catalogue.libraries:
+            return False  # (a catalogue without libraries has no findings of its own)
         texts = {p: sound(t) for p, t in texts.items()}
         end = time.monotonic() + budget
         while stale:
@@ -126,7 +126,11 @@ class State:
         """The catalogue's own findings by file, as `servicespec lint <folder>` reports
         them; None while some document of it is stale (they would be guesses)."""
         workspace = self.workspaces.get(key)
-        if workspace is None or self.stale.get(key):
+        if workspace is None:
+            return None
+        if not workspace.catalogue.libraries:  # as `lint`: a folder that shares nothing
+            return {}
+        if self.stale.get(key):
             return None
         documents = sorted(workspace.documents.items())
         declared = [(p, d.declared) for p, d in documents]
