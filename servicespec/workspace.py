@@ -250,3 +250,6 @@ def _at(file: str, text: str, path: tuple[str | int, ...], code: str, config: Co
 
 
 _SEVERITIES = {"SS801": Severity.ERROR, "SS804": Severity.INFO}
+# the rules found over the whole catalogue, after each file's lint: an inline comment, read by
+# that lint, does not suppress them
+CATALOGUE_RULES = frozenset(_SEVERITIES)
