@@ -126,6 +126,9 @@ class SpecServer(LanguageServer):
     async def _refresh(self, key: str) -> None:
         loop = asyncio.get_running_loop()
         while True:
+            if not any(self.state.catalogue_key(self.path_of(uri)) == key
+                       for uri in self.workspace.text_documents):
+                return  # its last document closed: no one to show them to
             texts = self.open_texts()
             try:
                 if await loop.run_in_executor(self.pool, self.state.warm, key, texts,
