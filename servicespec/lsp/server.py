@@ -36,8 +36,11 @@ logger = logging.getLogger(__name__)
 
 # seconds a change that follows another this closely waits for the next keystroke
 DEBOUNCE = 0.015
-# seconds of background linting of a catalogue's other files at a time
-WARM_SLICE = 0.02
+# seconds of background linting of a catalogue's other files at a time, once the editor has
+# been quiet (no change, no lint under way) for WARM_AFTER: a keystroke waits for one slice at
+# most, and none while typing goes on
+WARM_SLICE = 0.01
+WARM_AFTER = 0.05
 # the files whose changes matter: specs, libraries and the configuration
 _WATCHED = ("**/*.yaml", "**/*.yml", "**/*.json", "**/servicespec.toml", "**/pyproject.toml")
 
@@ -129,6 +132,7 @@ class SpecServer(LanguageServer):
             if not any(self.state.catalogue_key(self.path_of(uri)) == key
                        for uri in self.workspace.text_documents):
                 return  # its last document closed: no one to show them to
+            await self.quiet()
             texts = self.open_texts()
             try:
                 if await loop.run_in_executor(self.pool, self.state.warm, key, texts,
@@ -142,6 +146,16 @@ class SpecServer(LanguageServer):
             if found is not None:  # else a file went stale meanwhile
                 self.set_shared(found, texts, key)
                 return
+
+    async def quiet(self) -> None:
+        """Return once no lint of the editor's is under way and no document has changed
+        for WARM_AFTER seconds."""
+        while True:
+            busy = any(not task.done() for task in self.linting.values())
+            since = time.monotonic() - max(self.changed.values(), default=0.0)
+            if not busy and since >= WARM_AFTER:
+                return
+            await asyncio.sleep(max(WARM_AFTER - since, 0.005))
 
     def set_shared(self, found: dict[str, list[Diagnostic]], texts: dict[str, str],
                    key: str | None, quiet: Collection[str] = ()) -> None:
