@@ -17,8 +17,13 @@ changes that follow one another that closely. Target: a median of at most 50 ms.
 
 With `--services N`, the folder holds N more services (24 steps each) that use the library:
 the server lints them in the background once the spec is open (the catalogue's own
-findings need them), while the changes are sent; the time from `didOpen` to the spec's first
-findings shows that this warm-up does not hold them back.
+findings need them), in slices between the changes; the time from `didOpen` to the spec's
+first findings shows that this does not hold them back, the worst change what one slice
+costs a change that comes during it.
+
+Run it from a folder without a `servicespec` package in it (`python -m` puts the current
+folder first on the path), e.g. to compare with another tree:
+`cd /tmp && PYTHONPATH=/path/to/other/tree python /path/to/bench_lsp.py`.
 """
 
 from __future__ import annotations
