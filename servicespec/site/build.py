@@ -236,18 +236,16 @@ def print_pages(service: ServiceData, findings: Sequence[Diagnostic]) -> tuple[P
     (the findings panel closes the last page and can outgrow it: the page's Findings section
     prints them all). None when a step alone is too big for the paper at 7 pt: the
     printout then keeps the screen's drawing, fitted to the page's width."""
-    from ..render import RenderError, render_bytes
+    from ..render import render_bytes
     from ..render.pages import fit, page_size
-    from ..render.paper import drawing_size, paper_chunks, without_margin
+    from ..render.paper import drawing_size, fitting_chunks, without_margin
 
     assert service.spec is not None
     page = page_size(PRINT_PAPER, PRINT_LANDSCAPE)
     for drawn in (findings, ()):
-        try:
-            chunks = paper_chunks(service.spec, PRINT_PAPER, PRINT_LANDSCAPE, drawn)
+        chunks = fitting_chunks(service.spec, PRINT_PAPER, PRINT_LANDSCAPE, drawn)
+        if chunks is not None:
             break
-        except RenderError:
-            continue
     else:
         return ()
     out = []
