@@ -24,6 +24,7 @@ import re
 import shutil
 import stat
 import tempfile
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
@@ -204,7 +205,7 @@ def _claims_library(workspace: Workspace, file: str) -> bool:
 
 def draw(service: ServiceData) -> list[Drawing]:
     """The blueprint, journey and offering of one service, findings drawn on them."""
-    from ..render import VIEWS, render_bytes, render_spec
+    from ..render import VIEWS, render_spec
 
     if service.spec is None:
         return []
@@ -219,8 +220,8 @@ def draw(service: ServiceData) -> list[Drawing]:
                                     "the file errors listed under Findings to be fixed."))
             continue
         try:
-            svg = render_bytes(render_spec(service.spec, view, findings), "svg")
-            markup = inline_svg(svg, prefix=f"{view}-svg", label=summary)
+            markup = safe_drawing(render_spec(service.spec, view, findings),
+                                  prefix=f"{view}-svg", label=summary)
         except Exception as exc:
             drawings.append(Drawing(view, title, summary, "", file,
                                     f"This view could not be drawn: {exc}"))
@@ -236,7 +237,6 @@ def print_pages(service: ServiceData, findings: Sequence[Diagnostic]) -> tuple[P
     (the findings panel closes the last page and can outgrow it: the page's Findings section
     prints them all). None when a step alone is too big for the paper at 7 pt: the
     printout then keeps the screen's drawing, fitted to the page's width."""
-    from ..render import render_bytes
     from ..render.pages import fit, page_size
     from ..render.paper import drawing_size, fitting_chunks, without_margin
 
@@ -252,12 +252,37 @@ def print_pages(service: ServiceData, findings: Sequence[Diagnostic]) -> tuple[P
     for n, (chunk, dot) in enumerate(chunks, 1):
         w, h = drawing_size(dot)
         scale = fit(w, h, page) * 4 / 3  # pt of the drawing to CSS px on paper
-        markup = inline_svg(render_bytes(without_margin(dot), "svg"), prefix=f"print-{n}",
-                            label=chunk.header)
+        markup = safe_drawing(without_margin(dot), prefix=f"print-{n}", label=chunk.header)
         # rounded down: a page drawn a fraction of a pixel smaller keeps its margins
         out.append(PrintPage(chunk.header, markup, f"{service.slug}-print-{n}.svg",
                              math.floor(w * scale), math.floor(h * scale)))
     return tuple(out)
+
+
+# The drawings last drawn, by their DOT: `serve` draws again only what an edit changed (a
+# saved comment changes no drawing; a changed step, the views and the printed page that hold
+# it). A few services' worth: a worker of a full build never meets a drawing twice.
+DRAWN_KEPT = 64
+_drawn: dict[tuple[str, str, str], str] = {}
+_drawn_lock = threading.Lock()
+
+
+def safe_drawing(dot: str, *, prefix: str, label: str) -> str:
+    """The DOT drawn by Graphviz as safe SVG markup (`inline_svg`), from `_drawn` when the
+    same DOT was drawn with the same prefix and label before."""
+    from ..render import render_bytes
+
+    key = (hashlib.sha256(dot.encode("utf-8", "surrogateescape")).hexdigest(), prefix, label)
+    with _drawn_lock:
+        markup = _drawn.pop(key, None)
+    if markup is None:
+        markup = inline_svg(render_bytes(dot, "svg"), prefix=prefix, label=label)
+    with _drawn_lock:
+        _drawn.pop(key, None)
+        while len(_drawn) >= DRAWN_KEPT:
+            del _drawn[next(iter(_drawn))]  # the least recently used
+        _drawn[key] = markup
+    return markup
 
 
 if TYPE_CHECKING:
