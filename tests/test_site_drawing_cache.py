@@ -81,3 +81,4 @@ def test_the_drawings_kept_are_few(tmp_path: Path, counted: list[str]) -> None:
     counted.clear()
     build.safe_drawing('digraph "d0" { graph [bb="0,0,10,10"]; }\n', prefix="p", label="l")
     assert len(counted) == 1  # the oldest went first
+

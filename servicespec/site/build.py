@@ -539,9 +539,13 @@ def _reuse(page: Page, old: Path, new: Path) -> bool:
     return True
 
 
-# a page costs a third of a second (drawing, mostly): processes pay for themselves from a
+# a page costs a sixth of a second (drawing, mostly): processes pay for themselves from a
 # few pages on (a saved library rebuilding its users), far sooner than for linting alone
 PARALLEL_MIN_PAGES = 8
+# pages a process takes at a time: few, so that at the end of a build no core waits long
+# for the other's last batch (64 pages are ten seconds), and enough that handing them out
+# costs nothing next to drawing them
+PAGES_PER_TASK = 4
 
 
 def write_pages(paths: Sequence[str], folder: Path, config: Config | None = None, *,
@@ -586,7 +590,7 @@ def write_pages(paths: Sequence[str], folder: Path, config: Config | None = None
                    catalogue=catalogue, links=links)
     if jobs is None and len(todo) >= PARALLEL_MIN_PAGES:
         jobs = min(os.cpu_count() or 1, 8)
-    pages += map_in_processes(work, todo, jobs=jobs)
+    pages += map_in_processes(work, todo, jobs=jobs, chunk=PAGES_PER_TASK)
 
     linted = {p.file: FileResult(p.file, [], declared=p.service.declared) for p in pages}
     library_results = {}
