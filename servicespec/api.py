@@ -291,9 +291,10 @@ def lint_files(files: Sequence[str], config: Config | None = None,
 
 
 def map_in_processes(work: Callable[[T], R], items: Sequence[T], *,
-                     jobs: int | None = None) -> Iterator[R]:
+                     jobs: int | None = None, chunk: int | None = None) -> Iterator[R]:
     """`work(item)` for each item, in order, in `jobs` processes (default: one per core, up
-    to 8, when there are many items); `work` must be picklable."""
+    to 8, when there are many items), `chunk` items at a time (default: an eighth of a
+    process's share, at most 64); `work` must be picklable."""
     if jobs is None:
         jobs = min(os.cpu_count() or 1, 8) if len(items) >= PARALLEL_MIN_FILES else 1
     if jobs <= 1 or len(items) <= 1:
@@ -301,7 +302,7 @@ def map_in_processes(work: Callable[[T], R], items: Sequence[T], *,
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    chunk = max(1, min(64, len(items) // (jobs * 8)))
+    chunk = chunk or max(1, min(64, len(items) // (jobs * 8)))
     with ProcessPoolExecutor(min(jobs, len(items))) as pool:
         yield from pool.map(work, items, chunksize=chunk)
 

@@ -74,3 +74,24 @@ def test_the_site_benchmark_saves_a_library_with_libraries(
     # service n uses library n mod 2: the first library's two users are written again
     assert "one library saved, rebuilt in" in out and "(2 page(s) written again" in out
     assert re.search(r"^4\. the index page: \d+ KB$", out, re.M)
+
+
+_page_spec = importlib.util.spec_from_file_location("servicespec_benchmark_page",
+                                                    ROOT / "benchmarks" / "bench_page.py")
+assert _page_spec is not None and _page_spec.loader is not None
+bench_page = importlib.util.module_from_spec(_page_spec)
+_page_spec.loader.exec_module(bench_page)
+
+
+def test_the_page_benchmark_divides_a_page_against_a_baseline(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # this checkout as its own baseline: both columns, every stage, the ratio
+    code = bench_page.main(["--specs", "2", "--steps", "4", "--repeat", "1",
+                            "--baseline", str(ROOT)])
+    out = capsys.readouterr().out
+    assert code == 0
+    rows = {line.split("  ")[1].strip(): line.split()[-2:] for line in out.splitlines()
+            if line.startswith("  ") and line.strip()}
+    for stage in ("total", "lint", "layout and DOT", "Graphviz", "safe SVG", "page files"):
+        assert all(float(v) > 0 for v in rows[stage]), rows
+    assert re.search(r"^this version / baseline: \d+\.\d\d$", out, re.M)

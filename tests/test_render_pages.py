@@ -31,7 +31,7 @@ from servicespec.render.pages import (
     smallest_text,
     split_journey,
 )
-from servicespec.render.paper import paper_chunks, paper_pdf
+from servicespec.render.paper import fitting_chunks, paper_chunks, paper_pdf
 
 from .test_render_support import groups, overlapping, svg_root, text_overflows, texts
 
@@ -239,6 +239,36 @@ def test_a_step_too_big_for_the_page_is_a_clear_error() -> None:
     with pytest.raises(RenderError, match=r"step 'visit-1' does not fit on one A4 portrait page "
                        r"with text of 7 pt or more: print on A3 \(--paper a3\)"):
         paper_chunks(spec, "a4")
+
+
+def test_the_search_draws_each_chunk_once_and_finds_what_paper_prints(monkeypatch) -> None:
+    """The search for the pages' length tries splits until every page is readable; a chunk
+    several of them share (three phases of 8 steps split alike at 7, 6, 5 or 4 steps a page)
+    is drawn once. The site's search finds the same pages, or None where `paper_chunks`
+    says which step is too big."""
+    import servicespec.render as render
+
+    drawn: list[tuple] = []
+    draw = render.render_spec
+
+    def counting(*args, **kwargs):
+        drawn.append(tuple(kwargs.get("chunks") or ()))
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(render, "render_spec", counting)
+    data = journey_data(24)
+    for i, step in enumerate(data["blueprint"]["steps"]):
+        step["phase"] = ("before", "during", "after")[i * 3 // 24]
+    data["blueprint"]["steps"][-1]["backstage"] = [
+        {"role": "housekeeper", "action": f"Checks item {i} of the room"} for i in range(80)]
+    tall = Spec.model_validate(data)
+    with pytest.raises(RenderError, match="step 'visit-24' does not fit on one A3 landscape"):
+        paper_chunks(tall, "a3", landscape=True)
+    assert len(drawn) > 6 and len(drawn) == len(set(drawn))
+    assert fitting_chunks(tall, "a3", landscape=True) is None
+    spec = journey(24)
+    pages = paper_chunks(spec, "a4")
+    assert len(pages) > 1 and fitting_chunks(spec, "a4") == pages
 
 
 # -- through the CLI ------------------------------------------------------------------------

@@ -44,6 +44,11 @@ def quote(text: str) -> str:
 
 
 def _value(value: Value) -> str:
+    # the plain str and float first (most values; no subclass passes `type(...) is`)
+    if type(value) is str:
+        return quote(value)
+    if type(value) is float or type(value) is int:
+        return num(float(value))
     if isinstance(value, Html):
         return f"<{value}>"
     if isinstance(value, bool):

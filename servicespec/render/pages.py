@@ -98,7 +98,10 @@ def page_size(paper: str, landscape: bool = False) -> tuple[float, float]:
     return (h, w) if landscape else (w, h)
 
 
-_SIZES = re.compile(r'POINT-SIZE="([0-9.]+)"|\bfontsize=([0-9.]+)')
+_POINT_SIZE = re.compile(r'POINT-SIZE="([0-9.]+)"')
+# `fontsize=` as an attribute's whole name: checked by hand, as `\b` before it would make
+# the search try every position of a drawing's DOT instead of jumping to the word
+_FONTSIZE = re.compile(r"fontsize=([0-9.]+)")
 
 
 def smallest_text(dot: str) -> float:
@@ -107,8 +110,12 @@ def smallest_text(dot: str) -> float:
     Graphviz draws whole points, rounded down (a label asking for 7.5 pt is drawn at 7 pt in
     SVG, PNG and PDF alike): the size that reaches the paper is the whole number.
     """
-    sizes = [math.floor(float(a or b)) for a, b in _SIZES.findall(dot)]
-    return min(sizes, default=14)
+    found = _POINT_SIZE.findall(dot)
+    for match in _FONTSIZE.finditer(dot):
+        before = dot[match.start() - 1] if match.start() else " "
+        if not (before.isalnum() or before == "_"):
+            found.append(match[1])
+    return min((math.floor(float(size)) for size in found), default=14)
 
 
 def fit(width: float, height: float, page: tuple[float, float]) -> float:

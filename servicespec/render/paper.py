@@ -47,41 +47,76 @@ def _readable(dot: str, page: tuple[float, float]) -> bool:
     return smallest_text(dot) * fit(*drawing_size(dot), page) >= MIN_PRINT_PT - 1e-9
 
 
+class _Search:
+    """The chunks' drawings for one spec, page and findings, each chunk drawn once however
+    many of the splits tried hold it (the splits for 7, 6, 5 and 4 steps a page of a journey
+    of three 8-step phases are one and the same)."""
+
+    def __init__(self, spec: Spec, page: tuple[float, float],
+                 findings: Sequence[Diagnostic]) -> None:
+        self.spec, self.page, self.findings = spec, page, findings
+        self.phases = [s.phase for s in spec.steps]
+        self._dots: dict[Chunk, str] = {}
+
+    def dot(self, chunk: Chunk) -> str:
+        from . import render_spec
+
+        if chunk not in self._dots:
+            self._dots[chunk] = render_spec(self.spec, "blueprint", self.findings,
+                                            chunks=[chunk])
+        return self._dots[chunk]
+
+    def readable(self, chunk: Chunk) -> bool:
+        return _readable(self.dot(chunk), self.page)
+
+    def split(self) -> list[Chunk] | None:
+        """The chunks of the most steps a page whose every page is readable (None when one
+        step alone is not)."""
+        phases = self.phases
+        # a first guess from the widths alone (columns are a fixed pitch), then fewer steps a
+        # page until every page is readable: taller lanes can need fewer steps than the guess
+        whole = self.dot(split_journey(phases, len(phases) or 1)[0])
+        fixed = drawing_size(whole)[0] - max(1, len(phases)) * PITCH  # labels, margins, pad
+        room = (self.page[0] - 2 * PAGE_MARGIN) * smallest_text(whole) / MIN_PRINT_PT
+        most = max(1, min(len(phases), int((room - fixed) // PITCH)))
+        while True:
+            chunks = split_journey(phases, most)
+            # the last page first: it carries the findings and the legend, the tallest
+            if self.readable(chunks[-1]) and all(self.readable(c) for c in chunks[:-1]):
+                return chunks
+            if most == 1:
+                return None
+            most -= 1
+
+
+def fitting_chunks(spec: Spec, paper: str, landscape: bool = False,
+                   findings: Sequence[Diagnostic] = ()) -> list[tuple[Chunk, str]] | None:
+    """The pages as `paper_chunks` makes them, or None when one step alone is too big for
+    the page at 7 pt (without looking for which: the caller prints another way)."""
+    search = _Search(spec, page_size(paper, landscape), findings)
+    chunks = search.split()
+    return None if chunks is None else [(c, search.dot(c)) for c in chunks]
+
+
 def paper_chunks(spec: Spec, paper: str, landscape: bool = False,
                  findings: Sequence[Diagnostic] = ()) -> list[tuple[Chunk, str]]:
     """The pages: each chunk with its DOT, as many steps on a page as the paper allows.
 
     Raises `RenderError` when one step alone is too big for the page at 7 pt.
     """
-    from . import RenderError, render_spec
+    from . import RenderError
 
-    page = page_size(paper, landscape)
-    phases = [s.phase for s in spec.steps]
-
-    def pages_of(most: int) -> list[tuple[Chunk, str]]:
-        return [(c, render_spec(spec, "blueprint", findings, chunks=[c]))
-                for c in split_journey(phases, most)]
-
-    # a first guess from the widths alone (columns are a fixed pitch), then fewer steps a
-    # page until every page is readable: taller lanes can need fewer steps than the guess
-    whole = pages_of(len(phases) or 1)
-    width = drawing_size(whole[0][1])[0]
-    fixed = width - max(1, len(phases)) * PITCH  # the lane labels, margins and pad
-    room = (page[0] - 2 * PAGE_MARGIN) * smallest_text(whole[0][1]) / MIN_PRINT_PT
-    most = max(1, min(len(phases), int((room - fixed) // PITCH)))
-    chunks = whole if most == len(phases) else pages_of(most)
-    while not all(_readable(dot, page) for _, dot in chunks):
-        if most == 1:
-            big = next(c for c, dot in chunks if not _readable(dot, page))
-            step = spec.steps[big.start].id if spec.steps else "the blueprint"
-            what = ("print on A3 (--paper a3)" if paper == "a4" else
-                    "split the step, or move actions to the steps around it")
-            raise RenderError(f"step '{step}' does not fit on one {paper.upper()} "
-                              f"{'landscape' if landscape else 'portrait'} page with text of "
-                              f"{MIN_PRINT_PT:g} pt or more: {what}")
-        most -= 1
-        chunks = pages_of(most)
-    return chunks
+    search = _Search(spec, page_size(paper, landscape), findings)
+    chunks = search.split()
+    if chunks is not None:
+        return [(c, search.dot(c)) for c in chunks]
+    big = next(c for c in split_journey(search.phases, 1) if not search.readable(c))
+    step = spec.steps[big.start].id if spec.steps else "the blueprint"
+    what = ("print on A3 (--paper a3)" if paper == "a4" else
+            "split the step, or move actions to the steps around it")
+    raise RenderError(f"step '{step}' does not fit on one {paper.upper()} "
+                      f"{'landscape' if landscape else 'portrait'} page with text of "
+                      f"{MIN_PRINT_PT:g} pt or more: {what}")
 
 
 def paper_pdf(spec: Spec, paper: str, landscape: bool = False,
@@ -106,4 +141,4 @@ def paper_pdf(spec: Spec, paper: str, landscape: bool = False,
     return out.getvalue()
 
 
-__all__ = ["drawing_size", "paper_chunks", "paper_pdf", "without_margin"]
+__all__ = ["drawing_size", "fitting_chunks", "paper_chunks", "paper_pdf", "without_margin"]

@@ -122,6 +122,13 @@ def wrap(text: str, width: float, size: float, bold: bool = False,
 
 def lines_of(text: str, width: float, size: float, bold: bool = False) -> list[str]:
     """Every line of `text` broken to `width` points."""
+    return list(_lines(text, width, size, bold))
+
+
+# a service's texts are broken again for every drawing that shows them (the screen's rows,
+# each printed page, the search for the pages' length): once is enough
+@lru_cache(maxsize=16384)
+def _lines(text: str, width: float, size: float, bold: bool) -> tuple[str, ...]:
     lines: list[str] = []
     for paragraph in clean(text).split("\n"):
         current = ""
@@ -140,7 +147,7 @@ def lines_of(text: str, width: float, size: float, bold: bool = False) -> list[s
         lines.append(current)
     while lines and not lines[-1]:
         lines.pop()
-    return lines or [""]
+    return tuple(lines or [""])
 
 
 def shorten(lines: list[str], max_lines: int, width: float, size: float,

@@ -25,6 +25,7 @@ import re
 import shutil
 import stat
 import tempfile
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
@@ -209,7 +210,7 @@ def _claims_library(workspace: Workspace, file: str) -> bool:
 
 def draw(service: ServiceData) -> list[Drawing]:
     """The blueprint, journey and offering of one service, findings drawn on them."""
-    from ..render import VIEWS, render_bytes, render_spec
+    from ..render import VIEWS, render_spec
 
     if service.spec is None:
         return []
@@ -223,8 +224,8 @@ def draw(service: ServiceData) -> list[Drawing]:
             drawings.append(Drawing(view, title, summary, "", file, WAITING))
             continue
         try:
-            svg = render_bytes(render_spec(service.spec, view, findings), "svg")
-            markup = inline_svg(svg, prefix=f"{view}-svg", label=summary)
+            markup = safe_drawing(render_spec(service.spec, view, findings),
+                                  prefix=f"{view}-svg", label=summary)
         except Exception as exc:
             drawings.append(Drawing(view, title, summary, "", file,
                                     f"This view could not be drawn: {exc}"))
@@ -273,30 +274,52 @@ def print_pages(service: ServiceData, findings: Sequence[Diagnostic]) -> tuple[P
     (the findings panel closes the last page and can outgrow it: the page's Findings section
     prints them all). None when a step alone is too big for the paper at 7 pt: the
     printout then keeps the screen's drawing, fitted to the page's width."""
-    from ..render import RenderError, render_bytes
     from ..render.pages import fit, page_size
-    from ..render.paper import drawing_size, paper_chunks, without_margin
+    from ..render.paper import drawing_size, fitting_chunks, without_margin
 
     assert service.spec is not None
     page = page_size(PRINT_PAPER, PRINT_LANDSCAPE)
     for drawn in (findings, ()):
-        try:
-            chunks = paper_chunks(service.spec, PRINT_PAPER, PRINT_LANDSCAPE, drawn)
+        chunks = fitting_chunks(service.spec, PRINT_PAPER, PRINT_LANDSCAPE, drawn)
+        if chunks is not None:
             break
-        except RenderError:
-            continue
     else:
         return ()
     out = []
     for n, (chunk, dot) in enumerate(chunks, 1):
         w, h = drawing_size(dot)
         scale = fit(w, h, page) * 4 / 3  # pt of the drawing to CSS px on paper
-        markup = inline_svg(render_bytes(without_margin(dot), "svg"), prefix=f"print-{n}",
-                            label=chunk.header)
+        markup = safe_drawing(without_margin(dot), prefix=f"print-{n}", label=chunk.header)
         # rounded down: a page drawn a fraction of a pixel smaller keeps its margins
         out.append(PrintPage(chunk.header, markup, f"{service.slug}-print-{n}.svg",
                              math.floor(w * scale), math.floor(h * scale)))
     return tuple(out)
+
+
+# The drawings last drawn, by their DOT: `serve` draws again only what an edit changed (a
+# saved comment changes no drawing; a changed step, the views and the printed page that hold
+# it). A few services' worth: a worker of a full build never meets a drawing twice.
+DRAWN_KEPT = 64
+_drawn: dict[tuple[str, str, str], str] = {}
+_drawn_lock = threading.Lock()
+
+
+def safe_drawing(dot: str, *, prefix: str, label: str) -> str:
+    """The DOT drawn by Graphviz as safe SVG markup (`inline_svg`), from `_drawn` when the
+    same DOT was drawn with the same prefix and label before."""
+    from ..render import render_bytes
+
+    key = (hashlib.sha256(dot.encode("utf-8", "surrogateescape")).hexdigest(), prefix, label)
+    with _drawn_lock:
+        markup = _drawn.pop(key, None)
+    if markup is None:
+        markup = inline_svg(render_bytes(dot, "svg"), prefix=prefix, label=label)
+    with _drawn_lock:
+        _drawn.pop(key, None)
+        while len(_drawn) >= DRAWN_KEPT:
+            del _drawn[next(iter(_drawn))]  # the least recently used
+        _drawn[key] = markup
+    return markup
 
 
 if TYPE_CHECKING:
@@ -553,9 +576,13 @@ def _reuse(page: Page, old: Path, new: Path) -> bool:
     return True
 
 
-# a page costs a third of a second (drawing, mostly): processes pay for themselves from a
+# a page costs a sixth of a second (drawing, mostly): processes pay for themselves from a
 # few pages on (a saved library rebuilding its users), far sooner than for linting alone
 PARALLEL_MIN_PAGES = 8
+# pages a process takes at a time: few, so that at the end of a build no core waits long
+# for the other's last batch (64 pages are ten seconds), and enough that handing them out
+# costs nothing next to drawing them
+PAGES_PER_TASK = 4
 
 
 def write_pages(paths: Sequence[str], folder: Path, config: Config | None = None, *,
@@ -600,7 +627,7 @@ def write_pages(paths: Sequence[str], folder: Path, config: Config | None = None
                    catalogue=catalogue, links=links)
     if jobs is None and len(todo) >= PARALLEL_MIN_PAGES:
         jobs = min(os.cpu_count() or 1, 8)
-    pages += map_in_processes(work, todo, jobs=jobs)
+    pages += map_in_processes(work, todo, jobs=jobs, chunk=PAGES_PER_TASK)
 
     linted = {p.file: FileResult(p.file, [], declared=p.service.declared) for p in pages}
     library_results = {}

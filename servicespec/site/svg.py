@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from functools import lru_cache
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -34,8 +35,21 @@ class SvgError(ValueError):
     """The drawing is not SVG that can be embedded."""
 
 
+@lru_cache(maxsize=256)  # the few tags and attribute names Graphviz writes
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
+
+
+@lru_cache(maxsize=256)
+def _attribute_kind(name: str) -> str:
+    """What `_clean` does with an attribute of this name: `drop` it, fix an `href` or an
+    `id`, or `look` into its value for a url()."""
+    local = _local(name).lower()
+    if local.startswith("on") or local == "style":  # the page's CSP allows no inline style
+        return "drop"
+    if name in _HREFS or local == "href":
+        return "href"
+    return "id" if local == "id" else "look"
 
 
 def _clean(element: ET.Element, prefix: str) -> None:
@@ -45,18 +59,17 @@ def _clean(element: ET.Element, prefix: str) -> None:
             continue
         _clean(child, prefix)
     for name, value in list(element.attrib.items()):
-        local = _local(name).lower()
-        lowered = value.lower()
-        if local.startswith("on") or local == "style":  # the page's CSP allows no inline style
+        kind = _attribute_kind(name)
+        if kind == "drop":
             del element.attrib[name]
-        elif name in _HREFS or local == "href":
+        elif kind == "href":
             if value.startswith("#"):
                 element.set(name, f"#{prefix}-{value[1:]}")
             else:
                 del element.attrib[name]
-        elif local == "id":
+        elif kind == "id":
             element.set(name, f"{prefix}-{value}")
-        elif "url(" in lowered:
+        elif "(" in value and "url(" in value.lower():
             replaced = _URL_REF.sub(lambda m: f"url(#{prefix}-{m[1]})", value)
             # a url() that does not point inside the drawing would fetch something: drop it
             if len(_ANY_URL.findall(replaced)) != replaced.count(f"url(#{prefix}-"):
