@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from .catalogue import Catalogue, Origin, Resolved, SharedLibrary
-from .diagnostics import Diagnostic, Related, Severity, Suppressed, fingerprint
+from .diagnostics import (
+    CATALOGUE_CODES,
+    Diagnostic,
+    Related,
+    Severity,
+    Suppressed,
+    fingerprint,
+)
 from .index import SpecIndex
 from .loader import MAX_DIGITS, Loaded, file_diagnostic, load_text
 from .model.spec import API_VERSION, KIND, Library, Spec, without_extensions
@@ -434,9 +441,11 @@ def find_suppressions(text: str) -> list[Suppression]:
     return out
 
 
-def apply_suppressions(loaded: Loaded, diagnostics: list[Diagnostic], config: Config
-                       ) -> tuple[list[Diagnostic], list[Suppressed]]:
-    """(the findings kept, the findings suppressed with their reasons)."""
+def apply_suppressions(loaded: Loaded, diagnostics: list[Diagnostic], config: Config, *,
+                       judge: bool = True) -> tuple[list[Diagnostic], list[Suppressed]]:
+    """(the findings kept, the findings suppressed with their reasons); `judge`: with SS008
+    for the file's comments that are malformed or suppress nothing (the file's own lint
+    judges them; the catalogue's findings, added later, are only matched)."""
     suppressions = [s for s in find_suppressions(loaded.text)
                     if not _inside_text_value(loaded, s.line - 1, s.column - 1)]
     if not suppressions:
@@ -455,7 +464,7 @@ def apply_suppressions(loaded: Loaded, diagnostics: list[Diagnostic], config: Co
         else:
             hit.used.add(diag.code)
             suppressed.append(Suppressed(diag, hit.reason))
-    if config.enabled("SS008", loaded.file):
+    if judge and config.enabled("SS008", loaded.file):
         kept += _unused(loaded, suppressions, config)
     return kept, suppressed
 
@@ -492,7 +501,7 @@ def _unused(loaded: Loaded, suppressions: list[Suppression], config: Config
         elif not sup.reason:
             problem = f"gives no reason: say why, after `ignore[{','.join(sup.codes)}]`"
         else:
-            unused = [c for c in sup.codes if c not in sup.used]
+            unused = [c for c in sup.codes if c not in sup.used and c not in CATALOGUE_CODES]
             if not unused:
                 continue
             problem = f"suppresses nothing for {', '.join(unused)}: remove it"

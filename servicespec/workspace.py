@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -155,18 +155,25 @@ class Workspace:
         """SS801 over the files linted, and SS804 when every file of the catalogue was
         linted and it has a service: one file cannot know what the others use. Both only in
         a catalogue that has libraries: until it shares something, a folder of specs lints
-        as it always did."""
+        as it always did. A finding that an inline comment of its file suppresses goes to
+        that file's result's `suppressed`, as the file's own findings do."""
         for result in linted.values():
             self.record(result)
         out: dict[str, list[Diagnostic]] = {}
 
         merged: dict[int, Config] = {}  # the command line's flags over each configuration
 
-        def enabled(code: str, path: str) -> Config | None:
+        def config_of(path: str) -> Config:
             config = self.config or _config_near(path)
             if overrides:
                 config = merged.setdefault(id(config), config.merged(**overrides))
+            return config
+
+        def enabled(code: str, path: str) -> Config | None:
+            config = config_of(path)
             return config if config.enabled(code, path) else None
+
+        texts: dict[str, str] = {}  # the text each finding's position was read from
 
         libraries = self.catalogue.libraries
         if not libraries:  # a folder of v1 specs that shares nothing lints as it always did
@@ -178,7 +185,7 @@ class Workspace:
             earlier = first.setdefault(declared.id, path)
             config = enabled("SS801", path) if earlier != path and path in linted else None
             if config is not None:
-                text = linted[path].text or _text(path)
+                text = texts[path] = linted[path].text or _text(path)
                 out.setdefault(path, []).append(_at(
                     path, text, ("metadata", "id"), "SS801", config,
                     f"'{declared.id}' is already the `metadata.id` of {earlier}: every file "
@@ -194,6 +201,7 @@ class Workspace:
                 config = enabled("SS804", shared.file)
                 if config is None:
                     continue
+                texts[shared.file] = shared.text
                 for section in SHARED_SECTIONS:
                     for j, element in enumerate(getattr(shared.library, section)):
                         if element.id not in used:
@@ -202,7 +210,28 @@ class Workspace:
                                 f"{section[:-1]} '{element.id}' of library '{shared.id}' is "
                                 "used by no service of the catalogue: remove it, or refer to "
                                 "it from a service that relies on it"))
-        return out
+        return _without_suppressed(out, texts, linted, config_of)
+
+
+def _without_suppressed(found: dict[str, list[Diagnostic]], texts: dict[str, str],
+                        linted: dict[str, FileResult], config_of: Callable[[str], Config]
+                        ) -> dict[str, list[Diagnostic]]:
+    """The catalogue's findings less those an inline comment of their file suppresses, which
+    join the file's result's `suppressed` (the file's own lint judged its comments)."""
+    from .engine import apply_suppressions
+
+    out = {}
+    for path, diagnostics in found.items():
+        text = texts[path]
+        kept, suppressed = (diagnostics, []) if "servicespec:" not in text else \
+            apply_suppressions(_loaded(text, path), diagnostics, config_of(path), judge=False)
+        if suppressed and path in linted:
+            result = linted[path]
+            result.suppressed = sorted([*result.suppressed, *suppressed],
+                                       key=lambda s: s.diagnostic.sort_key)
+        if kept:
+            out[path] = kept
+    return out
 
 
 def is_library(path: str) -> bool:
@@ -232,12 +261,16 @@ def _text(path: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _source(text: str, file: str) -> SourceMap:
-    """A file's source map, parsed once for all its findings (a library with many unused
-    elements, an editor asking again while nothing changed)."""
+def _loaded(text: str, file: str) -> Loaded:
+    """A file parsed once for all its findings (a library with many unused elements, an
+    editor asking again while nothing changed) and its suppression comments."""
     from .loader import load_text  # the precise loader: anchors and all, as linting read it
 
-    return load_text(text, file).source
+    return load_text(text, file)
+
+
+def _source(text: str, file: str) -> SourceMap:
+    return _loaded(text, file).source
 
 
 def _at(file: str, text: str, path: tuple[str | int, ...], code: str, config: Config,
@@ -249,7 +282,4 @@ def _at(file: str, text: str, path: tuple[str | int, ...], code: str, config: Co
                       element, fingerprint(code, element, 0), path)
 
 
-_SEVERITIES = {"SS801": Severity.ERROR, "SS804": Severity.INFO}
-# the rules found over the whole catalogue, after each file's lint: an inline comment, read by
-# that lint, does not suppress them
-CATALOGUE_RULES = frozenset(_SEVERITIES)
+_SEVERITIES = {"SS801": Severity.ERROR, "SS804": Severity.INFO}  # CATALOGUE_CODES

@@ -308,8 +308,8 @@ async def test_an_unused_library_element_shows_until_an_open_service_uses_it(
     chat = next(d for d in found if d.code == "SS804" and "desk-chat" in d.message)
     assert chat.range.start == where(files["desk.yaml"].read_text("utf-8"), "id: desk-chat")
     assert chat.severity == types.DiagnosticSeverity.Information
-    # a suppression comment would not hide it (lint reads comments file by file): not offered
-    assert not [t for t in await fixes(client, library_uri, chat) if t.startswith("Suppress")]
+    # a suppression comment hides it, as in lint
+    assert "Suppress SS804 on this line (say why)" in await fixes(client, library_uri, chat)
     # a service starts using the chat, unsaved: only the registrar is left
     service = files["passport.yaml"]
     text = service.read_text("utf-8")

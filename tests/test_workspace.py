@@ -134,6 +134,27 @@ def test_ss804_only_when_the_whole_catalogue_is_linted(council: Path) -> None:
     assert findings("council/waste-collection.yaml") == []
 
 
+def test_catalogue_findings_follow_inline_suppressions(council: Path) -> None:
+    library = council / "contact-centre.yaml"
+    edit(library, "\nroles:\n", "\npersonas:\n"
+         "# servicespec: ignore[SS804] kept for the tenancy services that come next\n"
+         "- {id: resident, name: Resident}\n"
+         "- {id: visitor, name: Visitor}  # servicespec: ignore[SS804]\nroles:\n")
+    (council / "zz-copy.yaml").write_text((council / "waste-collection.yaml").read_text().replace(
+        "  id: waste-collection", "  # servicespec: ignore[SS801] a draft of the same service\n"
+        "  id: waste-collection", 1))
+    result = lint("--format", "json", "council")
+    report = json.loads(result.stdout)
+    found = sorted((Path(d["file"]).name, d["code"], d["line"]) for d in report["findings"])
+    # the comment with a reason hides its finding; the one without hides nothing and says so
+    assert found == [("contact-centre.yaml", "SS008", line_of(library, "id: visitor")),
+                     ("contact-centre.yaml", "SS804", line_of(library, "id: visitor"))]
+    hidden = sorted((Path(d["file"]).name, d["code"]) for d in report["suppressed"])
+    assert hidden == [("contact-centre.yaml", "SS804"), ("zz-copy.yaml", "SS801")]
+    # a file alone cannot tell whether its catalogue comment hides anything: no SS008
+    assert findings("council/zz-copy.yaml") == []
+
+
 def test_library_structural_rules(council: Path) -> None:
     library = council / "contact-centre.yaml"
     edit(library, "\nroles:\n", "\nroles:\n- {id: contact-phone, stage: frontstage}\n")

@@ -13,7 +13,6 @@ from pygls.uris import from_fs_path
 
 from ..model.spec import ID_MAX, ID_PATTERN
 from ..source import Path, RawSpan
-from ..workspace import CATALOGUE_RULES
 from .document import (
     Element,
     Parsed,
@@ -460,8 +459,7 @@ def code_actions(ls: SpecServer, params: types.CodeActionParams
         out += _quote_cut_text(view, diagnostic, code)
         if code == "SS402":
             out += _recovery_skeleton(view, diagnostic)
-        if code not in CATALOGUE_RULES:  # a comment would not hide it (nor does it for lint)
-            out.append(_suppress(view, diagnostic, code))
+        out.append(_suppress(view, diagnostic, code))
     return out
 
 
