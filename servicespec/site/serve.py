@@ -125,6 +125,7 @@ class SiteState:
         self.pages: list[Page] = []  # those of the current build
         self.changed = threading.Condition()
         self._build_lock = threading.Lock()
+        self._closed = False
 
     def current(self) -> tuple[Path, str]:
         """The folder served and its build id, read together."""
@@ -134,6 +135,8 @@ class SiteState:
     def rebuild(self) -> None:
         """Build the site into a new folder and switch to it; never raises."""
         with self._build_lock:
+            if self._closed:
+                return
             number = self.build_number + 1
             build_id = build_stamp(number)
             folder = self.root / f"build-{number}"
@@ -181,13 +184,17 @@ class SiteState:
             return self.build_id
 
     def close(self) -> None:
-        with self.changed:
-            self.build_id = "closed"
-            self.changed.notify_all()
-        shutil.rmtree(self.root, ignore_errors=True)
-        if self._root_lock >= 0:
-            os.close(self._root_lock)
-            self._root_lock = -1
+        # a build under way ends first, and none starts after: nothing is written once the
+        # builds are removed
+        with self._build_lock:
+            self._closed = True
+            with self.changed:
+                self.build_id = "closed"
+                self.changed.notify_all()
+            shutil.rmtree(self.root, ignore_errors=True)
+            if self._root_lock >= 0:
+                os.close(self._root_lock)
+                self._root_lock = -1
 
 
 class Handler(SimpleHTTPRequestHandler):
