@@ -326,3 +326,27 @@ def test_a_page_that_cannot_hold_a_step_exits_2_and_writes_nothing(tmp_path: Pat
     assert result.exit_code == 2
     assert "does not fit on one A4 portrait page" in result.output
     assert not (tmp_path / "x.pdf").exists()
+
+
+BIKE = Path(__file__).parent / "fixtures" / "site" / "bike-repair.yaml"
+
+
+def test_printed_findings_spread_over_the_pages_and_across_the_last() -> None:
+    """Twelve findings, seven about the service as a whole, on a four-step journey: each page
+    lists the findings of its own steps, and the last one the rest across the page's width
+    (listed under one step, as narrow as the step, they ran off A3)."""
+    from servicespec.api import lint_file
+
+    linted = lint_file(str(BIKE))
+    assert linted.spec is not None and len(linted.diagnostics) == 12
+    reader = PdfReader(io.BytesIO(paper_pdf(linted.spec, "a3", False, linted.diagnostics)))
+    listed = []
+    for page in reader.pages:
+        text = " ".join(page.extract_text().split())
+        assert min(size for size, _ in font_sizes(page)) >= 7 - 1e-3
+        head = re.search(r"Findings \((\d+)\)", text)
+        listed.append(int(head[1]) if head else 0)
+    assert sum(listed) == 12 and all(listed)
+    # on A4 they do not fit at 7 pt: the message says so, and does not blame a step
+    with pytest.raises(RenderError, match="the findings listed on the last page do not fit"):
+        paper_chunks(linted.spec, "a4", False, linted.diagnostics)

@@ -49,9 +49,10 @@ def _view(name: str) -> Callable[[Spec, Iterable[Diagnostic]], Board]:
 
 
 def render_spec(spec: Spec, view: str = "blueprint", findings: Iterable[Diagnostic] = (),
-                chunks: Sequence[Chunk] | None = None) -> str:
+                chunks: Sequence[Chunk] | None = None, key_width: float = 0.0) -> str:
     """The DOT text of one view of `spec`, with `findings` drawn as badges; the blueprint
-    draws the `chunks` of the journey given as its rows (default: `pages.ROW_STEPS` a row)."""
+    draws the `chunks` of the journey given as its rows (default: `pages.ROW_STEPS` a row),
+    its findings list and legend at least `key_width` wide (a page's width, on paper)."""
     if view not in VIEWS:
         raise RenderError(f"unknown view '{view}': use one of {', '.join(VIEWS)}")
     if chunks is not None:
@@ -60,7 +61,7 @@ def render_spec(spec: Spec, view: str = "blueprint", findings: Iterable[Diagnost
                               "in chunks")
         from .blueprint import render_blueprint
 
-        board = render_blueprint(spec, list(findings), chunks)
+        board = render_blueprint(spec, list(findings), chunks, key_width)
     else:
         board = _view(view)(spec, list(findings))
     board.graph_attrs = {**GRAPH_DEFAULTS, **board.graph_attrs}

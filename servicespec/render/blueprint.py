@@ -173,20 +173,28 @@ def _pill(f: Frame, i: int) -> tuple[list[Text], str, list[Badge]] | None:
 
 
 def render_blueprint(spec: Spec, findings: Iterable[Diagnostic] = (),
-                     chunks: Sequence[Chunk] | None = None) -> Board:
+                     chunks: Sequence[Chunk] | None = None, key_width: float = 0.0) -> Board:
     """The blueprint with its steps in rows: the `chunks` given (a page of the paper output
     passes one), else the journey split into rows of at most `ROW_STEPS` steps. Each row has
     its lanes, labels and lines; a journey cut into rows says where each row takes up. The
     findings about the whole service and the legend close the journey: they follow the
-    chunk that ends it (on paper, the last page)."""
+    chunk that ends it (on paper, the last page). The findings list and legend take
+    `key_width` at least: on a page of one or two steps, a page-wide list is shorter than one
+    as narrow as the steps."""
     drawn, alias = drawn_keys(spec)
     placement = place(spec, findings, drawn, alias)
     board = Board(spec.metadata.id, {"id": "blueprint", "class": "servicespec blueprint"})
     steps = list(spec.steps)
+    paged = chunks is not None and (chunks[0].start > 0 or chunks[-1].stop < len(steps))
     if chunks is None:
         chunks = split_journey([s.phase for s in steps], ROW_STEPS)
+    elif paged:
+        # a page of the paper output: the findings on its own steps, so that a long list
+        # of findings is spread over the pages instead of all on the last
+        placement = placement.on_steps({s.id for c in chunks for s in steps[c.start:c.stop]},
+                                       general=not chunks[-1].continues)
     frames = [Frame(spec, board, placement, steps[c.start:c.stop]) for c in chunks]
-    full_width = max(f.width for f in frames)
+    full_width = max(max(f.width for f in frames), key_width)
     y = MARGIN
     y += title_band(board, spec, y, full_width - 2 * MARGIN, "service blueprint")
     links = False
@@ -197,7 +205,10 @@ def render_blueprint(spec: Spec, findings: Iterable[Diagnostic] = (),
         links |= linked
         y += 14
     if chunks[-1].continues:
-        y -= 14
+        # a page of the paper output lists the findings its callouts number
+        panel = findings_panel(board, MARGIN, y, full_width - 2 * MARGIN, placement) \
+            if paged else 0.0
+        y += panel if panel else -14
     else:
         y += _key(board, placement, frames, links, y, full_width - 2 * MARGIN)
     board.unique_ids()  # rows repeat the lanes' and lines' ids

@@ -150,6 +150,14 @@ class Placement:
     def at(self, key: str) -> list[Badge]:
         return self.badges.get(key, [])
 
+    def on_steps(self, steps: set[str], general: bool) -> Placement:
+        """The badges on these steps' elements (one page of the paper output: its findings
+        panel lists what its picture shows), with the findings about the whole service when
+        `general` (the page that ends the journey). Numbers stay those of the whole."""
+        return Placement({k: v for k, v in self.badges.items()
+                          if k.partition(":")[2].split(":")[0] in steps},
+                         self.general if general else [])
+
     def numbered(self) -> list[Badge]:
         """Every finding, placed or not, in the order of its number."""
         every = [b for badges in self.badges.values() for b in badges] + self.general

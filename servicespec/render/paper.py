@@ -15,7 +15,8 @@ from collections.abc import Sequence
 
 from ..diagnostics import Diagnostic
 from ..model.spec import Spec
-from .grid import PITCH
+from .grid import MARGIN, PITCH
+from .legend import FINDING_W
 from .pages import (
     MIN_PRINT_PT,
     PAGE_MARGIN,
@@ -25,6 +26,7 @@ from .pages import (
     smallest_text,
     split_journey,
 )
+from .style import SMALL
 
 _BB = re.compile(r'\bbb="0,0,([0-9.]+),([0-9.]+)"')
 
@@ -43,8 +45,13 @@ def without_margin(dot: str) -> str:
     return dot.replace("  graph [", '  graph [margin="0", pad="0", ', 1)
 
 
+def _printed(dot: str, page: tuple[float, float]) -> float:
+    """The smallest text's size on the page, the drawing scaled to fit it."""
+    return smallest_text(dot) * fit(*drawing_size(dot), page)
+
+
 def _readable(dot: str, page: tuple[float, float]) -> bool:
-    return smallest_text(dot) * fit(*drawing_size(dot), page) >= MIN_PRINT_PT - 1e-9
+    return _printed(dot, page) >= MIN_PRINT_PT - 1e-9
 
 
 class _Search:
@@ -59,12 +66,34 @@ class _Search:
         self._dots: dict[Chunk, str] = {}
 
     def dot(self, chunk: Chunk) -> str:
+        if chunk not in self._dots:
+            self._dots[chunk] = self._draw(chunk)
+        return self._dots[chunk]
+
+    def _draw(self, chunk: Chunk) -> str:
         from . import render_spec
 
-        if chunk not in self._dots:
-            self._dots[chunk] = render_spec(self.spec, "blueprint", self.findings,
-                                            chunks=[chunk])
-        return self._dots[chunk]
+        def draw(key_width: float) -> str:
+            return render_spec(self.spec, "blueprint", self.findings, chunks=[chunk],
+                               key_width=key_width)
+
+        best = draw(0.0)
+        if not self.findings:
+            return best
+        # a page lists its findings: under one or two steps a list as narrow as they are runs
+        # off the bottom of the page, so it takes the number of columns that prints largest
+        # (never wider than 7 pt allows)
+        limit = (self.page[0] - 2 * PAGE_MARGIN) * SMALL / MIN_PRINT_PT
+        size = _printed(best, self.page)
+        for columns in (1, 2, 3):
+            width = columns * FINDING_W + 20 + 2 * MARGIN
+            if width > limit:
+                break
+            if width > drawing_size(best)[0]:
+                wider = draw(width)
+                if _printed(wider, self.page) > size:
+                    best, size = wider, _printed(wider, self.page)
+        return best
 
     def readable(self, chunk: Chunk) -> bool:
         return _readable(self.dot(chunk), self.page)
@@ -110,12 +139,18 @@ def paper_chunks(spec: Spec, paper: str, landscape: bool = False,
     chunks = search.split()
     if chunks is not None:
         return [(c, search.dot(c)) for c in chunks]
+    sheet = f"one {paper.upper()} {'landscape' if landscape else 'portrait'} page"
+    bigger = "print on A3 (--paper a3)" if paper == "a4" else ""
     big = next(c for c in split_journey(search.phases, 1) if not search.readable(c))
+    if findings and _Search(spec, search.page, ()).readable(big):
+        # the steps fit: the findings listed under the journey's last step do not
+        raise RenderError(
+            f"the findings listed on the last page do not fit on {sheet} "
+            f"with text of {MIN_PRINT_PT:g} pt or more: {bigger + ', or ' if bigger else ''}"
+            "draw the findings on screen (without --paper), or fix some of them")
     step = spec.steps[big.start].id if spec.steps else "the blueprint"
-    what = ("print on A3 (--paper a3)" if paper == "a4" else
-            "split the step, or move actions to the steps around it")
-    raise RenderError(f"step '{step}' does not fit on one {paper.upper()} "
-                      f"{'landscape' if landscape else 'portrait'} page with text of "
+    what = bigger or "split the step, or move actions to the steps around it"
+    raise RenderError(f"step '{step}' does not fit on {sheet} with text of "
                       f"{MIN_PRINT_PT:g} pt or more: {what}")
 
 
