@@ -159,7 +159,7 @@ def _append_step_summary(result: LintResult, comparison: Comparison | None) -> N
 def run_diff(paths: Sequence[str], *, base: str | None, fmt: str, output: str | None,
              fail_on: str | None, config_path: str | None) -> int:
     """`servicespec diff`: two files, or the working tree against a git revision."""
-    from .api import SPEC_SUFFIXES, config_for, lint_file
+    from .api import SPEC_SUFFIXES, config_for, lint_file, uses_libraries
     from .config import ConfigError, find_config, read_config
     from .diff import GitError, compare, diff_against_revision
     from .report.diff_report import render_markdown, render_text
@@ -175,10 +175,16 @@ def run_diff(paths: Sequence[str], *, base: str | None, fmt: str, output: str | 
         fixed = read_config(Path(config_path)) if config_path else None
         old_catalogue = _catalogue_at(base, paths, fixed) if base is not None else None
 
+        # the working tree's catalogue, read once a folder (not once a changed service)
+        folders: dict[str, Catalogue] = {}
+
         def lint_one(path: str, data: bytes | None, display: str) -> FileResult:
             config = config_for(path, fixed)
             if data is None:
-                return lint_file(path, config, display=display)
+                folder = os.path.dirname(os.path.abspath(path))
+                if folder not in folders and uses_libraries(path):
+                    folders[folder] = open_workspace([path], [path], config).catalogue
+                return lint_file(path, config, display=display, catalogue=folders.get(folder))
             # the revision's services resolve against the revision's libraries
             return lint_file("-", config, stdin=data, display=display,
                              catalogue=old_catalogue)
