@@ -72,10 +72,12 @@ def run_serve(paths: Sequence[str], *, port: int, config_path: str | None = None
     except OSError as exc:
         return _fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc} (try --port 0 "
                      "for any free port)")
-    _stop_on_sigterm()
-    server.start()
-    click.echo(f"serving {server.url} (rebuilt when a spec is saved; Ctrl-C to stop)")
     try:
+        # from here on a stop (Ctrl-C, `kill`) goes through `finally`: even one that comes
+        # right after "serving" is printed removes the builds
+        _stop_on_sigterm()
+        server.start()
+        click.echo(f"serving {server.url} (rebuilt when a spec is saved; Ctrl-C to stop)")
         server.serve_forever()
     except KeyboardInterrupt:
         click.echo("stopped")
