@@ -764,3 +764,14 @@ async def test_a_misspelt_library_is_fixed_by_its_did_you_mean(client: LanguageC
     assert "uses: [workshop]" in text
     change(client, uri, 2, text)
     await published(client, uri, lambda ds: "SS802" not in codes(ds) and "SS204" in codes(ds))
+
+
+def test_without_the_lsp_extra_the_command_says_what_to_install() -> None:
+    """pygls missing (a plain `pip install servicespec`): a word on what to install, exit 2,
+    not an internal error."""
+    code = ("import sys; sys.modules['pygls'] = None; sys.argv = ['servicespec', 'lsp']\n"
+            "from servicespec.__main__ import main\nmain()")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2 and "internal error" not in done.stderr
+    assert "pip install 'servicespec[lsp]'" in done.stderr
