@@ -199,6 +199,9 @@ def decode(raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> str | Load
             Span(line + 1, column + 1, line + 1, column + 2), problem="encoding")])
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def load_bytes(raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
     text = decode(raw, file, limits)
     return text if isinstance(text, Loaded) else load_text(text, file, limits)
@@ -507,6 +510,16 @@ def load_text(text: str, file: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
     """Parse one document; every problem becomes a diagnostic, nothing is raised."""
     import yaml
 
+    lone = _SURROGATE.search(text)
+    if lone is not None:
+        # a str from Python (an editor's JSON may carry one) that no file could hold
+        line = text.count("\n", 0, lone.start())
+        column = lone.start() - (text.rfind("\n", 0, lone.start()) + 1)
+        return Loaded(file, text.encode("utf-8", "replace").decode("utf-8"), diagnostics=[
+            file_diagnostic(file, "SS001", f"a lone surrogate (U+{ord(lone[0]):04X}) is not "
+                            "text: remove it, or write the character it was meant to be",
+                            Span(line + 1, column + 1, line + 1, column + 2),
+                            problem="encoding")])
     loaded = Loaded(file, text)
     lines = LineIndex(text) if _YAML11_BREAKS.search(text) else None
     builder = _Builder(file, limits, lines)

@@ -346,3 +346,11 @@ def test_a_syntax_error_after_a_complex_key_is_a_syntax_error(text: str, line: i
     # the complex key stops the builder (SS002); the rest is still read for syntax errors
     loaded = load_text(text, "suite.yaml")
     assert sorted((d.line, d.code) for d in loaded.diagnostics) == [(1, "SS002"), (line, "SS001")]
+
+
+def test_a_lone_surrogate_in_text_from_python_is_ss001_not_a_crash() -> None:
+    """No file holds one (UTF-8 cannot), but a str from Python can: an editor's JSON, an API
+    caller. libyaml cannot take it; the loader says where it is."""
+    loaded = load_text('apiVersion: servicespec/v1\nkind: Service\nname: "x\ud800"\n', "a.yaml")
+    assert [(d.code, d.line, d.column) for d in loaded.diagnostics] == [("SS001", 3, 9)]
+    assert "U+D800" in loaded.diagnostics[0].message
