@@ -179,6 +179,12 @@ def test_a_finding_about_a_shared_element_names_the_library_line(council: Path) 
     related = about_bot[0]["relatedLocations"][0]["physicalLocation"]
     assert related["artifactLocation"]["uri"].endswith("contact-centre.yaml")
     assert related["region"]["startLine"] == line_of(library, "council-bot")
+    # the terminal says it too, under the finding
+    text = lint("council").stdout
+    note = "= note: 'council-bot' is shared by library 'contact-centre': "
+    where = f"contact-centre.yaml:{line_of(library, 'council-bot')}:3"
+    assert any(line.strip().startswith(note) and line.rstrip().endswith(where)
+               for line in text.splitlines())
 
 
 def test_rules_see_a_shared_channels_mode(council: Path) -> None:

@@ -8,6 +8,7 @@ from ..diagnostics import Diagnostic, severity_counts
 from ..diff import ADDED, REMOVED, SpecDiff
 from ..textutil import plural, terminal_safe
 from . import markdown as md
+from .text import related_notes
 
 _MARKS = {ADDED: "+", REMOVED: "-"}
 
@@ -46,7 +47,9 @@ def render_text(diffs: Sequence[SpecDiff], *, title: str = "") -> str:
         for heading, found in (("Findings introduced", diff.introduced),
                                ("Findings fixed", diff.fixed)):
             if found:
-                lines += ["", f"{heading}:"] + [f"  {_finding(d)}" for d in found]
+                lines += ["", f"{heading}:"]
+                for d in found:
+                    lines += [f"  {_finding(d)}", *related_notes(d, "    ")]
     return "\n".join(terminal_safe(line) for line in lines) + "\n"
 
 

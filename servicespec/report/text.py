@@ -34,6 +34,7 @@ def render(result: LintResult, *, color: bool = False, source: bool = True,
         for diag in file_result.diagnostics:
             lines.append(_headline(diag, color))
             lines += _snippet(diag, texts)
+            lines += related_notes(diag)
     if lines:
         lines.append("")
     if fixed:
@@ -49,6 +50,13 @@ def _headline(diag: Diagnostic, color: bool) -> str:
     where = _paint(f"{terminal_safe(diag.file)}:{diag.line}:{diag.column}:", "1", color)
     code = _paint(f"{diag.code} {diag.severity.value}:", _COLORS[diag.severity], color)
     return f"{where} {code} {terminal_safe(diag.message)}"
+
+
+def related_notes(diag: Diagnostic, indent: str = "      ") -> list[str]:
+    """The other places a finding concerns, a line each (a shared element in its library's
+    file), as SARIF gives them in `relatedLocations`."""
+    return [f"{indent}= note: {terminal_safe(r.message)}: "
+            f"{terminal_safe(r.file)}:{r.line}:{r.column}" for r in diag.related]
 
 
 def _snippet(diag: Diagnostic, texts: list[str]) -> list[str]:
