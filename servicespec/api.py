@@ -192,7 +192,7 @@ def mentions_uses(text: str) -> bool:
 def catalogue_of(file: str, text: str, config: Config | None = None) -> Catalogue | None:
     """The catalogue one file is resolved against, when it uses libraries (`load`, `render`
     and the other commands that take one file)."""
-    if not _USES.search(text):
+    if not mentions_uses(text):
         return None
     return open_workspace([file], [file], config).catalogue
 
@@ -254,7 +254,7 @@ def uses_libraries(file: str) -> bool:
         raw = read_regular(file, DEFAULT_LIMITS.max_file_bytes)
     except OSError:
         return False  # linting it says why
-    return bool(_USES.search(raw.decode("utf-8", "replace")))
+    return mentions_uses(raw.decode("utf-8", "replace"))
 
 
 def with_catalogue_findings(results: list[FileResult], workspace: Workspace,

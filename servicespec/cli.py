@@ -225,14 +225,13 @@ def lsp(stdio: bool) -> None:
     output): findings as you type, hover, completion, navigation and quick fixes. Needs the
     `lsp` extra: pip install 'servicespec[lsp]'."""
     try:
-        from .lsp import run  # pygls and lsprotocol: the `lsp` extra
-        from .lsp.server import make_server  # noqa: F401
+        from .lsp.server import make_server  # pygls and lsprotocol: the `lsp` extra
     except ImportError as exc:
         click.echo(f"servicespec lsp: {exc.name or exc} is not installed: install the "
                    "language server's dependencies with pip install 'servicespec[lsp]'",
                    err=True)
         sys.exit(EXIT_ERROR)
-    run()
+    make_server().start_io()  # until the editor says exit
 
 
 def main() -> None:

@@ -136,8 +136,13 @@ class Workspace:
             config = self.config or _config_near(path)
             held = (texts or {}).get(path)
             limits = config.limits_value()
-            text = read_text(path, limits) if held is None else held \
-                if len(held) * 4 <= limits.max_file_bytes else decode(held.encode(), path, limits)
+            text: str | Loaded
+            if held is None:
+                text = read_text(path, limits)
+            elif len(held) * 4 <= limits.max_file_bytes:  # under the limit in any encoding
+                text = held
+            else:  # the size limit, as a file of these bytes gets it
+                text = decode(held.encode("utf-8", "surrogatepass"), path, limits)
             result = lint_loaded(text, config, catalogue) if isinstance(text, Loaded) \
                 else lint_text(text, path, config, catalogue)
             self.record(result)
@@ -236,7 +241,7 @@ def _without_suppressed(found: dict[str, list[Diagnostic]], texts: dict[str, str
 
 def is_library(path: str) -> bool:
     """The file says `kind: Library` near its top (read no further)."""
-    return bool(_LIBRARY.search(_head(path)))
+    return declares_library(_head(path))
 
 
 def _config_near(path: str) -> Config:

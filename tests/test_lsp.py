@@ -433,6 +433,13 @@ def where(text: str, needle: str, nth: int = 0, offset: int = 0) -> types.Positi
     return types.Position(line, len(text[start:at].encode("utf-16-le")) // 2)
 
 
+def filled_in(text: str, response_time: str) -> str:
+    """A recovery skeleton's blanks filled in as its comments ask."""
+    return text.replace("owner:  #", "owner: mechanic  #").replace(
+        "channel:  #", "channel: workshop-counter  #").replace(
+        "response_time:  #", f"response_time: {response_time}  #")
+
+
 def applied(text: str, edits: list[types.TextEdit]) -> str:
     """The text with the edits made (UTF-16 positions, as the protocol's default)."""
     lines = text.split("\n")
@@ -644,9 +651,7 @@ async def test_quick_fixes_applied_and_linted_again(client: LanguageClient,
     # a recovery skeleton: filled in, it lints without errors of its own
     found = await fix("SS402", "Add a recovery process", lambda ds: "SS402" not in codes(ds))
     assert "recovery:\n  - id: wrong-part-recovery\n" in text
-    text = text.replace("owner:  #", "owner: mechanic  #").replace(
-        "channel:  #", "channel: workshop-counter  #").replace(
-        "response_time:  #", "response_time: 15m  #")
+    text = filled_in(text, "15m")
     version += 1
     change(client, uri, version, text)
     found = await published(client, uri, lambda ds: "SS401" not in codes(ds))
@@ -663,9 +668,7 @@ async def test_quick_fixes_applied_and_linted_again(client: LanguageClient,
     found = await fix("SS402", "Add a recovery process", lambda ds: "SS402" not in codes(ds))
     assert text.count("recovery:\n") == 1
     assert "follow-up]\n  - id: bike-scratched-recovery\n    covers: [bike-scratched]\n" in text
-    text = text.replace("owner:  #", "owner: mechanic  #").replace(
-        "channel:  #", "channel: workshop-counter  #").replace(
-        "response_time:  #", "response_time: 1h  #")
+    text = filled_in(text, "1h")
     version += 1
     change(client, uri, version, text)
     found = await published(client, uri, lambda ds: "1h" in text and not any(

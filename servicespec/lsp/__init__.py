@@ -6,12 +6,3 @@ The editor's open documents are linted as they are typed, through the same works
 to a library re-lints its users. The protocol's types (lsprotocol) and its server (pygls)
 are imported only here, never by `lint`.
 """
-
-from __future__ import annotations
-
-
-def run() -> None:
-    """Serve one editor over standard input and output until it says exit."""
-    from .server import make_server
-
-    make_server().start_io()
