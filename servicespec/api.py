@@ -157,7 +157,8 @@ def config_for(file: str, config: Config | None) -> Config:
 
 
 def lint_file(file: str, config: Config | None = None, *, stdin: bytes | None = None,
-              display: str | None = None, catalogue: Catalogue | None = None) -> FileResult:
+              display: str | None = None, catalogue: Catalogue | None = None,
+              fast: bool = True) -> FileResult:
     from .engine import lint_loaded, lint_text
     from .fsutil import read_at_most
     from .loader import Loaded, decode, read_text
@@ -177,7 +178,7 @@ def lint_file(file: str, config: Config | None = None, *, stdin: bytes | None = 
         catalogue = catalogue_of(file, text, cfg)
     if isinstance(text, Loaded):
         return lint_loaded(text, cfg, catalogue)
-    return lint_text(text, name, cfg, catalogue)
+    return lint_text(text, name, cfg, catalogue, fast=fast)
 
 
 # a top-level `uses` key (YAML or JSON): only then is the catalogue looked for
@@ -273,6 +274,9 @@ def with_catalogue_findings(results: list[FileResult], workspace: Workspace,
 
 # below this many files, starting processes costs more than it saves
 PARALLEL_MIN_FILES = 64
+# a run of fewer files takes the precise path alone: the fast path's parser costs more to
+# import than it saves on so few (`engine._fast_parser`)
+FAST_MIN_FILES = 4
 
 
 def lint_files(files: Sequence[str], config: Config | None = None,
@@ -286,7 +290,8 @@ def lint_files(files: Sequence[str], config: Config | None = None,
     """
     overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
     work = partial(_lint_for_pool, config=config, overrides=overrides,
-                   stdin_filename=stdin_filename, catalogue=catalogue)
+                   stdin_filename=stdin_filename, catalogue=catalogue,
+                   fast=len(files) >= FAST_MIN_FILES)
     yield from map_in_processes(work, files, jobs=1 if "-" in files else jobs)
 
 
@@ -308,12 +313,12 @@ def map_in_processes(work: Callable[[T], R], items: Sequence[T], *,
 
 
 def _lint_for_pool(file: str, config: Config | None, overrides: dict[str, Any],
-                   stdin_filename: str | None, catalogue: Catalogue | None = None
-                   ) -> FileResult:
+                   stdin_filename: str | None, catalogue: Catalogue | None = None,
+                   fast: bool = True) -> FileResult:
     base = config_for(file, config)
     cfg = base.merged(**overrides) if overrides else base
     result = lint_file(file, cfg, display=stdin_filename if file == "-" else None,
-                       catalogue=catalogue)
+                       catalogue=catalogue, fast=fast)
     result.spec = None
     if not result.diagnostics:  # only findings quote the text
         result.text = None

@@ -32,11 +32,6 @@ from .results import PolicyInfo
 from .rules import ALL_RULES, get_rule
 from .textutil import shown
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 
 class ConfigError(Exception):
     """A configuration problem: the CLI reports it and exits 2."""
@@ -368,6 +363,11 @@ def _unreadable(path: str | Path, exc: OSError) -> ConfigError:
 
 
 def _toml(path: Path, data: bytes) -> dict[str, Any]:
+    # imported here: a run with no configuration file never needs it
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
     try:
         return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -29,11 +30,17 @@ from .textutil import YAML_UNPRINTABLE
 if TYPE_CHECKING:
     from .config import Config
 
-yaml_rs: Any
-try:  # the fast parser; without it every file takes the precise path
-    import yaml_rs
-except ImportError:  # pragma: no cover
-    yaml_rs = None
+
+@cache
+def _fast_parser() -> Any:
+    """yaml_rs, the fast parser, imported on first use: it takes ~12 ms to load, as much as
+    the fast path saves on four clean files (a run of fewer takes the precise path, see
+    `api.FAST_MIN_FILES`). None without it: every file then takes the precise path."""
+    try:
+        import yaml_rs
+    except ImportError:  # pragma: no cover
+        return None
+    return yaml_rs
 
 _SUPPRESSION = re.compile(r"(?:^|\s)#\s*servicespec:\s*ignore\[([^\]]*)\]\s*(.*?)\s*$")
 
@@ -109,10 +116,11 @@ def _shared_id(origin: Origin) -> str:
     return str(getattr(origin.library.library, str(section))[int(j)].id)
 
 
-def lint_text(text: str, file: str, config: Config, catalogue: Catalogue | None = None
-              ) -> FileResult:
-    """Lint one file's text: the fast path when it applies, else the precise one."""
-    return _fast(text, file, config, catalogue) or lint_loaded(
+def lint_text(text: str, file: str, config: Config, catalogue: Catalogue | None = None,
+              *, fast: bool = True) -> FileResult:
+    """Lint one file's text: the fast path when it applies (and `fast`, for a caller that
+    lints enough files to pay for its parser's import), else the precise one."""
+    return (fast and _fast(text, file, config, catalogue)) or lint_loaded(
         load_text(text, file, config.limits_value()), config, catalogue)
 
 
@@ -133,12 +141,15 @@ def _fast(text: str, file: str, config: Config, catalogue: Catalogue | None = No
     written in place, `<<: {…}`, is one: yaml_rs keeps `<<` as a key, which the model
     refuses). Tests check that both paths give identical output.
     """
-    if yaml_rs is None or len(text) > _FAST_MAX_CHARS or "servicespec:" in text or (
+    if len(text) > _FAST_MAX_CHARS or "servicespec:" in text or (
             ("&" in text or "!" in text) and _ANCHOR_OR_TAG.search(text)) or \
             YAML_UNPRINTABLE.search(text) or _LONG_DIGITS.search(text):
         return None
+    parser = _fast_parser()
+    if parser is None:
+        return None
     try:
-        data = yaml_rs.loads(text, parse_datetime=False)
+        data = parser.loads(text, parse_datetime=False)
     except Exception:  # any parse problem is reported by the precise path
         return None
     if not isinstance(data, dict) or data.get("apiVersion") != API_VERSION or \

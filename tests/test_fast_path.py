@@ -72,3 +72,23 @@ def test_a_merge_key_written_in_place_takes_the_precise_path() -> None:
     assert _fast(text, "s.yaml", Config()) is None
     fast, precise = both(text, "s.yaml")
     assert fast == precise and [d.code for d in fast if d.code < "SS100"] == []
+
+
+@pytest.mark.parametrize("count", [1, 3, 4])
+def test_the_fast_path_is_taken_from_four_files(tmp_path: Path, count: int) -> None:
+    """Its parser takes longer to import than it saves on a few files: `servicespec lint
+    one.yaml` (the editor's and pre-commit's case) never imports it."""
+    import random
+    import subprocess
+
+    rng = random.Random(5)
+    for n in range(count):
+        (tmp_path / f"s{n}.yaml").write_text(spec_text(n, 4, rng, gappy=True))
+    code = ("import sys\nfrom servicespec.cli import main\n"
+            f"sys.argv = ['servicespec', 'lint', '--no-cache', {str(tmp_path)!r}]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('fast parser:', 'yaml_rs' in sys.modules, file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path)
+    assert "SS" in done.stdout, done.stdout + done.stderr
+    assert f"fast parser: {count >= 4}" in done.stderr, done.stderr
