@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from servicespec.api import load
+from servicespec.diagnostics import Diagnostic, Severity
 from servicespec.render import render_bytes, render_spec
 from servicespec.render.blueprint import render_blueprint
 from servicespec.render.flow import alternatives
@@ -338,3 +339,30 @@ def test_a_loop_and_a_jump_carry_their_branch_words_clear_of_the_boxes() -> None
     assert " ".join(texts(drawn["flow-a-a-when"])) == "the scan is blurred · again"
     assert label[3] <= box[1]  # over the box it loops back to
     assert texts(drawn["flow-a-b-when"]) == ["it is readable"]
+
+
+def test_findings_off_the_picture_are_named_as_the_reader_knows_them() -> None:
+    """`not on the picture: facilitating service “Paying the bill”`, not the model path
+    `facilitating[payment]`; a scenario's step by its scenario and name."""
+    from servicespec.render.findings import element_title
+
+    spec = load(ROOT / "specs" / "outpatient-visit.yaml")
+    assert element_title(spec, ("facilitating", 4)) == \
+        "facilitating service “Paying charges and claiming travel costs”"
+    assert element_title(spec, ("channels", 4, "response_time")) == \
+        "channel “PALS email and letter” · response time"
+    assert element_title(spec, ("facilitating",)) == "the facilitating services"
+    assert element_title(spec, ("product", "components", 0)) == \
+        "core product “Consultant-led outpatient appointment” · components"
+    assert element_title(spec, ("blueprint", "scenarios", 1, "steps", 0, "handoff")) == \
+        "scenario “Clinic cancelled at short notice” · step “Hear the clinic is cancelled”" \
+        " · handoff"
+    assert element_title(spec, ("blueprint", "steps")) == "the journey's steps"
+    assert element_title(spec, ("channels", 99)) == ""  # no such element: the path is shown
+    svg = render_bytes(render_spec(spec, "blueprint", [Diagnostic(
+        "SS603", "no-experience-metric", Severity.WARNING, "no experience metric", "x.yaml",
+        1, 1, 1, 1, "facilitating[charges-and-travel-payment]", path=("facilitating", 4))]),
+        "svg")
+    said = " ".join(t for v in groups(svg_root(svg)).values() for t in texts(v))
+    assert "not on the picture: facilitating service “Paying charges and" in said
+    assert "facilitating[charges-and-travel-payment]" not in said

@@ -169,6 +169,61 @@ _PARTS = {"step": "", "customer": "customer action", "evidence": "physical evide
           "metric": "metric"}
 
 
+# a section of the spec: the words for one of its items, and for all of them
+_SECTION_WORDS = {
+    "facilitating": ("facilitating service", "facilitating services"),
+    "channels": ("channel", "channels"), "roles": ("role", "roles"),
+    "touchpoints": ("touchpoint", "touchpoints"), "metrics": ("metric", "metrics"),
+    "recovery": ("recovery", "recovery processes"), "personas": ("persona", "personas"),
+    "systems": ("system", "systems"), "opportunities": ("opportunity", "opportunities"),
+    "regulations": ("regulation", "regulations")}
+
+
+def _named(item: Any) -> str:
+    return f"“{getattr(item, 'name', None) or item.id}”"
+
+
+def _rest(path: Path, i: int) -> str:
+    """` · the field` a path goes on to after its element, in words."""
+    field = path[i] if i < len(path) else None
+    return f" · {field.replace('_', ' ')}" if isinstance(field, str) else ""
+
+
+def element_title(spec: Spec, path: Path) -> str:
+    """The element at a model path by the names a reader sees (`facilitating service
+    “Billing” · channels`, not `facilitating[billing].channels`); "" when the spec holds
+    no such element."""
+    head = path[0] if path else None
+    if head == "product":
+        return f"core product {_named(spec.product)}{_rest(path, 1)}"
+    if head in _SECTION_WORDS:
+        one, every = _SECTION_WORDS[str(head)]
+        items = getattr(spec, str(head))
+        at = _index(path, 1, len(items))
+        if len(path) == 1:
+            return f"the {every}"
+        return "" if at is None else f"{one} {_named(items[at])}{_rest(path, 2)}"
+    if head != "blueprint" or len(path) < 2:
+        return ""
+    if path[1] == "steps":
+        at = _index(path, 2, len(spec.steps))
+        return "the journey's steps" if len(path) == 2 else "" if at is None else \
+            f"step {_named(spec.steps[at])}{_rest(path, 3)}"
+    if path[1] == "scenarios":
+        scenarios = spec.blueprint.scenarios
+        at = _index(path, 2, len(scenarios))
+        if at is None:
+            return ""
+        scenario = scenarios[at]
+        where = f"scenario {_named(scenario)}"
+        if len(path) > 4 and path[3] == "steps":
+            k = _index(path, 4, len(scenario.steps))
+            return "" if k is None else f"{where} · step {_named(scenario.steps[k])}" \
+                + _rest(path, 5)
+        return where + _rest(path, 3)
+    return ""
+
+
 def _described(spec: Spec, key: str) -> dict[str, Any]:
     """Where a badge sits, by the names a reader sees, and what a fail point there says."""
     kind, _, rest = key.partition(":")
@@ -215,7 +270,7 @@ def place(spec: Spec, findings: Iterable[Diagnostic], drawn: Sequence[str] | Non
                 badges.setdefault(key, []).append(replace(badge, **_described(spec, key)))
                 break
         else:
-            general.append(badge)
+            general.append(replace(badge, where=element_title(spec, d.path)))
     number = 0
     for key in sorted(badges, key=lambda k: order.get(k, len(order))):
         badges[key] = [replace(b, number=number + n) for n, b in enumerate(badges[key], 1)]

@@ -125,9 +125,11 @@ def findings_panel(board: Board, x: float, y: float, width: float,
         if badge.impact:
             text.append(Text.of(f"Why it matters: {badge.impact}", text_w, SMALL, MUTED,
                                 italic=True))
-        where = f"on {badge.where}" if badge.where else badge.element or ""
-        if badge.number in general:
+        where = badge.where or badge.element
+        if badge.number in general:  # `where` names it (not what it is drawn on)
             where = "not on the picture" + (f": {where}" if where else "")
+        elif badge.where:
+            where = f"on {where}"
         if where:
             text.append(Text.of(where, text_w, SMALL, MUTED))
         cells.append((badge, text, max(BADGE_H, height_of(text)) + 8))

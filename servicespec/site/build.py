@@ -215,6 +215,9 @@ def draw(service: ServiceData) -> list[Drawing]:
     if service.spec is None:
         return []
     findings = list(service.diagnostics)
+    # a finding about a scenario's step is on that scenario's tab, not listed again here
+    main = [d for d in findings if not (d.path[:2] == ("blueprint", "scenarios")
+                                        and d.path[3:4] == ("steps",))]
     drawings = []
     for view in VIEWS:
         title = VIEW_TITLES.get(view, view)
@@ -224,13 +227,13 @@ def draw(service: ServiceData) -> list[Drawing]:
             drawings.append(Drawing(view, title, summary, "", file, WAITING))
             continue
         try:
-            markup = safe_drawing(render_spec(service.spec, view, findings),
+            markup = safe_drawing(render_spec(service.spec, view, main),
                                   prefix=f"{view}-svg", label=summary)
         except Exception as exc:
             drawings.append(Drawing(view, title, summary, "", file,
                                     f"This view could not be drawn: {exc}"))
             continue
-        pages = print_pages(service, findings) if view == "blueprint" else ()
+        pages = print_pages(service, main) if view == "blueprint" else ()
         drawings.append(Drawing(view, title, summary, markup, file, pages=pages))
     return drawings + scenario_drawings(service, findings)
 
