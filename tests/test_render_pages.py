@@ -31,7 +31,7 @@ from servicespec.render.pages import (
     smallest_text,
     split_journey,
 )
-from servicespec.render.paper import fitting_chunks, paper_chunks, paper_pdf
+from servicespec.render.paper import FindingsPage, fitting_chunks, paper_chunks, paper_pdf
 
 from .test_render_support import groups, overlapping, svg_root, text_overflows, texts
 
@@ -347,6 +347,33 @@ def test_printed_findings_spread_over_the_pages_and_across_the_last() -> None:
         head = re.search(r"Findings \((\d+)\)", text)
         listed.append(int(head[1]) if head else 0)
     assert sum(listed) == 12 and all(listed)
-    # on A4 they do not fit at 7 pt: the message says so, and does not blame a step
-    with pytest.raises(RenderError, match="the findings listed on the last page do not fit"):
-        paper_chunks(linted.spec, "a4", False, linted.diagnostics)
+
+
+def test_findings_too_many_for_the_last_page_continue_on_pages_of_their_own() -> None:
+    """On A4 the bike repair's twelve findings do not fit the journey's pages at 7 pt: the
+    callouts stay on the steps, the journey's last page says where the list is, and the list
+    follows on pages of its own, every finding once, in order, none under 7 pt."""
+    from servicespec.api import lint_file
+
+    linted = lint_file(str(BIKE))
+    assert linted.spec is not None
+    pages = paper_chunks(linted.spec, "a4", False, linted.diagnostics)
+    journey = [p for p, _ in pages if isinstance(p, Chunk)]
+    listing = [p for p, _ in pages if isinstance(p, FindingsPage)]
+    assert journey and listing and [p for p, _ in pages] == [*journey, *listing]
+    assert journey[-1].stop == len(linted.spec.steps)
+    numbers = [n for p in listing for n in range(p.first, p.last + 1)]
+    assert numbers == list(range(1, 13)) and listing[0].header.startswith("Findings 1–")
+    reader = PdfReader(io.BytesIO(paper_pdf(linted.spec, "a4", False, linted.diagnostics)))
+    assert len(reader.pages) == len(pages)
+    texts = [" ".join(page.extract_text().split()) for page in reader.pages]
+    for page in reader.pages:
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == \
+            pytest.approx(PAPER["a4"], abs=0.01)
+        assert min(size for size, _ in font_sizes(page)) >= 7 - 1e-3
+    assert "listed on the pages after the journey" in texts[len(journey) - 1]
+    assert not any("listed on the pages after" in t for t in texts[:len(journey) - 1])
+    for page, text in zip(listing, texts[len(journey):], strict=True):
+        assert page.header in text
+        shown = [int(n) for n in re.findall(r"\b(\d+) SS\d{3}\b", text)]
+        assert shown == list(range(page.first, page.last + 1))

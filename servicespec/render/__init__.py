@@ -49,10 +49,12 @@ def _view(name: str) -> Callable[[Spec, Iterable[Diagnostic]], Board]:
 
 
 def render_spec(spec: Spec, view: str = "blueprint", findings: Iterable[Diagnostic] = (),
-                chunks: Sequence[Chunk] | None = None, key_width: float = 0.0) -> str:
+                chunks: Sequence[Chunk] | None = None, key_width: float = 0.0,
+                listed: bool = True) -> str:
     """The DOT text of one view of `spec`, with `findings` drawn as badges; the blueprint
     draws the `chunks` of the journey given as its rows (default: `pages.ROW_STEPS` a row),
-    its findings list and legend at least `key_width` wide (a page's width, on paper)."""
+    its findings list (unless not `listed`) and legend at least `key_width` wide (a page's
+    width, on paper)."""
     if view not in VIEWS:
         raise RenderError(f"unknown view '{view}': use one of {', '.join(VIEWS)}")
     if chunks is not None:
@@ -61,9 +63,14 @@ def render_spec(spec: Spec, view: str = "blueprint", findings: Iterable[Diagnost
                               "in chunks")
         from .blueprint import render_blueprint
 
-        board = render_blueprint(spec, list(findings), chunks, key_width)
+        board = render_blueprint(spec, list(findings), chunks, key_width, listed)
     else:
         board = _view(view)(spec, list(findings))
+    return board_dot(board)
+
+
+def board_dot(board: Board) -> str:
+    """A view's board as DOT, with the graph settings every picture shares."""
     board.graph_attrs = {**GRAPH_DEFAULTS, **board.graph_attrs}
     return board.to_dot()
 

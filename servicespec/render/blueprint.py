@@ -44,6 +44,7 @@ from .pages import ROW_STEPS, Chunk, split_journey
 from .style import (
     BADGE_H,
     BODY,
+    INK,
     LANE,
     MODE_STYLE,
     MUTED,
@@ -54,6 +55,7 @@ from .style import (
     draw_badges,
     height_of,
     label,
+    plain,
     shared_mark,
     tooltip,
 )
@@ -173,14 +175,16 @@ def _pill(f: Frame, i: int) -> tuple[list[Text], str, list[Badge]] | None:
 
 
 def render_blueprint(spec: Spec, findings: Iterable[Diagnostic] = (),
-                     chunks: Sequence[Chunk] | None = None, key_width: float = 0.0) -> Board:
+                     chunks: Sequence[Chunk] | None = None, key_width: float = 0.0,
+                     listed: bool = True) -> Board:
     """The blueprint with its steps in rows: the `chunks` given (a page of the paper output
     passes one), else the journey split into rows of at most `ROW_STEPS` steps. Each row has
     its lanes, labels and lines; a journey cut into rows says where each row takes up. The
     findings about the whole service and the legend close the journey: they follow the
     chunk that ends it (on paper, the last page). The findings list and legend take
     `key_width` at least: on a page of one or two steps, a page-wide list is shorter than one
-    as narrow as the steps."""
+    as narrow as the steps. Not `listed`: the callouts are drawn but their list is left to
+    pages of its own (`render_findings_page`), when it is too long for the journey's."""
     drawn, alias = drawn_keys(spec)
     placement = place(spec, findings, drawn, alias)
     board = Board(spec.metadata.id, {"id": "blueprint", "class": "servicespec blueprint"})
@@ -207,20 +211,26 @@ def render_blueprint(spec: Spec, findings: Iterable[Diagnostic] = (),
     if chunks[-1].continues:
         # a page of the paper output lists the findings its callouts number
         panel = findings_panel(board, MARGIN, y, full_width - 2 * MARGIN, placement) \
-            if paged else 0.0
+            if paged and listed else 0.0
         y += panel if panel else -14
     else:
-        y += _key(board, placement, frames, links, y, full_width - 2 * MARGIN)
+        y += _key(board, placement, frames, links, y, full_width - 2 * MARGIN, listed)
     board.unique_ids()  # rows repeat the lanes' and lines' ids
     board.width, board.height = full_width, y + MARGIN
     return board
 
 
 def _key(board: Board, placement: Placement, frames: Sequence[Frame], links: bool,
-         y: float, width: float) -> float:
-    """The findings panel and a legend of the symbols the rows use; returns their height."""
+         y: float, width: float, listed: bool = True) -> float:
+    """The findings panel (or, not `listed`, where it is) and a legend of the symbols the
+    rows use; returns their height."""
     top = y
-    y += findings_panel(board, MARGIN, y, width, placement)
+    if listed:
+        y += findings_panel(board, MARGIN, y, width, placement)
+    elif placement.badges or placement.general:
+        y += 8 + plain(board, "findings:elsewhere", MARGIN, y + 8, [Text.of(
+            "The findings the numbers call out are listed on the pages after the journey.",
+            width, BODY, INK, bold=True)], align="LEFT", id="findings-elsewhere")
     if placement.badges or placement.general:
         y += 10
     steps = [s for f in frames for s in f.steps]
@@ -233,6 +243,24 @@ def _key(board: Board, placement: Placement, frames: Sequence[Frame], links: boo
                 for title, style, pen in LINES.values()]
     y += legend(board, MARGIN, y, width, symbols + finding_items(placement))
     return y - top
+
+
+def render_findings_page(spec: Spec, findings: Iterable[Diagnostic], numbers: Sequence[int],
+                         width: float, header: str) -> Board:
+    """A page of the findings list alone (paper output, when the list is too long for the
+    journey's last page): the findings numbered `numbers`, numbered as the callouts of the
+    whole blueprint, in a list `width` wide under `header`."""
+    drawn, alias = drawn_keys(spec)
+    placement = place(spec, findings, drawn, alias)
+    board = Board(spec.metadata.id, {"id": "blueprint-findings",
+                                     "class": "servicespec blueprint findings-page"})
+    y = MARGIN
+    y += title_band(board, spec, y, width - 2 * MARGIN, "service blueprint")
+    head = [Text([header], 11, INK, bold=True)]
+    y += plain(board, "findings:page", MARGIN, y, head, align="LEFT", class_="chunk-header")
+    y += findings_panel(board, MARGIN, y, width - 2 * MARGIN, placement, set(numbers))
+    board.width, board.height = width, y + MARGIN
+    return board
 
 
 def _row(f: Frame, y: float) -> tuple[float, bool]:

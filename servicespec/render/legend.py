@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from ..diagnostics import Severity
 from ..model.spec import Step
@@ -103,14 +103,17 @@ FINDING_W = 470.0  # one column of the findings list
 
 
 def findings_panel(board: Board, x: float, y: float, width: float,
-                   placement: Placement) -> float:
+                   placement: Placement, numbers: Collection[int] | None = None) -> float:
     """The findings, numbered as their callouts on the picture, each with its message and
-    the rule's plain words; findings no drawn element could take are listed here alone."""
-    badges = placement.numbered()
+    the rule's plain words; findings no drawn element could take are listed here alone.
+    With `numbers`, only the findings of those numbers (a page of a list that goes on)."""
+    every = placement.numbered()
+    badges = [b for b in every if numbers is None or b.number in numbers]
     if not badges:
         return 0.0
-    head = [Text([f"Findings ({len(badges)}): the numbers are the callouts on the picture"],
-                 STRONG, INK, bold=True)]
+    title = f"Findings ({len(badges)}): the numbers are the callouts on the picture" \
+        if len(badges) == len(every) else "The numbers are the callouts on the pictures"
+    head = [Text([title], STRONG, INK, bold=True)]
     top = y + 8
     top += plain(board, "findings:title", x + 10, top, head, align="LEFT") + 6
     columns = max(1, int((width - 20) // FINDING_W))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic
 from ..model.spec import Spec
@@ -60,8 +61,8 @@ class _Search:
     of three 8-step phases are one and the same)."""
 
     def __init__(self, spec: Spec, page: tuple[float, float],
-                 findings: Sequence[Diagnostic]) -> None:
-        self.spec, self.page, self.findings = spec, page, findings
+                 findings: Sequence[Diagnostic], listed: bool = True) -> None:
+        self.spec, self.page, self.findings, self.listed = spec, page, findings, listed
         self.phases = [s.phase for s in spec.steps]
         self._dots: dict[Chunk, str] = {}
 
@@ -75,10 +76,10 @@ class _Search:
 
         def draw(key_width: float) -> str:
             return render_spec(self.spec, "blueprint", self.findings, chunks=[chunk],
-                               key_width=key_width)
+                               key_width=key_width, listed=self.listed)
 
         best = draw(0.0)
-        if not self.findings:
+        if not self.findings or not self.listed:
             return best
         # a page lists its findings: under one or two steps a list as narrow as they are runs
         # off the bottom of the page, so it takes the number of columns that prints largest
@@ -128,30 +129,95 @@ def fitting_chunks(spec: Spec, paper: str, landscape: bool = False,
 
 
 def paper_chunks(spec: Spec, paper: str, landscape: bool = False,
-                 findings: Sequence[Diagnostic] = ()) -> list[tuple[Chunk, str]]:
-    """The pages: each chunk with its DOT, as many steps on a page as the paper allows.
+                 findings: Sequence[Diagnostic] = ()
+                 ) -> list[tuple[Chunk | FindingsPage, str]]:
+    """The pages: each chunk with its DOT, as many steps on a page as the paper allows; when
+    the findings' list does not fit the journey's last page, pages of the list follow.
 
     Raises `RenderError` when one step alone is too big for the page at 7 pt.
     """
     from . import RenderError
 
-    search = _Search(spec, page_size(paper, landscape), findings)
+    page = page_size(paper, landscape)
+    search = _Search(spec, page, findings)
     chunks = search.split()
     if chunks is not None:
         return [(c, search.dot(c)) for c in chunks]
     sheet = f"one {paper.upper()} {'landscape' if landscape else 'portrait'} page"
+    if findings:
+        # the findings' list is too long for the journey's pages: their callouts stay on
+        # the steps, the list goes on pages of its own after the journey
+        search = _Search(spec, page, findings, listed=False)
+        chunks = search.split()
+        if chunks is not None:
+            return [*((c, search.dot(c)) for c in chunks),
+                    *_findings_pages(spec, page, findings, sheet)]
     bigger = "print on A3 (--paper a3)" if paper == "a4" else ""
     big = next(c for c in split_journey(search.phases, 1) if not search.readable(c))
-    if findings and _Search(spec, search.page, ()).readable(big):
-        # the steps fit: the findings listed under the journey's last step do not
+    if findings and _Search(spec, page, ()).readable(big):
+        # the step fits: the findings' callouts on it do not
+        step = spec.steps[big.start].id
         raise RenderError(
-            f"the findings listed on the last page do not fit on {sheet} "
+            f"step '{step}' with the callouts of its findings does not fit on {sheet} "
             f"with text of {MIN_PRINT_PT:g} pt or more: {bigger + ', or ' if bigger else ''}"
             "draw the findings on screen (without --paper), or fix some of them")
     step = spec.steps[big.start].id if spec.steps else "the blueprint"
     what = bigger or "split the step, or move actions to the steps around it"
     raise RenderError(f"step '{step}' does not fit on {sheet} with text of "
                       f"{MIN_PRINT_PT:g} pt or more: {what}")
+
+
+@dataclass(frozen=True)
+class FindingsPage:
+    """A page of the findings' list alone: findings `first` to `last` of `total`."""
+
+    first: int
+    last: int
+    total: int
+
+    @property
+    def header(self) -> str:
+        return (f"Findings {self.first}–{self.last} of {self.total}" if self.last > self.first
+                else f"Finding {self.first} of {self.total}")
+
+
+def _findings_pages(spec: Spec, page: tuple[float, float], findings: Sequence[Diagnostic],
+                    sheet: str) -> list[tuple[FindingsPage, str]]:
+    """The findings' list on pages of its own, as many findings a page as keep its text at
+    `MIN_PRINT_PT` or more, in as many columns as the page's width allows."""
+    from . import RenderError, board_dot
+    from .blueprint import render_findings_page
+
+    limit = (page[0] - 2 * PAGE_MARGIN) * SMALL / MIN_PRINT_PT  # widest drawing at 7 pt
+    columns = max(1, int((limit - 20 - 2 * MARGIN) // FINDING_W))
+    width = columns * FINDING_W + 20 + 2 * MARGIN
+    total = len(findings)  # one callout each, numbered 1…total
+
+    def drawn(first: int, count: int) -> str:
+        header = FindingsPage(first, first + count - 1, total).header
+        return board_dot(render_findings_page(spec, findings, range(first, first + count),
+                                              width, header))
+
+    out = []
+    first = 1
+    while first <= total:
+        # the most findings from `first` whose page is readable (more only make it taller)
+        low, high, best = 1, total - first + 1, None
+        while low <= high:
+            count = (low + high) // 2
+            dot = drawn(first, count)
+            if _readable(dot, page):
+                best, low = (count, dot), count + 1
+            else:
+                high = count - 1
+        if best is None:
+            raise RenderError(f"finding {first} is too long to print on {sheet} with text of "
+                              f"{MIN_PRINT_PT:g} pt or more: draw the findings on screen "
+                              "(without --paper)")
+        count, dot = best
+        out.append((FindingsPage(first, first + count - 1, total), dot))
+        first += count
+    return out
 
 
 def paper_pdf(spec: Spec, paper: str, landscape: bool = False,
@@ -176,4 +242,5 @@ def paper_pdf(spec: Spec, paper: str, landscape: bool = False,
     return out.getvalue()
 
 
-__all__ = ["drawing_size", "fitting_chunks", "paper_chunks", "paper_pdf", "without_margin"]
+__all__ = ["FindingsPage", "drawing_size", "fitting_chunks", "paper_chunks", "paper_pdf",
+           "without_margin"]
