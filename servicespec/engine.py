@@ -368,7 +368,7 @@ def _positioned(loaded: Loaded, found: Iterable[Found], config: Config,
                                                                        f[2])):
         related: tuple[Related, ...] = ()
         if resolved is not None:
-            path, related = places.take_back(loaded, path, resolved)
+            path, related = places.take_back(loaded, path, resolved, message)
         span = source.locate(path)
         element = element_path(loaded.data, path)
         n = occurrences.get((code, element), 0)
@@ -381,19 +381,22 @@ def _positioned(loaded: Loaded, found: Iterable[Found], config: Config,
 
 class _SharedPlaces:
     """Findings about shared elements, placed in the service and named in the library: a
-    finding inside a shared element is reported at the `uses` entry that brought it; any
-    finding names the library's file and line of each shared element it concerns."""
+    finding inside a shared element is reported at the `uses` entry that brought it; a
+    finding about the service's own element names the library's file and line of each
+    shared element that element refers to and the message names (`'receptionist'`: a
+    finding about the whole journey does not list every shared role of its steps)."""
 
     def __init__(self) -> None:
         self.sources: dict[str, ComposedSourceMap] = {}
 
-    def take_back(self, loaded: Loaded, path: Path, resolved: Resolved
+    def take_back(self, loaded: Loaded, path: Path, resolved: Resolved, message: str
                   ) -> tuple[Path, tuple[Related, ...]]:
         origin = resolved.origin_of(path)
         if origin is not None:
             inner = (*origin.path, *path[2:])
             return ("uses", origin.uses_index), (self._related(origin.library, inner),)
-        ids = sorted(_strings(value_at(loaded.data, path)) & set(resolved.shared_ids))
+        ids = sorted(i for i in _strings(value_at(loaded.data, path)) & set(resolved.shared_ids)
+                     if f"'{i}'" in message)
         return path, tuple(self._related(resolved.shared_ids[i].library,
                                          (*resolved.shared_ids[i].path, "id"))
                            for i in ids[:_MAX_RELATED])

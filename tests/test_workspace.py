@@ -187,6 +187,35 @@ def test_a_finding_about_a_shared_element_names_the_library_line(council: Path) 
                for line in text.splitlines())
 
 
+def test_only_the_shared_elements_a_finding_names_are_noted(tmp_path: Path) -> None:
+    """A step that passes the customer to a shared role names the role's line in the
+    library; a finding about the whole journey does not list every shared role of its steps
+    (each of them was noted under "no step in phase 'after'" and "the backstage lane is
+    empty")."""
+    (tmp_path / "contact.yaml").write_text(
+        "apiVersion: servicespec/v1\nkind: Library\nmetadata: {id: contact, name: Contact}\n"
+        "channels:\n- {id: desk, name: Desk, kind: in-person, hours: 24/7, response_time: 5m}\n"
+        "roles:\n- {id: nurse, name: Nurse, stage: frontstage}\n"
+        "- {id: receptionist, name: Receptionist, stage: frontstage}\n", "utf-8")
+    (tmp_path / "meds.yaml").write_text(
+        "apiVersion: servicespec/v1\nkind: Service\nmetadata: {id: meds, name: Meds}\n"
+        "uses: [contact]\nproduct: {id: meds-p, name: Medicines}\n"
+        "touchpoints:\n- {id: counter, name: Counter, channel: desk, phase: during}\n"
+        "blueprint:\n  steps:\n"
+        "  - {id: order, name: Order, phase: before, customer: Orders,\n"
+        "     frontstage: [{role: nurse, action: Checks the order}]}\n"
+        "  - {id: collect, name: Collect, phase: during, touchpoint: counter, customer: Collects,"
+        "\n     frontstage: [{role: receptionist, action: Hands it over}]}\n", "utf-8")
+    report = json.loads(lint("--format", "json", "--no-cache", str(tmp_path)).stdout)
+    noted = {(d["code"], d["message"]): [r["message"] for r in d.get("related", [])]
+             for d in report["findings"]}
+    handoff = next(v for (code, message), v in noted.items()
+                   if code == "SS501" and "'receptionist'" in message)
+    assert handoff == ["'receptionist' is shared by library 'contact'"]
+    journey = [v for (code, _), v in noted.items() if code in ("SS301", "SS308")]
+    assert journey and all(v == [] for v in journey)
+
+
 def test_rules_see_a_shared_channels_mode(council: Path) -> None:
     """SS201 (no human option) knows the shared phone line is live, and that a shared
     chatbot is not."""
