@@ -640,10 +640,33 @@ def _syntax_hint(lines: list[str], line: int, column: int, context_line: int,
                 return (f": ` #` on line {number + 1} starts a comment, so the rest of that "
                         "line is not read; quote the text, "
                         f"`{_requoted(lines[number], comment.end(), flow)}`")
+        opened = _unclosed_bracket(lines, line, column)
         return (": inside `[…]` and `{…}` a comma ends a text and a colon followed by a space "
                 "starts a key; quote texts that hold them, and check that the bracket opened "
-                f"on line {context_line + 1} is closed")
+                f"on line {(context_line if opened is None else opened) + 1} is closed")
     return ""
+
+
+_QUOTED_OR_COMMENT = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|(?:^|\s)#.*""")
+_LOOK_BACK = 500  # lines: a flow collection longer than that is not written by hand
+
+
+def _unclosed_bracket(lines: list[str], line: int, column: int) -> int | None:
+    """The line of the innermost `[` or `{` still open at the error (outside quotes and
+    comments): the parser names where the node it was reading starts, often the line after
+    the one whose bracket was never closed."""
+    depth = 0
+    for number in range(line, max(-1, line - _LOOK_BACK), -1):
+        text = lines[number][:column] if number == line else lines[number]
+        text = _QUOTED_OR_COMMENT.sub(lambda m: " " * len(m[0]), text)
+        for char in reversed(text):
+            if char in "]}":
+                depth += 1
+            elif char in "[{":
+                if depth == 0:
+                    return number
+                depth -= 1
+    return None
 
 
 def _requoted(line: str, column: int, flow: bool) -> str:

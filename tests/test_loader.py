@@ -51,6 +51,18 @@ def test_syntax_error_at_parser_position() -> None:
     assert codes_at("a: 'unclosed\n") == [("SS001", 2, 1)]
 
 
+def test_the_unclosed_bracket_is_named_on_its_own_line() -> None:
+    """libyaml marks where the node it was reading starts, the line after the one whose `{`
+    a trailing comma left open: the hint names the bracket's line, past quoted `{` and `#`."""
+    text = ("channels:\n"
+            "  - {id: a, name: 'A {x}', hours: 24/7}  # {not this one\n"
+            "  - {id: b, name: B, hours: \"{\", kind: chatbot,\n"
+            "  - {id: c, name: C}\n")
+    [diag] = lint_text(text).diagnostics
+    assert (diag.code, diag.line) == ("SS001", 4)
+    assert "check that the bracket opened on line 3 is closed" in diag.message
+
+
 def test_tab_indentation_is_explained() -> None:
     [diag] = lint_text("a:\n\t- b\n").diagnostics
     assert (diag.code, diag.line, diag.column) == ("SS001", 2, 1)
