@@ -10,6 +10,7 @@ where each appended element is written, so findings can name the library's file 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -69,6 +70,9 @@ class Catalogue:
     """The libraries of a catalogue, by id (the first file wins a duplicate: SS801)."""
 
     libraries: dict[str, SharedLibrary] = field(default_factory=dict)
+    # the files that say `kind: Library` but do not load as one, with their text: a `uses`
+    # of one of them is told to fix it, not to add a library that is already there
+    broken: dict[str, str] = field(default_factory=dict)
 
     def digest(self, uses: Iterable[str]) -> str:
         """What a service's findings depend on beyond its own bytes: the file and text of
@@ -81,7 +85,16 @@ class Catalogue:
             if shared is not None:
                 h.update(f"{shared.file}\0{len(shared.text)}\0{shared.text}\0".encode(
                     "utf-8", "surrogateescape"))
+            else:
+                h.update(f"{self.broken_as(lib_id)}\0".encode("utf-8", "surrogateescape"))
         return h.hexdigest()
+
+    def broken_as(self, lib_id: str) -> str | None:
+        """The file of a library that does not load and looks like the one named `lib_id`
+        (its text holds `id: lib_id`)."""
+        written = re.compile(rf"""\bid["']?[ \t]*:[ \t]*["']?{re.escape(lib_id)}(?![\w-])""")
+        return next((f for f, text in sorted(self.broken.items()) if written.search(text)),
+                    None)
 
     def resolve(self, spec: Spec, local_ids: set[str]) -> Resolved:
         """`spec` with the elements of the libraries it uses appended to its sections.
@@ -94,12 +107,15 @@ class Catalogue:
             if shared is None:
                 from .model.validate import did_you_mean
 
+                broken = self.broken_as(lib_id)
                 hint = did_you_mean(lib_id, self.libraries)
                 todo = hint[2:] if hint else ("add a file with `kind: Library` and this "
                                               "`metadata.id`, or fix the id")
-                resolved.findings.append(("SS802", ("uses", u), f"`uses` names library "
-                                          f"'{lib_id}', which is no library of the catalogue: "
-                                          f"{todo}"))
+                what = (f"'{lib_id}', which does not load ({broken} has errors): fix them"
+                        if broken else f"'{lib_id}', which is no library of the catalogue: "
+                        f"{todo}")
+                resolved.findings.append(("SS802", ("uses", u), f"`uses` names library {what}"
+                                          "; the design rules wait until it resolves"))
                 continue
             for section in SHARED_SECTIONS:
                 for j, element in enumerate(getattr(shared.library, section)):

@@ -90,15 +90,21 @@ def resolve_and_run(spec: Spec | Library, data: Any, config: Config, file: str,
     governing = {r.id for r in resolved.spec.regulations if local.intersection(r.applies_to)}
     resolved.refers = (_strings({k: v for k, v in data.items() if k != "uses"})
                        | governing) & set(resolved.shared_ids)
+    # a library not found: the rules about something missing would blame the service for
+    # what the library may well hold, and its ids would each be an unresolved reference;
+    # they wait until it resolves (SS802 says so, once; ignored, it holds back only those
+    # references)
+    unresolved = any(code == "SS802" for code, _, _ in resolved.findings)
+    waiting = unresolved and config.enabled("SS802", file)
     found = []
-    for f in run_rules(resolved.spec, config, file):
+    for f in run_rules(resolved.spec, config, file, only=_UNRESOLVED_RULES if waiting
+                       else None):
+        if unresolved and f[0] == "SS006":
+            continue  # the missing library's ids, each an unresolved reference
         origin = resolved.origin_of(f[1])
         if origin is None or (_shared_id(origin) in resolved.refers
                               and not _elsewhere(f, origin)):
             found.append(f)
-    if any(code == "SS802" for code, _, _ in resolved.findings):
-        # the missing library's ids would each be an unresolved reference: SS802 says it once
-        found = [f for f in found if f[0] != "SS006"]
     found += [(code, path, message, config.severity_of(code, Severity.ERROR))
               for code, path, message in resolved.findings if config.enabled(code, file)]
     return found, resolved
@@ -191,6 +197,9 @@ def _declared(model: Spec | Library, data: Any, resolved: Resolved | None) -> De
 # Rules about something missing (no recovery, no channel during a phase…) would blame the
 # file for what the broken elements may well hold, so they wait for the model.
 _WITH_BROKEN_ELEMENTS = ("SS005", "SS006")
+# the rules that still run when a used library is not found: a duplicate id is one whatever
+# the library holds
+_UNRESOLVED_RULES = ("SS005",)
 # validation rounds: dropping an element rarely reveals another error; bounded all the same
 _REPAIR_ROUNDS = 8
 

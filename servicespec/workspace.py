@@ -52,6 +52,7 @@ class Document:
     # says `kind: Library` near its top, whether or not it loads as one (the site gives it a
     # library's page, with its errors)
     claims_library: bool = False
+    text: str | None = None  # a library's text that does not load as one
 
 
 class Workspace:
@@ -85,6 +86,7 @@ class Workspace:
             if isinstance(model, Library):
                 document.library = SharedLibrary(path, model, text)
                 document.declared = Declared(model.kind, model.metadata.id)
+        document.text = text if document.claims_library and document.library is None else None
         return sorted({path, *before, *self.dependents(path)})
 
     def remove(self, path: str) -> list[str]:
@@ -105,11 +107,14 @@ class Workspace:
         from .catalogue import Catalogue
 
         libraries: dict[str, SharedLibrary] = {}
+        broken: dict[str, str] = {}
         for path in sorted(self.documents):
-            shared = self.documents[path].library
-            if shared is not None:
-                libraries.setdefault(shared.id, shared)
-        return Catalogue(libraries)
+            document = self.documents[path]
+            if document.library is not None:
+                libraries.setdefault(document.library.id, document.library)
+            elif document.claims_library and document.text is not None:
+                broken[path] = document.text
+        return Catalogue(libraries, broken)
 
     def dependents(self, path: str) -> list[str]:
         """The services that use the library in `path` (none when it is no library)."""

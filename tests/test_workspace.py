@@ -216,6 +216,46 @@ def test_only_the_shared_elements_a_finding_names_are_noted(tmp_path: Path) -> N
     assert journey and all(v == [] for v in journey)
 
 
+def test_a_library_that_does_not_load_holds_its_users_rules_back(council: Path,
+                                                                  tmp_path: Path) -> None:
+    """A library with a syntax error: its users are told which file to fix, not to add a
+    library that is there, and no rule blames them for what it holds (the complaints desk,
+    the phone line: SS207, SS201, SS006 each came up before). Fixed, their findings return,
+    also through the cache, which keys on the broken file too."""
+    library = council / "contact-centre.yaml"
+    good = library.read_text()
+    # a service whose only place to complain is the library's desk
+    (council / "kiosk.yaml").write_text(
+        "apiVersion: servicespec/v1\nkind: Service\nmetadata: {id: kiosk, name: Kiosk}\n"
+        "uses: [contact-centre]\nproduct: {id: kiosk-p, name: Kiosk}\n"
+        "touchpoints:\n- {id: desk, name: Desk, channel: customer-desk, phase: during}\n"
+        "blueprint:\n  steps:\n  - {id: ask, name: Ask, phase: during, touchpoint: desk}\n")
+    assert "SS207" not in {code for name, code, _ in findings("council") if name == "kiosk.yaml"}
+    edit(library, "  complaints: true\n", "  complaints: [true\n")
+    found = findings("council")
+    assert {code for name, code, _ in found if name != library.name} == {"SS802"}
+    report = json.loads(lint("--format", "json", "council").stdout)["findings"]
+    said = next(d["message"] for d in report if d["code"] == "SS802")
+    assert "which does not load (council/contact-centre.yaml has errors): fix them" in said
+    assert "add a file" not in said and "the design rules wait until it resolves" in said
+    # a typo in `uses` is the same wait, with the library's likely id
+    library.write_text(good)
+    edit(council / "waste-collection.yaml", "- contact-centre", "- contact-centr")
+    waste = {code for name, code, _ in findings("council") if name == "waste-collection.yaml"}
+    assert waste == {"SS802"}
+    edit(council / "waste-collection.yaml", "- contact-centr", "- contact-centre")
+    # through the cache: broken, then fixed, the users are linted again
+    cached = ["lint", "--format", "json", "council"]
+    edit(library, "  complaints: true\n", "  complaints: [true\n")
+    runner = CliRunner()
+    broken = json.loads(runner.invoke(cli, cached).stdout)["findings"]
+    assert "SS802" in {d["code"] for d in broken}
+    library.write_text(good.replace("  hours: 24/7\n  response_time: 1m\n", ""))
+    fixed = json.loads(runner.invoke(cli, cached).stdout)["findings"]
+    assert "SS802" not in {d["code"] for d in fixed}
+    assert "SS204" in {d["code"] for d in fixed}  # the phone line's gap, in its users
+
+
 def test_rules_see_a_shared_channels_mode(council: Path) -> None:
     """SS201 (no human option) knows the shared phone line is live, and that a shared
     chatbot is not."""

@@ -42,8 +42,11 @@ class DuplicateServiceId(Rule):
 class UnresolvedLibrary(Rule):
     """A service's `uses` must name a library of the catalogue (a file with `kind: Library`
     and that `metadata.id`): the service refers to its elements by plain id, and none of
-    them can be found until it does. The message offers the closest library id. The
-    catalogue is the folders given to `lint`, or `catalogue =` in the configuration.
+    them can be found until it does. The message offers the closest library id, or names
+    the library's file when it is there but does not load (fix its errors first). Until the
+    library resolves, the other design rules wait (all but duplicate ids): they would blame
+    the service for what the library may well hold. The catalogue is the folders given to
+    `lint`, or `catalogue =` in the configuration.
 
     Bad:
     ```yaml
