@@ -140,7 +140,7 @@ class _Sanitiser:
                 self.out.append(">")
                 parent[1] = False
         self.svg_ns = self.svg_ns or svg
-        attrs = self._clean(attributes)
+        attrs, markup = self._clean(attributes)
         classes = attrs.get("class", "").split() if local == "g" else []
         if classes:
             if not self.graph_found and "graph" in classes:
@@ -160,18 +160,18 @@ class _Sanitiser:
         if parent is None:
             self.root = attrs
         else:
-            self.out.append(f"<{local}" + "".join(
-                f' {k}="{_escape_attribute(v)}"' for k, v in attrs.items()))
+            self.out.append(f"<{local}{markup}")
         self.stack.append([
             local, True, not _GRAPHVIZ_OBJECTS.isdisjoint(classes),
             bool(self.graph_depth) and "lane-label" in classes])
 
-    def _clean(self, attributes: list[str]) -> dict[str, str]:
-        """The attributes kept, under the names they are written with."""
+    def _clean(self, attributes: list[str]) -> tuple[dict[str, str], str]:
+        """The attributes kept, under the names they are written with, and as markup."""
         prefix = self.prefix
         kept: dict[str, str] = {}
-        for n in range(0, len(attributes), 2):
-            name, value = attributes[n], attributes[n + 1]
+        markup = []
+        pairs = iter(attributes)
+        for name, value in zip(pairs, pairs, strict=True):
             written, kind = _attribute(name)
             if kind == "drop":
                 continue
@@ -189,7 +189,8 @@ class _Sanitiser:
             if written.startswith("xlink:"):
                 self.xlink = True
             kept[written] = value
-        return kept
+            markup.append(f' {written}="{_escape_attribute(value)}"')
+        return kept, "".join(markup)
 
     def end(self, name: str) -> None:
         if self.skipping:
