@@ -184,7 +184,8 @@ def test_inline_svg_refuses_what_is_not_svg():
         inline_svg("<svg><g></svg>", prefix="p", label="l")
     for root in ('<svg:g xmlns:svg="http://www.w3.org/2000/svg"/>', "<svgx/>",
                  '<svg xmlns="urn:not-svg"/>', "<svg>&ent;</svg>",
-                 '<svg><!DOCTYPE svg [<!ENTITY a "b">]></svg>', "<svg></svg><svg/>"):
+                 '<svg><!DOCTYPE svg [<!ENTITY a "b">]></svg>', "<svg></svg><svg/>",
+                 "<svg>\ud800</svg>"):
         with pytest.raises(SvgError):
             inline_svg(root, prefix="p", label="l")
 

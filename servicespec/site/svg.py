@@ -266,6 +266,9 @@ def inline_svg(data: bytes | str, *, prefix: str, label: str) -> str:
         parser.Parse(text[start:], True)
     except expat.ExpatError as exc:
         raise SvgError(f"the drawing is not well-formed SVG: {exc}") from exc
+    except UnicodeEncodeError as exc:  # a str holding a lone surrogate is no XML text
+        raise SvgError(f"the drawing is not text XML can hold: {exc.reason} at "
+                       f"character {exc.start}") from exc
     return sanitiser.markup(prefix, label)
 
 
