@@ -4,7 +4,8 @@
                                     [--baseline DIR]
 
 Generates a catalogue (benchmarks/generate.py) and writes its site in one process
-(`write_pages`, no workers), `--repeat` times in fresh interpreters; prints the cpu time per
+(`write_pages`, no workers, the garbage collector set as the command sets it), `--repeat`
+times in fresh interpreters; prints the cpu time per
 service (the least of the runs) and how it divides: linting, the drawings' layout and DOT
 (`render_spec`), Graphviz (`render_bytes`), making the SVG safe for the page (`inline_svg`),
 and the page's files (`service_files`). The stages are timed by wrapping those functions.
@@ -41,7 +42,14 @@ STAGES = (  # (module, function, name shown): a stage's time includes what it ca
 
 def child(catalogue: str) -> dict[str, Any]:
     """One build of the catalogue's site in this process: cpu per service, by stage."""
+    import gc
     import importlib
+
+    import servicespec.__main__ as command
+
+    # the garbage collector as the command sets it: at Python's default a page's short-lived
+    # objects (an SVG's tree, a layout) trigger collections the command never makes
+    gc.set_threshold(*getattr(command, "GC_THRESHOLD", (100_000, 50, 100)))
 
     from servicespec.site.build import write_pages
 

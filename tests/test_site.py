@@ -182,6 +182,42 @@ def test_inline_svg_refuses_what_is_not_svg():
         inline_svg("<html></html>", prefix="p", label="l")
     with pytest.raises(SvgError):
         inline_svg("<svg><g></svg>", prefix="p", label="l")
+    for root in ('<svg:g xmlns:svg="http://www.w3.org/2000/svg"/>', "<svgx/>",
+                 '<svg xmlns="urn:not-svg"/>', "<svg>&ent;</svg>",
+                 '<svg><!DOCTYPE svg [<!ENTITY a "b">]></svg>', "<svg></svg><svg/>",
+                 "<svg>\ud800</svg>"):
+        with pytest.raises(SvgError):
+            inline_svg(root, prefix="p", label="l")
+
+
+SVG_OPEN = ('<svg viewBox="0 0 10 10" xmlns="http://www.w3.org/2000/svg" '
+            'xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:x="urn:x">')
+
+
+def test_inline_svg_drops_elements_and_attributes_of_other_namespaces():
+    out = inline_svg(SVG_OPEN + '<x:script>alert(1)</x:script><x:path d="M0 0"/>'
+                     '<g x:onclick="alert(2)" x:href="http://example.invalid" x:fill="red">'
+                     '<text xml:space="preserve">t</text></g></svg>', prefix="p", label="l")
+    for banned in ("urn:x", "alert", "example.invalid", "x:", "ns0", "M0 0"):
+        assert banned not in out
+    assert '<g><text xml:space="preserve">t</text></g>' in out
+
+
+def test_inline_svg_drops_graphviz_names_with_their_text_and_closes_empty_elements():
+    out = inline_svg(SVG_OPEN + '<g class="node"><title>a-&gt;b</title>\n<text>x</text>\n'
+                     '<title>kept</title></g><g><script/>\n</g><g>\n<circle r="1"></circle>'
+                     '</g></svg>', prefix="p", label="l")
+    # the object's name goes, with the line break after it; a later <title> stays
+    assert '<g class="node"><text>x</text>\n<title>kept</title></g>' in out
+    assert "a-&gt;b" not in out
+    assert '<g /><g>\n<circle r="1" /></g>' in out
+
+
+def test_inline_svg_reads_a_drawing_nested_deeper_than_python_recurses():
+    depth = 20_000
+    out = inline_svg(SVG_OPEN + "<g>" * depth + "<text>deep</text>" + "</g>" * depth
+                     + "</svg>", prefix="p", label="l")
+    assert out.count("<g>") == depth and "deep" in out
 
 
 # --- the built site -----------------------------------------------------------------------

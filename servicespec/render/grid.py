@@ -47,6 +47,12 @@ MIN_LANE = 46.0
 FLOW = "#1E5BB8"
 
 
+def frame_width(columns: int) -> float:
+    """The width of a picture of `columns` steps: the lane labels, the columns at a fixed
+    pitch and the margins (its title, findings and legend wrap to it)."""
+    return MARGIN * 2 + LABEL_W + columns * PITCH
+
+
 @dataclass
 class Frame:
     """The shared state of one column picture."""
@@ -66,7 +72,7 @@ class Frame:
 
     @property
     def width(self) -> float:
-        return MARGIN * 2 + LABEL_W + self.columns * PITCH
+        return frame_width(self.columns)
 
     @property
     def grid_right(self) -> float:

@@ -10,13 +10,14 @@ more. Graphviz draws each chunk as a PDF of its own size; pypdf places it on the
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic
 from ..model.spec import Spec
-from .grid import MARGIN, PITCH
+from .grid import MARGIN, PITCH, frame_width
 from .legend import FINDING_W
 from .pages import (
     MIN_PRINT_PT,
@@ -103,12 +104,11 @@ class _Search:
         """The chunks of the most steps a page whose every page is readable (None when one
         step alone is not)."""
         phases = self.phases
-        # a first guess from the widths alone (columns are a fixed pitch), then fewer steps a
-        # page until every page is readable: taller lanes can need fewer steps than the guess
-        whole = self.dot(split_journey(phases, len(phases) or 1)[0])
-        fixed = drawing_size(whole)[0] - max(1, len(phases)) * PITCH  # labels, margins, pad
-        room = (self.page[0] - 2 * PAGE_MARGIN) * smallest_text(whole) / MIN_PRINT_PT
-        most = max(1, min(len(phases), int((room - fixed) // PITCH)))
+        # a first guess from the widths alone (columns are a fixed pitch beside the lane
+        # labels, and no text is drawn under SMALL, which the legend always uses), then fewer
+        # steps a page until every page is readable: taller lanes can need fewer steps
+        room = (self.page[0] - 2 * PAGE_MARGIN) * math.floor(SMALL) / MIN_PRINT_PT
+        most = max(1, min(len(phases), int((room - frame_width(0)) // PITCH)))
         while True:
             chunks = split_journey(phases, most)
             # the last page first: it carries the findings and the legend, the tallest
