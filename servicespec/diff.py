@@ -22,19 +22,27 @@ from pydantic import BaseModel
 
 from .catalogue import SHARED_SECTIONS
 from .diagnostics import Diagnostic, Severity
-from .model.spec import Action, Library, NextStep, PainPoint, Spec, Step, SupportAction
+from .model.spec import (
+    SECTION_WORDS,
+    Action,
+    Library,
+    NextStep,
+    PainPoint,
+    Spec,
+    Step,
+    SupportAction,
+)
 from .model.types import Duration, Target
 from .results import FileResult
 from .textutil import plural
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 # (kind, spec attribute, label): the order changes are reported in
-SECTIONS = (("facilitating", "facilitating", "facilitating service"),
-            ("channel", "channels", "channel"), ("role", "roles", "role"),
-            ("touchpoint", "touchpoints", "touchpoint"), ("metric", "metrics", "metric"),
-            ("recovery", "recovery", "recovery process"), ("persona", "personas", "persona"),
-            ("system", "systems", "system"), ("opportunity", "opportunities", "opportunity"),
-            ("regulation", "regulations", "regulation"))
+SECTIONS = tuple((kind, attr, SECTION_WORDS[attr][0]) for kind, attr in (
+    ("facilitating", "facilitating"), ("channel", "channels"), ("role", "roles"),
+    ("touchpoint", "touchpoints"), ("metric", "metrics"), ("recovery", "recovery"),
+    ("persona", "personas"), ("system", "systems"), ("opportunity", "opportunities"),
+    ("regulation", "regulations")))
 # fields that are elements of their own, compared separately
 NESTED = {"fail_points", "components", "steps", "scenarios"}
 # the emotion scale's words (Smaply-style, -2 to +2)

@@ -97,7 +97,7 @@ def resolve_and_run(spec: Spec | Library, data: Any, config: Config, file: str,
     unresolved = any(code == "SS802" for code, _, _ in resolved.findings)
     waiting = unresolved and config.enabled("SS802", file)
     found = []
-    for f in run_rules(resolved.spec, config, file, only=_UNRESOLVED_RULES if waiting
+    for f in run_rules(resolved.spec, config, file, only=_ON_WHAT_IS_THERE if waiting
                        else None):
         if unresolved and f[0] == "SS006":
             continue  # the missing library's ids, each an unresolved reference
@@ -192,14 +192,11 @@ def _declared(model: Spec | Library, data: Any, resolved: Resolved | None) -> De
     return Declared(model.kind, model.metadata.id, uses, refers)
 
 
-# The rules that still run when the model fails: what they report about the elements that
-# remain cannot depend on the broken ones (a reference to a dropped element is left out).
-# Rules about something missing (no recovery, no channel during a phase…) would blame the
-# file for what the broken elements may well hold, so they wait for the model.
-_WITH_BROKEN_ELEMENTS = ("SS005", "SS006")
-# the rules that still run when a used library is not found: a duplicate id is one whatever
-# the library holds
-_UNRESOLVED_RULES = ("SS005",)
+# The rules that still run when the model fails, or a used library is not found: what they
+# report about the elements there cannot depend on the broken or missing ones (a reference
+# to one of those is left out). Rules about something missing (no recovery, no channel
+# during a phase…) would blame the file for what those may well hold, so they wait.
+_ON_WHAT_IS_THERE = ("SS005", "SS006")
 # validation rounds: dropping an element rarely reveals another error; bounded all the same
 _REPAIR_ROUNDS = 8
 
@@ -233,7 +230,7 @@ def _rules_on_what_remains(loaded: Loaded, config: Config, catalogue: Catalogue 
         out = []
         for code, path, message, severity in run_rules(
                 resolved.spec if resolved else spec, config, loaded.file,
-                only=_WITH_BROKEN_ELEMENTS):
+                only=_ON_WHAT_IS_THERE):
             if resolved is not None and (resolved.origin_of(path) is not None
                                          or (unresolved and code == "SS006")):
                 continue  # the library's own findings, or ids of a library not found

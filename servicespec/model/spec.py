@@ -73,6 +73,17 @@ METRIC_KIND_BY_TYPE: dict[str, str] = {
     **dict.fromkeys(("nps", "retention"), "relationship"),
 }
 
+# the lists of elements a spec holds, in the order of the file: the words for one of their
+# items and for all of them, as messages, diffs and pictures name them
+SECTION_WORDS: dict[str, tuple[str, str]] = {
+    "facilitating": ("facilitating service", "facilitating services"),
+    "channels": ("channel", "channels"), "roles": ("role", "roles"),
+    "touchpoints": ("touchpoint", "touchpoints"), "metrics": ("metric", "metrics"),
+    "recovery": ("recovery process", "recovery processes"),
+    "personas": ("persona", "personas"), "systems": ("system", "systems"),
+    "opportunities": ("opportunity", "opportunities"),
+    "regulations": ("regulation", "regulations")}
+
 
 class SpecModel(BaseModel):
     """Common rules of every object: frozen, no unknown keys (but see `without_extensions`)."""

@@ -185,8 +185,7 @@ def render_blueprint(spec: Spec, findings: Iterable[Diagnostic] = (),
     `key_width` at least: on a page of one or two steps, a page-wide list is shorter than one
     as narrow as the steps. Not `listed`: the callouts are drawn but their list is left to
     pages of its own (`render_findings_page`), when it is too long for the journey's."""
-    drawn, alias = drawn_keys(spec)
-    placement = place(spec, findings, drawn, alias)
+    placement = placed(spec, findings)
     board = Board(spec.metadata.id, {"id": "blueprint", "class": "servicespec blueprint"})
     steps = list(spec.steps)
     paged = chunks is not None and (chunks[0].start > 0 or chunks[-1].stop < len(steps))
@@ -245,13 +244,17 @@ def _key(board: Board, placement: Placement, frames: Sequence[Frame], links: boo
     return y - top
 
 
-def render_findings_page(spec: Spec, findings: Iterable[Diagnostic], numbers: Sequence[int],
+def placed(spec: Spec, findings: Iterable[Diagnostic]) -> Placement:
+    """The findings on the elements this view draws, numbered in its reading order."""
+    drawn, alias = drawn_keys(spec)
+    return place(spec, findings, drawn, alias)
+
+
+def render_findings_page(spec: Spec, placement: Placement, numbers: Sequence[int],
                          width: float, header: str) -> Board:
     """A page of the findings list alone (paper output, when the list is too long for the
-    journey's last page): the findings numbered `numbers`, numbered as the callouts of the
-    whole blueprint, in a list `width` wide under `header`."""
-    drawn, alias = drawn_keys(spec)
-    placement = place(spec, findings, drawn, alias)
+    journey's last page): the findings numbered `numbers` of the blueprint's `placement`
+    (`placed`), in a list `width` wide under `header`."""
     board = Board(spec.metadata.id, {"id": "blueprint-findings",
                                      "class": "servicespec blueprint findings-page"})
     y = MARGIN

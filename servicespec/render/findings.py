@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..diagnostics import Diagnostic, Severity
-from ..model.spec import Spec
+from ..model.spec import SECTION_WORDS, Spec
 from ..source import Path
 
 
@@ -169,16 +169,6 @@ _PARTS = {"step": "", "customer": "customer action", "evidence": "physical evide
           "metric": "metric"}
 
 
-# a section of the spec: the words for one of its items, and for all of them
-_SECTION_WORDS = {
-    "facilitating": ("facilitating service", "facilitating services"),
-    "channels": ("channel", "channels"), "roles": ("role", "roles"),
-    "touchpoints": ("touchpoint", "touchpoints"), "metrics": ("metric", "metrics"),
-    "recovery": ("recovery", "recovery processes"), "personas": ("persona", "personas"),
-    "systems": ("system", "systems"), "opportunities": ("opportunity", "opportunities"),
-    "regulations": ("regulation", "regulations")}
-
-
 def _named(item: Any) -> str:
     return f"“{getattr(item, 'name', None) or item.id}”"
 
@@ -196,8 +186,8 @@ def element_title(spec: Spec, path: Path) -> str:
     head = path[0] if path else None
     if head == "product":
         return f"core product {_named(spec.product)}{_rest(path, 1)}"
-    if head in _SECTION_WORDS:
-        one, every = _SECTION_WORDS[str(head)]
+    if head in SECTION_WORDS:
+        one, every = SECTION_WORDS[str(head)]
         items = getattr(spec, str(head))
         at = _index(path, 1, len(items))
         if len(path) == 1:

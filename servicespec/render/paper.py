@@ -186,16 +186,17 @@ def _findings_pages(spec: Spec, page: tuple[float, float], findings: Sequence[Di
     """The findings' list on pages of its own, as many findings a page as keep its text at
     `MIN_PRINT_PT` or more, in as many columns as the page's width allows."""
     from . import RenderError, board_dot
-    from .blueprint import render_findings_page
+    from .blueprint import placed, render_findings_page
 
     limit = (page[0] - 2 * PAGE_MARGIN) * SMALL / MIN_PRINT_PT  # widest drawing at 7 pt
     columns = max(1, int((limit - 20 - 2 * MARGIN) // FINDING_W))
     width = columns * FINDING_W + 20 + 2 * MARGIN
-    total = len(findings)  # one callout each, numbered 1…total
+    placement = placed(spec, findings)
+    total = len(placement.numbered())  # one callout a finding, numbered 1…total
 
     def drawn(first: int, count: int) -> str:
         header = FindingsPage(first, first + count - 1, total).header
-        return board_dot(render_findings_page(spec, findings, range(first, first + count),
+        return board_dot(render_findings_page(spec, placement, range(first, first + count),
                                               width, header))
 
     out = []
