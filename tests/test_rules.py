@@ -167,3 +167,27 @@ def test_fingerprints_stay_when_a_line_is_inserted_above(code: str, path: Path) 
     whole_file = [(d.line, d.column, d.end_line, d.end_column) == (1, 1, 1, 1) for d in before]
     assert [moved[d.fingerprint] for d in before] == [
         d.line if whole else d.line + 1 for d, whole in zip(before, whole_file, strict=True)]
+
+
+def test_evidence_written_on_the_touchpoint_is_the_steps_evidence() -> None:
+    """A designer who writes what the customer sees once, on the touchpoint, is not told
+    that every step at it shows nothing (SS306, SS308), and the blueprint draws it in those
+    steps' evidence lane; a step's own evidence still wins."""
+    from servicespec.render import render_spec
+
+    text = apply_fragment("""
+blueprint:
+  steps:
+    - {id: check-in, name: Check in, phase: during, customer: Checks in,
+       touchpoint: check-in-desk, frontstage: [{role: receptionist, action: Gives the key}]}
+    - {id: check-out, name: Check out, phase: after, customer: Pays, touchpoint: check-out-desk,
+       evidence: [Receipt], frontstage: [{role: receptionist, action: Takes payment}]}
+""")
+    result = lint_text(text)
+    codes = [(d.code, d.message) for d in result.diagnostics]
+    assert not [c for c in codes if c[0] == "SS306" or "'evidence' lane" in c[1]], codes
+    assert result.spec is not None
+    assert result.spec.evidence_of(result.spec.steps[0]) == ["Lobby", "key card"]
+    assert result.spec.evidence_of(result.spec.steps[1]) == ["Receipt"]
+    dot = render_spec(result.spec, "blueprint")
+    assert "▪ Lobby" in dot and "▪ key card" in dot and "▪ Itemised invoice" not in dot

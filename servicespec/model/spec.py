@@ -634,6 +634,15 @@ class Spec(SpecModel):
                                 sc.persona or bp.persona, sc.case_owner or bp.case_owner, sc)
                         for i, sc in enumerate(bp.scenarios))]
 
+    def evidence_of(self, step: Step) -> list[str]:
+        """What the customer sees at a step: its own `evidence`, else that of the touchpoints
+        it is at (evidence written once on a touchpoint is the evidence of its steps)."""
+        if step.evidence or not step.touchpoint:
+            return list(step.evidence)
+        touchpoints = {t.id: t for t in self.touchpoints}
+        return [e for t in step.touchpoint if t in touchpoints
+                for e in touchpoints[t].evidence]
+
     def every_step(self) -> Iterator[tuple[tuple[str | int, ...], Step]]:
         """Every step of the file with its path: the main journey's, then the scenarios'."""
         for journey in self.journeys():

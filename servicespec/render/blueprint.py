@@ -81,7 +81,7 @@ def drawn_keys(spec: Spec) -> tuple[list[str], dict[str, str]]:
     touchpoints = {t.id: t for t in spec.touchpoints}
     for step in spec.steps:
         drawn.append(f"step:{step.id}")
-        if step.evidence:
+        if spec.evidence_of(step):
             drawn.append(f"evidence:{step.id}")
         if step.customer:
             drawn.append(f"customer:{step.id}")
@@ -125,8 +125,9 @@ def lane_items(f: Frame, i: int, lane: str) -> list[Item]:
     colour = LANE[lane].border
     out: list[Item] = []
     if lane == "evidence":
-        if step.evidence:
-            text = [Text.of(f"▪ {e}", COL_W - 16, SMALL, "#323F4B") for e in step.evidence]
+        evidence = spec.evidence_of(step)
+        if evidence:
+            text = [Text.of(f"▪ {e}", COL_W - 16, SMALL, "#323F4B") for e in evidence]
             out.append(("evidence", text, f.badges(f"evidence:{step.id}")))
         return out
     for j, item in enumerate(getattr(step, lane)):

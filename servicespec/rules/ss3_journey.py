@@ -224,11 +224,15 @@ class OrphanTouchpoint(Rule):
 class CustomerStepWithoutEvidence(Rule):
     """Bitner et al. (2008): physical evidence sits above every customer action; it is what
     the customer sees and judges the service by (a form, an email, a receipt). A step at a
-    touchpoint with no `evidence` leaves that lane undesigned. Every step is checked, a
-    scenario's too.
+    touchpoint with no `evidence`, its own or its touchpoint's (written once there for every
+    step at it; the blueprint draws it in the step's lane), leaves that lane undesigned.
+    Every step is checked, a scenario's too.
 
     Bad:
     ```yaml
+    touchpoints:
+      - {id: check-in-desk, name: Check-in desk, channel: front-desk-counter, phase: during,
+         serves: hotel-stay-product}
     blueprint:
       steps:
         - {id: check-in, phase: during, customer: Checks in, touchpoint: check-in-desk,
@@ -237,6 +241,9 @@ class CustomerStepWithoutEvidence(Rule):
 
     Good:
     ```yaml
+    touchpoints:
+      - {id: check-in-desk, name: Check-in desk, channel: front-desk-counter, phase: during,
+         serves: hotel-stay-product}
     blueprint:
       steps:
         - {id: check-in, phase: during, customer: Checks in, touchpoint: check-in-desk,
@@ -252,7 +259,7 @@ class CustomerStepWithoutEvidence(Rule):
 
     def check(self, spec: Spec, index: SpecIndex, options: Any) -> Iterable[Finding]:
         for path, step in spec.every_step():
-            if step.touchpoint and not step.evidence:
+            if step.touchpoint and not spec.evidence_of(step):
                 yield finding(path, f"step '{step.id}' at {_touchpoints(step)} "
                               "shows no evidence: add what the customer "
                               "sees (`evidence:`)")
@@ -361,7 +368,8 @@ class LaneEmpty(Rule):
         if not spec.steps:
             return
         for lane in LANES:
-            if not any(getattr(step, lane) for _, step in spec.every_step()):
+            if not any(spec.evidence_of(step) if lane == "evidence" else getattr(step, lane)
+                       for _, step in spec.every_step()):
                 yield finding(STEPS, f"the '{lane}' lane is empty in every step: add "
                               f"{_LANE_WHAT[lane]} to the steps where they happen")
 

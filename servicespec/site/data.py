@@ -423,7 +423,7 @@ def step_cards(spec: Spec, steps: Sequence[Step] | None = None) -> list[StepCard
     for n, step in enumerate(spec.steps if steps is None else steps, start=1):
         touchpoint = ", ".join(name_of(ref) for ref in step.touchpoint)
         cards.append(StepCard(
-            n, step.id, step.name or step.id, step.phase or "", tuple(step.evidence),
+            n, step.id, step.name or step.id, step.phase or "", tuple(spec.evidence_of(step)),
             step.customer or "", touchpoint, actions(step.frontstage),
             actions(step.backstage),
             tuple(f"{name_of(s.system)}: {s.action}" if s.system else s.action
