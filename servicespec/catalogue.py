@@ -140,10 +140,9 @@ class Catalogue:
                         resolved.origins[(section, len(added[section]))] = origin
                         added[section].append(element)
         if resolved.origins:
-            resolved.spec = spec.model_copy(update=added)
-            resolved.spec._shared_by = {
+            resolved.spec = spec.model_copy(update=added).sharing({
                 id_: o.library.library.metadata.name or o.library.id
-                for id_, o in resolved.shared_ids.items()}
+                for id_, o in resolved.shared_ids.items()})
         return resolved
 
 

@@ -12,22 +12,14 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    ValidationError,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from pydantic_core.core_schema import ValidationInfo
 
 from .diagnostics import Severity
 from .fsutil import FileTooLarge, NotRegularFile, read_regular
 from .loader import LIBYAML_MAX_NESTING, Limits
+from .model.base import After, Before, Range, Record, Text, ValidationError, field
 from .results import PolicyInfo
 from .rules import ALL_RULES, get_rule
 from .textutil import shown
@@ -60,52 +52,48 @@ def _policies(info: ValidationInfo) -> dict[str, Policy]:
 _POLICY_CODE = re.compile(r"^[A-Z]{2,10}[0-9]{1,6}$")
 
 
-class Policy(BaseModel):
+def _policy_code(value: str) -> str:
+    if not _POLICY_CODE.match(value) or value.startswith("SS"):
+        raise ValueError(f"code '{value}' is not a policy code: the team's own letters "
+                         "then digits, such as ORG001 (SS is servicespec's)")
+    return value
+
+
+def _severity(value: Any) -> Any:
+    return Severity.parse(value) if isinstance(value, str) else value
+
+
+class Policy(Record, strict=False):
     """An organisation policy: a check of the team's own, declared in CEL (policies.py and
     docs/policies.md)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    code: str = Field(description="The team's own code, `ORG001`: letters then digits, never "
-                      "`SS`.")
-    name: str = Field(pattern=r"^[a-z][a-z0-9-]*$", max_length=100,
-                      description="A kebab-case name, `phone-lines-staffed-24-7`.")
-    message: str = Field(min_length=1, max_length=1000,
-                         description="What a finding says.")
-    severity: Severity = Severity.WARNING
+    code: Annotated[str, After(_policy_code)] = field(
+        description="The team's own code, `ORG001`: letters then digits, never `SS`.")
+    name: Annotated[str, Text(pattern=r"^[a-z][a-z0-9-]*$", max_length=100)] = field(
+        description="A kebab-case name, `phone-lines-staffed-24-7`.")
+    message: Annotated[str, Text(min_length=1, max_length=1000)] = field(
+        description="What a finding says.")
+    severity: Annotated[Severity, Before(_severity)] = Severity.WARNING
     select: Literal["channels", "steps", "metrics", "recovery", "facilitating", "roles",
                     "touchpoints", "service"]
-    where: str = Field("true", description="CEL: which selected elements the policy applies "
+    where: str = field("true", description="CEL: which selected elements the policy applies "
                        "to.")
-    require: str = Field(description="CEL: what each of them must satisfy.")
-    description: str = Field("", max_length=5000,
-                             description="Why the policy exists (explain, SARIF).")
-    url: str | None = Field(None, max_length=2000, description="Where the team documents it.")
+    require: str = field(description="CEL: what each of them must satisfy.")
+    description: Annotated[str, Text(max_length=5000)] = field(
+        "", description="Why the policy exists (explain, SARIF).")
+    url: Annotated[str, Text(max_length=2000)] | None = field(
+        None, description="Where the team documents it.")
 
-    @field_validator("code")
-    @classmethod
-    def _code(cls, value: str) -> str:
-        if not _POLICY_CODE.match(value) or value.startswith("SS"):
-            raise ValueError(f"code '{value}' is not a policy code: the team's own letters "
-                             "then digits, such as ORG001 (SS is servicespec's)")
-        return value
-
-    @field_validator("severity", mode="before")
-    @classmethod
-    def _severity(cls, value: Any) -> Any:
-        return Severity.parse(value) if isinstance(value, str) else value
-
-    @model_validator(mode="after")
-    def _compiles(self) -> Policy:
+    def after_validation(self) -> None:
         from .policies import PolicyCompileError, compile_expression
 
-        for field in ("where", "require"):
-            text = getattr(self, field)
+        for key in ("where", "require"):
+            text = getattr(self, key)
             try:
                 compile_expression(text)
             except PolicyCompileError as exc:
-                raise ValueError(f"{self.code} ({self.name}): `{field}` does not compile: "
+                raise ValueError(f"{self.code} ({self.name}): `{key}` does not compile: "
                                  f"{shown(text, 200)!r}: {exc}") from None
-        return self
 
     def info(self) -> PolicyInfo:
         return PolicyInfo(self.code, self.name, self.severity, self.summary, self.description,
@@ -133,104 +121,102 @@ def _check_globs(globs: list[str]) -> list[str]:
     return globs
 
 
-class LimitsConfig(BaseModel):
+class LimitsConfig(Record, strict=False, frozen=False):
     """The input limits a project may raise, each up to a maximum that still bounds memory
     and time (libyaml stops at 1,000 levels whatever is asked)."""
 
-    model_config = ConfigDict(extra="forbid")
-    max_file_bytes: int = Field(Limits.max_file_bytes, ge=1, le=1024 * 1024 * 1024)
-    max_depth: int = Field(Limits.max_depth, ge=2, le=LIBYAML_MAX_NESTING)
-    max_nodes: int = Field(Limits.max_nodes, ge=1, le=100_000_000)
-    max_alias_nodes: int = Field(Limits.max_alias_nodes, ge=0, le=100_000_000)
+    max_file_bytes: Annotated[int, Range(ge=1, le=1024 * 1024 * 1024)] = Limits.max_file_bytes
+    max_depth: Annotated[int, Range(ge=2, le=LIBYAML_MAX_NESTING)] = Limits.max_depth
+    max_nodes: Annotated[int, Range(ge=1, le=100_000_000)] = Limits.max_nodes
+    max_alias_nodes: Annotated[int, Range(ge=0, le=100_000_000)] = Limits.max_alias_nodes
 
 
-class Config(BaseModel):
+def _policy_codes(value: list[Policy]) -> list[Policy]:
+    seen: set[str] = set()
+    for policy in value:
+        if policy.code in seen:
+            raise ValueError(f"two policies have the code {policy.code}")
+        seen.add(policy.code)
+    return value
+
+
+def _selectors(value: list[str], info: ValidationInfo) -> list[str]:
+    return [_check_selector(v, _policies(info)) for v in value]
+
+
+def _file_selectors(value: dict[str, list[str]], info: ValidationInfo) -> dict[str, list[str]]:
+    _check_globs(list(value))
+    return {glob: [_check_selector(v, _policies(info)) for v in codes]
+            for glob, codes in value.items()}
+
+
+def _severities(value: Any, info: ValidationInfo) -> Any:
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    policies = _policies(info)
+    for key, sev in value.items():
+        rule = get_rule(key)
+        code = rule.code if rule else key.strip().upper() if isinstance(key, str) else key
+        if rule is None and code not in policies:
+            raise ValueError(f"unknown rule '{key}' in `severity`")
+        out[code] = Severity.parse(sev) if isinstance(sev, str) else sev
+    return out
+
+
+def _options(value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    out = {}
+    for key, opts in value.items():
+        rule = get_rule(key)
+        if rule is None:
+            raise ValueError(f"unknown rule '{key}' in `options`")
+        try:
+            rule.Options.model_validate(opts)
+        except ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'options'}: {e['msg']}"
+                                 for e in exc.errors())
+            raise ValueError(f"options of {rule.code} ({rule.name}): {problems}") from None
+        out[rule.code] = opts
+    return out
+
+
+def _all_rules() -> list[str]:
+    return ["ALL"]
+
+
+class Config(Record, strict=False, frozen=False):
     """The settings of one project."""
 
-    model_config = ConfigDict(extra="forbid")
-
     # first: the selectors and severities below may name its codes
-    policies: list[Policy] = Field(default_factory=list)
-    select: list[str] = Field(default_factory=lambda: ["ALL"])
-    ignore: list[str] = Field(default_factory=list)
-    severity: dict[str, Severity] = Field(default_factory=dict)
-    options: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    per_file_ignores: dict[str, list[str]] = Field(default_factory=dict)
+    policies: Annotated[list[Policy], After(_policy_codes)] = field(default_factory=list)
+    select: Annotated[list[str], After(_selectors, info=True)] = field(
+        default_factory=_all_rules)
+    ignore: Annotated[list[str], After(_selectors, info=True)] = field(default_factory=list)
+    severity: Annotated[dict[str, Severity], Before(_severities, info=True)] = field(
+        default_factory=dict)
+    options: Annotated[dict[str, dict[str, Any]], After(_options)] = field(
+        default_factory=dict)
+    per_file_ignores: Annotated[dict[str, list[str]], After(_file_selectors, info=True)] = \
+        field(default_factory=dict)
     # which files a folder walk takes (see `matches` for the glob semantics)
-    include: list[str] = Field(default_factory=list)
-    exclude: list[str] = Field(default_factory=list)
+    include: Annotated[list[str], After(_check_globs)] = field(default_factory=list)
+    exclude: Annotated[list[str], After(_check_globs)] = field(default_factory=list)
     fail_on: Severity = Severity.ERROR
     # the folder whose specs and libraries form the catalogue (relative to the configuration
     # file): linting one file resolves its `uses` from it
     catalogue: str | None = None
-    limits: LimitsConfig = Field(default_factory=LimitsConfig)
-    _active: dict[str | None, list[tuple[str, Any, BaseModel]]] = PrivateAttr(
-        default_factory=dict)
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
+    # the configuration's own state, not settings: set by `_after_construction`
+    _active: ClassVar[dict[str | None, list[tuple[str, Any, Record]]]]
     # the folder globs are relative to: the configuration file's (None: the working folder)
-    _root: str | None = PrivateAttr(default=None)
-    _globs: dict[tuple[str, ...], Any] = PrivateAttr(default_factory=dict)
+    _root: ClassVar[str | None]
+    _globs: ClassVar[dict[tuple[str, ...], Any]]
 
-    @field_validator("policies")
     @classmethod
-    def _policy_codes(cls, value: list[Policy]) -> list[Policy]:
-        seen: set[str] = set()
-        for policy in value:
-            if policy.code in seen:
-                raise ValueError(f"two policies have the code {policy.code}")
-            seen.add(policy.code)
-        return value
+    def _after_construction(cls, obj: Any) -> None:
+        vars(obj).update(_active={}, _root=None, _globs={})
 
-    @field_validator("select", "ignore")
-    @classmethod
-    def _selectors(cls, value: list[str], info: ValidationInfo) -> list[str]:
-        return [_check_selector(v, _policies(info)) for v in value]
-
-    @field_validator("per_file_ignores")
-    @classmethod
-    def _file_selectors(cls, value: dict[str, list[str]], info: ValidationInfo
-                        ) -> dict[str, list[str]]:
-        _check_globs(list(value))
-        return {glob: [_check_selector(v, _policies(info)) for v in codes]
-                for glob, codes in value.items()}
-
-    @field_validator("include", "exclude")
-    @classmethod
-    def _globs_valid(cls, value: list[str]) -> list[str]:
-        return _check_globs(value)
-
-    @field_validator("severity", mode="before")
-    @classmethod
-    def _severities(cls, value: Any, info: ValidationInfo) -> Any:
-        if not isinstance(value, dict):
-            return value
-        out = {}
-        policies = _policies(info)
-        for key, sev in value.items():
-            rule = get_rule(key)
-            code = rule.code if rule else key.strip().upper() if isinstance(key, str) else key
-            if rule is None and code not in policies:
-                raise ValueError(f"unknown rule '{key}' in `severity`")
-            out[code] = Severity.parse(sev) if isinstance(sev, str) else sev
-        return out
-
-    @field_validator("options")
-    @classmethod
-    def _options(cls, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        out = {}
-        for key, opts in value.items():
-            rule = get_rule(key)
-            if rule is None:
-                raise ValueError(f"unknown rule '{key}' in `options`")
-            try:
-                rule.Options.model_validate(opts)
-            except ValidationError as exc:
-                problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'options'}: {e['msg']}"
-                                     for e in exc.errors())
-                raise ValueError(f"options of {rule.code} ({rule.name}): {problems}") from None
-            out[rule.code] = opts
-        return out
-
-    def active_rules(self, file: str | None = None) -> list[tuple[str, Any, BaseModel]]:
+    def active_rules(self, file: str | None = None) -> list[tuple[str, Any, Record]]:
         """(code, rule, options) of the rules that run on `file`; computed once per config
         unless per-file ignores make it differ by file."""
         key = file if self.per_file_ignores else None
@@ -263,7 +249,7 @@ class Config(BaseModel):
     def limits_value(self) -> Limits:
         return Limits(**self.limits.model_dump())
 
-    def rule_options(self, code: str) -> BaseModel:
+    def rule_options(self, code: str) -> Record:
         return ALL_RULES[code].Options.model_validate(self.options.get(code, {}))
 
     def enabled(self, code: str, file: str | None = None) -> bool:
@@ -300,8 +286,7 @@ class Config(BaseModel):
 
     def with_root(self, folder: str | os.PathLike[str] | None) -> Config:
         """This configuration with its globs relative to `folder`."""
-        self._root = None if folder is None else os.path.abspath(folder)
-        self._globs = {}
+        vars(self).update(_root=None if folder is None else os.path.abspath(folder), _globs={})
         return self
 
     def catalogue_folder(self) -> str | None:

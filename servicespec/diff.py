@@ -18,10 +18,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 from .catalogue import SHARED_SECTIONS
 from .diagnostics import Diagnostic, Severity
+from .model.base import Record
 from .model.spec import (
     SECTION_WORDS,
     Action,
@@ -249,7 +248,7 @@ def _removal_notes(kind: str, before: Any, new: Spec | Library | None) -> Iterat
         yield "its deadlines are no longer checked"
 
 
-def field_changes(kind: str, before: BaseModel, after: BaseModel, prefix: str = ""
+def field_changes(kind: str, before: Record, after: Record, prefix: str = ""
                   ) -> Iterator[str]:
     for name in type(before).model_fields:
         if name in NESTED:
@@ -258,8 +257,8 @@ def field_changes(kind: str, before: BaseModel, after: BaseModel, prefix: str = 
         if name == "touchpoint" and isinstance(before, Step):
             old, new = _one_touchpoint(old), _one_touchpoint(new)
         label = f"{prefix}{name.rstrip('_')}"  # from_ is `from` in the file
-        if isinstance(old, BaseModel) or isinstance(new, BaseModel):
-            if isinstance(old, BaseModel) and isinstance(new, BaseModel):
+        if isinstance(old, Record) or isinstance(new, Record):
+            if isinstance(old, Record) and isinstance(new, Record):
                 yield from field_changes(kind, old, new, f"{label}.")
             elif new is None:
                 yield f"{label} removed"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+from pydantic_core import ValidationError
 
 from .catalogue import Catalogue, Origin, Resolved, SharedLibrary
 from .diagnostics import (

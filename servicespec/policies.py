@@ -197,11 +197,11 @@ def elements(spec: Spec, select: str) -> Iterator[tuple[Path, Any]]:
 def cel_value(value: Any) -> Any:
     """A model value as CEL data (see the module docstring)."""
     from celpy import celtypes
-    from pydantic import BaseModel
 
+    from .model.base import Record
     from .model.types import Duration, Target
 
-    if isinstance(value, BaseModel):
+    if isinstance(value, Record):
         return celtypes.MapType({
             celtypes.StringType(field.alias or name): cel_value(v)
             for name, field in type(value).model_fields.items()

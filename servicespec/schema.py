@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .model.base import pydantic_model
 from .model.spec import Action, Library, NextStep, PainPoint, Spec, SupportAction
 from .model.types import DURATION_PATTERN
 
@@ -58,11 +59,11 @@ def _custom_metric_kind(schema: dict[str, Any]) -> None:
 def build_schema() -> dict[str, Any]:
     """One schema for both kinds of file: a service (`kind: Service`) or a catalogue's
     library (`kind: Library`), told apart by `kind`."""
-    schema = Spec.model_json_schema(by_alias=True, mode="validation")
+    schema = pydantic_model(Spec).model_json_schema(by_alias=True, mode="validation")
     _allow_null(schema)
     _shorthands(schema)
     _custom_metric_kind(schema)
-    library = Library.model_json_schema(by_alias=True, mode="validation")
+    library = pydantic_model(Library).model_json_schema(by_alias=True, mode="validation")
     defs = {**library.pop("$defs"), **schema.pop("$defs")}
     _allow_null(library)
     schema["description"] = ("One service: its core product, facilitating services, "

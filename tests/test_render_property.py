@@ -8,7 +8,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pydantic import ValidationError
+from pydantic_core import ValidationError
 
 from servicespec.diagnostics import Diagnostic, Severity
 from servicespec.engine import element_path

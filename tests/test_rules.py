@@ -23,7 +23,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from pydantic import PrivateAttr
 
 import servicespec.engine as engine
 from servicespec.config import Config
@@ -121,8 +120,8 @@ def test_rule_has_fixtures(code: str) -> None:
 class Reordered(Config):
     """The default configuration with its rules run in another order."""
 
-    _order: Callable[[list], list] = PrivateAttr()
-    _runs: list[list[str]] = PrivateAttr(default_factory=list)  # the order of each run
+    _order: Callable[[list], list]
+    _runs: list[list[str]]  # the order of each run
 
     def active_rules(self, file: str | None = None) -> list:
         rules = self._order(super().active_rules(file))
@@ -134,6 +133,7 @@ class Reordered(Config):
 def test_rule_output_does_not_depend_on_rule_order(order: str) -> None:
     text = (FIXTURES / "multi-finding.yaml").read_text(encoding="utf-8")
     config = Reordered()
+    config._runs = []
     config._order = (lambda rules: rules[::-1]) if order == "reversed" else (
         lambda rules: random.Random(11).sample(rules, len(rules)))
     for path in ("precise", "fast"):

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from pydantic import BaseModel
-
 from ..catalogue import SHARED_SECTIONS
 from ..loader import Loaded, load_text
+from ..model.base import Record
 from ..model.spec import Library, Spec, fields_by_key, inner_model
 from ..rules.ss0_file import REFERENCE_KINDS, reference_target
 from ..source import Path, RawSpan
@@ -145,9 +144,9 @@ def value_at(parsed: Parsed, path: Path) -> Any:
     return source_value_at(parsed.data, path)
 
 
-def model_at(parsed: Parsed, path: Path) -> type[BaseModel] | None:
+def model_at(parsed: Parsed, path: Path) -> type[Record] | None:
     """The model whose fields a mapping at `path` has (Spec or Library at the top)."""
-    model: type[BaseModel] | None = Library if parsed.is_library else Spec
+    model: type[Record] | None = Library if parsed.is_library else Spec
     for part in path:
         if model is None:
             return None
@@ -161,7 +160,7 @@ def model_at(parsed: Parsed, path: Path) -> type[BaseModel] | None:
 
 
 def field_at(parsed: Parsed, path: Path) -> Any:
-    """The pydantic field of the key at the end of `path`."""
+    """The field of the key at the end of `path`."""
     parent = model_at(parsed, path[:-1])
     return None if parent is None or not path else fields_by_key(parent).get(str(path[-1]))
 

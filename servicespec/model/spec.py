@@ -1,4 +1,4 @@
-"""The pydantic models of the servicespec v1 format (`docs/spec-format.md`).
+"""The models of the servicespec v1 format (`docs/spec-format.md`).
 
 Models check one object's shape only. Anything across objects — references, design
 judgement — is a rule, so users can configure and suppress it.
@@ -6,27 +6,14 @@ judgement — is a rule, so users can configure and suppress it.
 
 from __future__ import annotations
 
+import dataclasses
 import typing
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    PrivateAttr,
-    SerializerFunctionWrapHandler,
-    StringConstraints,
-    ValidationError,
-    model_serializer,
-    model_validator,
-)
-
 from ..textutil import shown
+from .base import Before, Dump, Range, Record, Text, ValidationError, field
 from .types import DurationField, TargetField
 
 API_VERSION = "servicespec/v1"
@@ -34,8 +21,8 @@ KIND = "Service"
 LIBRARY_KIND = "Library"  # a catalogue's shared elements (spec-format, "Many files")
 
 ID_PATTERN, ID_MAX = r"^[a-z][a-z0-9-]*$", 100
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=ID_MAX)]
-Ref = Annotated[str, StringConstraints(min_length=1)]
+Id = Annotated[str, Text(pattern=ID_PATTERN, max_length=ID_MAX)]
+Ref = Annotated[str, Text(min_length=1)]
 # an accessibility need or offer: `step-free`, `hearing-loop`, `language-cy`
 Slug = Id
 Phase = Literal["before", "during", "after"]
@@ -85,21 +72,12 @@ SECTION_WORDS: dict[str, tuple[str, str]] = {
     "regulations": ("regulation", "regulations")}
 
 
-class SpecModel(BaseModel):
-    """Common rules of every object: frozen, no unknown keys (but see `without_extensions`)."""
-
-    model_config = ConfigDict(
-        frozen=True,
-        extra="forbid",
-        # strict: `billed: "yes"` or `name: 12` are errors, as the JSON Schema says
-        strict=True,
-        populate_by_name=True,
-        json_schema_extra={"patternProperties": {"^x-": {}}},
-        defer_build=True,
-    )
+class SpecModel(Record, schema_extra={"patternProperties": {"^x-": {}}}):
+    """Common rules of every object: frozen, no unknown keys (but see `without_extensions`),
+    strict: `billed: "yes"` or `name: 12` are errors, as the JSON Schema says."""
 
 
-def without_extensions(data: Any, model: type[BaseModel] | None) -> Any:
+def without_extensions(data: Any, model: type[Record] | None) -> Any:
     """`data` read as `model`, without `x-` keys (the team's own data) and the null values
     of known keys ("not given"). A key the format does not have stays, null or not, to be
     reported: `{name: Cancels (crew, weather)}` is cut at the comma into `name` and a key
@@ -121,15 +99,15 @@ def without_extensions(data: Any, model: type[BaseModel] | None) -> Any:
 
 
 @cache
-def fields_by_key(model: type[BaseModel]) -> dict[str, Any]:
+def fields_by_key(model: type[Record]) -> dict[str, Any]:
     """A model's fields by the key a spec writes (`apiVersion`, not `api_version`)."""
     return {field.alias or name: field for name, field in model.model_fields.items()}
 
 
-def inner_model(annotation: Any) -> type[BaseModel] | None:
+def inner_model(annotation: Any) -> type[Record] | None:
     """The model inside a field's type: `Channel` for `list[Channel]`, `Wait` for
     `Wait | None`."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    if isinstance(annotation, type) and issubclass(annotation, Record):
         return annotation
     for arg in typing.get_args(annotation):
         found = inner_model(arg)
@@ -139,14 +117,8 @@ def inner_model(annotation: Any) -> type[BaseModel] | None:
 
 
 def _d(text: str, **kw: Any) -> Any:
-    return Field(description=text, **kw)
+    return field(description=text, **kw)
 
-
-def _empty_list() -> list[Any]:
-    """`default_factory=list`, as a Python function: pydantic inspects the signature of every
-    default factory, and for a builtin such as `list` that means parsing its text signature
-    (about 5 ms of a cold start over this module; docs/performance.md)."""
-    return []
 
 
 class TextOr(SpecModel):
@@ -156,14 +128,11 @@ class TextOr(SpecModel):
 
     text_key: ClassVar[str]
 
-    @model_validator(mode="before")
     @classmethod
-    def _from_text(cls, data: Any) -> Any:
+    def before_validation(cls, data: Any) -> Any:
         return {cls.text_key: data} if isinstance(data, str) else data
 
-    @model_serializer(mode="wrap")
-    def _as_text(self, handler: SerializerFunctionWrapHandler) -> Any:
-        data = handler(self)
+    def dumped(self, data: dict[str, Any]) -> Any:
         if all(v is None or k == self.text_key for k, v in data.items()):
             return data[self.text_key]
         return data
@@ -175,7 +144,7 @@ class Metadata(SpecModel):
     owner: str | None = _d("The team that owns the service.", default=None)
     description: str | None = _d("What the service is, in a sentence or two.", default=None)
     version: str | None = _d("The spec's own version, free text.", default=None)
-    tags: list[str] = _d("Free labels for search and grouping.", default_factory=_empty_list)
+    tags: list[str] = _d("Free labels for search and grouping.", default_factory=list)
     state: Literal["current", "future"] = _d("current (the service as it is, default) or "
                                              "future (as it is to be).", default="current")
 
@@ -193,11 +162,11 @@ class Product(SpecModel):
     id: Id = _d("The product's id; `product` when not set.", default="product")
     name: str = _d("The core service product: what the customer pays for.")
     need: str | None = _d("The need it fulfils or the problem it solves.", default=None)
-    outcomes: list[str] = _d("What the customer gets.", default_factory=_empty_list)
+    outcomes: list[str] = _d("What the customer gets.", default_factory=list)
     revenue: str | None = _d("How it earns (fee, subscription, interest…); `none` when free.",
                                 default=None)
     components: list[Component] = _d("ITIL 4: the resources configured behind the product.",
-                                     default_factory=_empty_list)
+                                     default_factory=list)
 
 
 class Facilitating(SpecModel):
@@ -207,10 +176,10 @@ class Facilitating(SpecModel):
                      "billing, payment; enhancing: consultation, hospitality, safekeeping, "
                      "exceptions (complaints, problem solving, restitution).")
     phases: list[Phase] = _d("When it is offered: before, during and/or after purchase.",
-                             default_factory=_empty_list)
+                             default_factory=list)
     channels: list[Ref] = _d("Channels (ids) through which customers reach it.",
-                             default_factory=_empty_list)
-    roles: list[Ref] = _d("Roles (ids) who deliver it.", default_factory=_empty_list)
+                             default_factory=list)
+    roles: list[Ref] = _d("Roles (ids) who deliver it.", default_factory=list)
     billed: bool = _d("Whether it is charged for; customer service is normally not.",
                       default=False)
     description: str | None = _d("What it does for the customer.", default=None)
@@ -236,11 +205,10 @@ class Channel(SpecModel):
     accessibility: list[Slug] = _d("Access needs the channel serves (`step-free`, "
                                    "`hearing-loop`, `text-relay`, `sign-language`, "
                                    "`screen-reader`, `large-print`, `easy-read`, "
-                                   "`language-<code>`).", default_factory=_empty_list)
+                                   "`language-<code>`).", default_factory=list)
 
-    @model_validator(mode="before")
     @classmethod
-    def _defaults_from_kind(cls, data: Any) -> Any:
+    def before_validation(cls, data: Any) -> Any:
         if isinstance(data, dict) and isinstance(data.get("kind"), str):
             kind = data["kind"]
             if data.get("mode") is None:
@@ -252,9 +220,9 @@ class Channel(SpecModel):
 
 class Skills(SpecModel):
     technical: list[str] = _d("Technical competence for delivering the product.",
-                              default_factory=_empty_list)
+                              default_factory=list)
     interpersonal: list[str] = _d("Empathy, communication, conflict resolution: customer "
-                                  "service skills.", default_factory=_empty_list)
+                                  "service skills.", default_factory=list)
 
 
 class Role(SpecModel):
@@ -278,7 +246,7 @@ class Touchpoint(SpecModel):
     phase: Phase | None = _d("before, during or after purchase.", default=None)
     serves: Ref | None = _d("The product's id or a facilitating service's id.", default=None)
     evidence: list[str] = _d("Physical or digital evidence the customer sees.",
-                             default_factory=_empty_list)
+                             default_factory=list)
 
 
 class Action(TextOr):
@@ -323,8 +291,7 @@ def _one_as_text(ids: list[str]) -> Any:
 
 
 # one id or a list of ids, read as a list; one dumps back as the plain id
-IdOrIds = Annotated[list[Ref], BeforeValidator(_one_or_more),
-                    PlainSerializer(_one_as_text)]
+IdOrIds = Annotated[list[Ref], Before(_one_or_more), Dump(_one_as_text)]
 
 
 class FailPoint(SpecModel):
@@ -351,9 +318,8 @@ class Handoff(SpecModel):
     handover: Handover | None = _d("warm (default when `context` is given) or cold.",
                                       default=None)
 
-    @model_validator(mode="before")
     @classmethod
-    def _warm_with_context(cls, data: Any) -> Any:
+    def before_validation(cls, data: Any) -> Any:
         if isinstance(data, dict) and data.get("handover") is None and data.get("context"):
             data = {**data, "handover": "warm"}
         return data
@@ -363,43 +329,42 @@ class Step(SpecModel):
     id: Id = _d("The step's id.")
     name: str | None = _d("The step's name (the column header).", default=None)
     phase: Phase | None = _d("before, during or after purchase.", default=None)
-    evidence: list[str] = _d("Lane 1: physical evidence.", default_factory=_empty_list)
+    evidence: list[str] = _d("Lane 1: physical evidence.", default_factory=list)
     customer: str | None = _d("Lane 2: what the customer does.", default=None)
     touchpoint: IdOrIds = _d("Where the step crosses the line of interaction: a touchpoint "
                              "id, or a list of them (read as a list).",
-                             default_factory=_empty_list)
+                             default_factory=list)
     frontstage: list[Action] = _d("Lane 3: visible contact-employee or system actions: "
-                                  "`{role, action}` or text.", default_factory=_empty_list)
+                                  "`{role, action}` or text.", default_factory=list)
     backstage: list[Action] = _d("Lane 4: invisible actions: `{role, action}` or text.",
-                                 default_factory=_empty_list)
+                                 default_factory=list)
     support: list[SupportAction] = _d("Lane 5: support processes and systems: `{system, "
-                                      "action}` or text.", default_factory=_empty_list)
-    fail_points: list[FailPoint] = _d("Where the step can go wrong.", default_factory=_empty_list)
+                                      "action}` or text.", default_factory=list)
+    fail_points: list[FailPoint] = _d("Where the step can go wrong.", default_factory=list)
     wait: Wait | None = _d("A duration (the expected wait) or `{expected, max, message}`.",
                               default=None)
     collects: list[str] = _d("Data items asked of the customer at this step.",
-                             default_factory=_empty_list)
+                             default_factory=list)
     handoff: Handoff | None = _d("How the case travels when the owner changes here.",
                                     default=None)
     decision: bool = _d("True where the journey branches here.", default=False)
     next: list[NextStep] | None = _d("The steps that follow: step ids or `{step, when, "
                                         "share}` (default: the next step); `[]` ends the "
                                         "journey here.", default=None)
-    emotion: Annotated[int, Field(ge=-2, le=2)] | None = _d(
+    emotion: Annotated[int, Range(ge=-2, le=2)] | None = _d(
         "The customer's feeling here, from -2 (very negative) to 2 (very positive).",
         default=None)
     thoughts: list[str] = _d("What the customer thinks or says here (research quotes).",
-                             default_factory=_empty_list)
+                             default_factory=list)
     pain_points: list[PainPoint] = _d("Friction felt even when nothing fails: `{id, "
-                                      "description}` or text.", default_factory=_empty_list)
+                                      "description}` or text.", default_factory=list)
     moment_of_truth: bool = _d("True where this step decides whether the customer stays or "
                                "leaves.", default=False)
     duration: DurationField | None = _d("How long the step itself takes the customer.",
                                            default=None)
 
-    @model_validator(mode="before")
     @classmethod
-    def _shorthands(cls, data: Any) -> Any:
+    def before_validation(cls, data: Any) -> Any:
         if isinstance(data, dict) and isinstance(data.get("wait"), (str, int, float)) and \
                 not isinstance(data.get("wait"), bool):
             data = {**data, "wait": {"expected": data["wait"]}}
@@ -420,7 +385,7 @@ class Scenario(SpecModel):
     persona: Ref | None = _d("The persona (id) whose journey it is; default the blueprint's.",
                                 default=None)
     trigger: str | None = _d("What starts it.", default=None)
-    from_: Ref | None = Field(default=None, alias="from",
+    from_: Ref | None = field(default=None, alias="from",
                                  description="The main-journey step (id) where it starts; "
                                              "absent: it starts on its own, from the trigger.")
     rejoins: Ref | None = _d("The main-journey step (id) where it returns; absent: it ends "
@@ -428,7 +393,7 @@ class Scenario(SpecModel):
     case_owner: Ref | None = _d("The role (id) who owns the case in this journey; default the "
                                    "blueprint's.", default=None)
     steps: list[Step] = _d("The scenario's own steps (ids unique across the whole file).",
-                           default_factory=_empty_list)
+                           default_factory=list)
 
 
 class Blueprint(SpecModel):
@@ -438,9 +403,9 @@ class Blueprint(SpecModel):
                                 "customer's one contact, so changes to and from it are no "
                                 "handoff.", default=None)
     steps: list[Step] = _d("The main journey, one step per column of the blueprint.",
-                           default_factory=_empty_list)
+                           default_factory=list)
     scenarios: list[Scenario] = _d("Further journeys of the same service: variants and "
-                                   "exceptions.", default_factory=_empty_list)
+                                   "exceptions.", default_factory=list)
 
 
 class Metric(SpecModel):
@@ -456,9 +421,8 @@ class Metric(SpecModel):
     source: str | None = _d("Where the data comes from.", default=None)
     owner: str | None = _d("Who answers for the number.", default=None)
 
-    @model_validator(mode="before")
     @classmethod
-    def _kind_from_type(cls, data: Any) -> Any:
+    def before_validation(cls, data: Any) -> Any:
         # `type` of the wrong type (a list, a mapping) is reported by its own validation
         if isinstance(data, dict) and data.get("kind") is None and isinstance(
                 data.get("type"), str):
@@ -475,7 +439,7 @@ class Recovery(SpecModel):
     id: Id = _d("The recovery process's id.")
     name: str | None = _d("The recovery process's name.", default=None)
     covers: list[Ref] = _d("Fail point ids, or step ids meaning all their fail points.",
-                           default_factory=_empty_list)
+                           default_factory=list)
     trigger: str | None = _d("What starts it.", default=None)
     owner: Ref | None = _d("The role (id) that runs it.", default=None)
     channel: Ref | None = _d("The channel (id) through which the customer is contacted or "
@@ -483,7 +447,7 @@ class Recovery(SpecModel):
     response_time: DurationField | None = _d("Time to acknowledge.", default=None)
     resolve_time: DurationField | None = _d("Time to resolve.", default=None)
     actions: list[str] = _d("acknowledge, apologise, explain, fix, compensate, follow-up, log, "
-                            "root-cause, or free text.", default_factory=_empty_list)
+                            "root-cause, or free text.", default_factory=list)
     compensation: str | None = _d("What the customer is given.", default=None)
 
 
@@ -492,11 +456,11 @@ class Persona(SpecModel):
     name: str | None = _d("The persona's name.", default=None)
     description: str | None = _d("Who the customer is.", default=None)
     needs: list[str] = _d("What the customer needs from the service.",
-                          default_factory=_empty_list)
+                          default_factory=list)
     accessibility: list[Slug] = _d("Access needs (`step-free`, `hearing-loop`, `text-relay`, "
                                    "`sign-language`, `screen-reader`, `large-print`, "
                                    "`easy-read`, `language-<code>`).",
-                                   default_factory=_empty_list)
+                                   default_factory=list)
 
 
 class System(SpecModel):
@@ -512,7 +476,7 @@ class Opportunity(SpecModel):
     id: Id = _d("The opportunity's id.")
     name: str | None = _d("The idea, in a few words.", default=None)
     addresses: list[Ref] = _d("What it improves: pain point, fail point or step ids.",
-                              default_factory=_empty_list)
+                              default_factory=list)
     owner: str | None = _d("Who takes it forward (free text).", default=None)
     status: Literal["idea", "planned", "in-progress", "done"] = _d(
         "idea (default), planned, in-progress or done.", default="idea")
@@ -523,12 +487,12 @@ class Regulation(SpecModel):
     name: str | None = _d("The regulation's name.", default=None)
     reference: str | None = _d("Where it is written, e.g. `EU 261/2004 art. 8`.", default=None)
     applies_to: list[Ref] = _d("What it governs: the product, facilitating services, recovery "
-                               "processes or steps (ids).", default_factory=_empty_list)
+                               "processes or steps (ids).", default_factory=list)
     deadline: DurationField | None = _d("The time the organisation must meet.", default=None)
     requires: str | None = _d("What it requires, in plain words.", default=None)
 
 
-@dataclass
+@dataclasses.dataclass
 class Journey:
     """One journey of the blueprint, walked on its own: the main journey (`scenario` None) or
     a scenario, joined to the main journey at `start` (its `from`) and `rejoins`.
@@ -541,7 +505,7 @@ class Journey:
     persona: str | None = None
     case_owner: str | None = None
     scenario: Scenario | None = None
-    positions: dict[str, int] = field(init=False, repr=False)
+    positions: dict[str, int] = dataclasses.field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.positions = {}
@@ -577,44 +541,48 @@ class Journey:
         return [self.positions[n] for n in ids if n in self.positions]
 
 
-class Spec(SpecModel):
+class Spec(SpecModel, title="servicespec v1 service spec"):
     """A servicespec v1 file: one service."""
 
-    model_config = ConfigDict(title="servicespec v1 service spec")
-
-    api_version: Literal["servicespec/v1"] = Field(alias="apiVersion",
+    api_version: Literal["servicespec/v1"] = field(alias="apiVersion",
                                                    description="Always `servicespec/v1`.")
     kind: Literal["Service"] = _d("Always `Service`.")
     metadata: Metadata = _d("The service's identity and owner.")
     product: Product = _d("The core service product: what the customer pays for.")
     facilitating: list[Facilitating] = _d("Facilitating (customer) services: supplementary, "
                                           "not billed, before / during / after purchase.",
-                                          default_factory=_empty_list)
+                                          default_factory=list)
     channels: list[Channel] = _d("Channels through which customers reach the organisation.",
-                                 default_factory=_empty_list)
+                                 default_factory=list)
     roles: list[Role] = _d("People (and systems) who deliver the service.",
-                           default_factory=_empty_list)
+                           default_factory=list)
     touchpoints: list[Touchpoint] = _d("Points of contact between customer and organisation.",
-                                       default_factory=_empty_list)
+                                       default_factory=list)
     blueprint: Blueprint = _d("The journey as steps across the five lanes.",
                               default_factory=Blueprint)
     metrics: list[Metric] = _d("What is measured, on what, against which target.",
-                               default_factory=_empty_list)
-    recovery: list[Recovery] = _d("Service recovery processes.", default_factory=_empty_list)
+                               default_factory=list)
+    recovery: list[Recovery] = _d("Service recovery processes.", default_factory=list)
     personas: list[Persona] = _d("The customers the journeys are for.",
-                                 default_factory=_empty_list)
+                                 default_factory=list)
     systems: list[System] = _d("Systems behind the support lane, in-house or third-party.",
-                               default_factory=_empty_list)
+                               default_factory=list)
     opportunities: list[Opportunity] = _d("Ideas to improve the service, and what they "
-                                          "address.", default_factory=_empty_list)
+                                          "address.", default_factory=list)
     regulations: list[Regulation] = _d("Rules the service must keep, with their deadlines.",
-                                       default_factory=_empty_list)
+                                       default_factory=list)
     uses: list[Id] = _d("The libraries (their `metadata.id`) whose channels, roles, systems, "
                         "personas and regulations the service refers to by plain id.",
-                        default_factory=_empty_list)
+                        default_factory=list)
     # the library (its name) each shared element comes from, by element id: set when the
     # catalogue resolves `uses`, so pictures and pages can mark what the service shares
-    _shared_by: dict[str, str] = PrivateAttr(default_factory=dict)
+    _shared_by: ClassVar[dict[str, str]] = {}  # none, unless `sharing` says
+
+    def sharing(self, shared_by: dict[str, str]) -> Spec:
+        """A copy of this spec that knows which library each shared element comes from."""
+        copy = self.model_copy()
+        vars(copy)["_shared_by"] = shared_by
+        return copy
 
     def shared_by(self, element_id: str) -> str | None:
         """The name of the library a shared element is written in; None for the service's
@@ -673,22 +641,20 @@ class LibraryMetadata(SpecModel):
     description: str | None = _d("What the library holds, in a sentence or two.", default=None)
 
 
-class Library(SpecModel):
+class Library(SpecModel, title="servicespec v1 library"):
     """A servicespec v1 library: elements shared by the services that list it in `uses`."""
 
-    model_config = ConfigDict(title="servicespec v1 library")
-
-    api_version: Literal["servicespec/v1"] = Field(alias="apiVersion",
+    api_version: Literal["servicespec/v1"] = field(alias="apiVersion",
                                                    description="Always `servicespec/v1`.")
     kind: Literal["Library"] = _d("Always `Library`.")
     metadata: LibraryMetadata = _d("The library's identity and owner.")
-    channels: list[Channel] = _d("Shared channels.", default_factory=_empty_list)
-    roles: list[Role] = _d("Shared roles.", default_factory=_empty_list)
-    personas: list[Persona] = _d("Shared personas.", default_factory=_empty_list)
-    systems: list[System] = _d("Shared systems.", default_factory=_empty_list)
+    channels: list[Channel] = _d("Shared channels.", default_factory=list)
+    roles: list[Role] = _d("Shared roles.", default_factory=list)
+    personas: list[Persona] = _d("Shared personas.", default_factory=list)
+    systems: list[System] = _d("Shared systems.", default_factory=list)
     regulations: list[Regulation] = _d("Shared regulations; `applies_to` names elements of "
                                        "the services that use them.",
-                                       default_factory=_empty_list)
+                                       default_factory=list)
 
     def as_spec(self) -> Spec:
         """The library as a service with nothing but its shared elements, for the structural

@@ -10,9 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
-
 from ..textutil import shown
+from .base import Parse
 
 # a working day: five of them make a week of seven days (`15wd` is 21 days), so a deadline in
 # working days compares with one in days without a calendar
@@ -74,13 +73,10 @@ def parse_duration(value: Any) -> Duration:
     return Duration(float(stripped[:-len(unit)]) * _UNIT_SECONDS[unit], value)
 
 
-DurationField = Annotated[
-    Duration,
-    PlainValidator(parse_duration),
-    PlainSerializer(str, return_type=str),
-    WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN,
-                    "examples": ["30s", "15m", "4h", "2d", "15wd", "PT4H"]}),
-]
+# written back as the text it was read from
+DurationField = Annotated[Duration, Parse(parse_duration, {
+    "type": "string", "pattern": DURATION_PATTERN,
+    "examples": ["30s", "15m", "4h", "2d", "15wd", "PT4H"]})]
 
 OPERATORS = ("<=", ">=", "==", "<", ">")
 TARGET_PATTERN = (r"^[ ]*(<=|>=|==|<|>)[ ]*([-+]?[0-9]{1,15}(?:\.[0-9]{1,9})?)[ ]*"
@@ -123,10 +119,5 @@ def parse_target(value: Any) -> Target:
     return Target(match[1], float(match[2]), (match[3] or "").strip(" "), value)
 
 
-TargetField = Annotated[
-    Target,
-    PlainValidator(parse_target),
-    PlainSerializer(str, return_type=str),
-    WithJsonSchema({"type": "string", "pattern": TARGET_PATTERN,
-                    "examples": [">= 4.5", "< 1%", "<= 2d"]}),
-]
+TargetField = Annotated[Target, Parse(parse_target, {
+    "type": "string", "pattern": TARGET_PATTERN, "examples": [">= 4.5", "< 1%", "<= 2d"]})]

@@ -1,4 +1,4 @@
-"""Plain data -> Spec, with pydantic's errors turned into positioned SS002/SS003/SS007."""
+"""Plain data -> Spec, with the validator's errors turned into positioned SS002/SS003/SS007."""
 
 from __future__ import annotations
 
@@ -6,12 +6,11 @@ import difflib
 from collections.abc import Iterable
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
 from ..diagnostics import Diagnostic
 from ..loader import LineIndex, Loaded, file_diagnostic
 from ..source import Path, RawSpan, element_path, format_path, value_at
 from ..textutil import shown, yaml_quoted
+from .base import Record, ValidationError
 from .spec import (
     API_VERSION,
     KIND,
@@ -66,7 +65,7 @@ def _check_version(loaded: Loaded, data: dict[str, Any]) -> list[Diagnostic]:
     return out
 
 
-def _model_at(path: Path) -> type[BaseModel] | None:
+def _model_at(path: Path) -> type[Record] | None:
     """The model class whose fields are valid at `path` (for did-you-mean)."""
     model: Any = Spec
     for part in path:
@@ -145,7 +144,7 @@ def _to_diagnostic(loaded: Loaded, err: Any, text: _Text) -> Diagnostic:
 
 
 def _split_expected(text: str) -> list[str]:
-    # pydantic writes "'a', 'b' or 'c'"
+    # pydantic-core writes "'a', 'b' or 'c'"
     return [p.strip() for p in text.replace(" or ", ", ").split(",") if p.strip()]
 
 

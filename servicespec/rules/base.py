@@ -8,10 +8,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar, NamedTuple
 
-from pydantic import BaseModel, ConfigDict
-
 from ..diagnostics import Severity
 from ..index import SpecIndex
+from ..model.base import Record
 from ..model.spec import Spec
 from ..source import Path
 
@@ -33,8 +32,8 @@ class Finding(NamedTuple):
     severity: Severity | None = None
 
 
-class NoOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class NoOptions(Record, strict=False):
+    """A rule without options: `[tool.servicespec.options.SSnnn]` must be empty."""
 
 
 class Rule:
@@ -53,7 +52,7 @@ class Rule:
     # why it matters to a customer, in one plain sentence for stakeholders (no spec terms):
     # shown beside the technical message on the site and in `explain`
     impact: ClassVar[str]
-    Options: ClassVar[type[BaseModel]] = NoOptions
+    Options: ClassVar[type[Record]] = NoOptions
     # file-level codes are reported by the loader, the model or the engine, not by check()
     file_level: ClassVar[bool] = False
 

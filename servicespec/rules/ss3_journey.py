@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated, Any
 
 from ..diagnostics import Severity
 from ..index import SpecIndex
+from ..model.base import Range, Record, field
 from ..model.spec import Spec, Step
 from ..model.validate import did_you_mean
 from .base import Finding, Group, Rule, finding
@@ -374,10 +373,11 @@ class LaneEmpty(Rule):
                               f"{_LANE_WHAT[lane]} to the steps where they happen")
 
 
-class BlueprintTooLargeOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    max_steps: int = Field(30, ge=1, description="Most steps in one blueprint.")
-    max_lane_items: int = Field(150, ge=1, description="Most lane items in one blueprint.")
+class BlueprintTooLargeOptions(Record, strict=False):
+    max_steps: Annotated[int, Range(ge=1)] = field(30, description="Most steps in one "
+                                                   "blueprint.")
+    max_lane_items: Annotated[int, Range(ge=1)] = field(150, description="Most lane items in "
+                                                        "one blueprint.")
 
 
 class BlueprintTooLarge(Rule):

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated, Any
 
 from ..diagnostics import Severity
 from ..index import SpecIndex
+from ..model.base import Range, Record, field
 from ..model.spec import Journey, Spec, Step
 from ..source import Path
 from .base import Finding, Group, Rule, finding
@@ -201,10 +200,9 @@ class HandoffWithoutContext(Rule):
                           "...}` (a shared record, a ticket) so they need not start over")
 
 
-class TooManyHandoffsOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    max_handoffs: int = Field(2, ge=0, description="Most changes of frontstage human role in one "
-                              "phase.")
+class TooManyHandoffsOptions(Record, strict=False):
+    max_handoffs: Annotated[int, Range(ge=0)] = field(2, description="Most changes of "
+                                                      "frontstage human role in one phase.")
 
 
 class TooManyHandoffs(Rule):
