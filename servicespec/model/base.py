@@ -476,8 +476,10 @@ def pydantic_model(cls: type[Record]) -> Any:
         out: dict[str, Any] = {}
         before = getattr(record, "before_validation", None)
         if before is not None:
-            out["before"] = pydantic.model_validator(mode="before")(
-                classmethod(lambda cls, data: before(data)))
+            def read_before(cls: Any, data: Any) -> Any:  # a class method, by its `cls`
+                return before(data)
+
+            out["before"] = pydantic.model_validator(mode="before")(read_before)
         after = getattr(record, "after_validation", None)
         if after is not None:
             out["after"] = pydantic.model_validator(mode="after")(
