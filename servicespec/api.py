@@ -91,7 +91,7 @@ def _selection(folder: str, config: Config | None, config_file: str | None
                ) -> Config | None:
     """The configuration whose `include` and `exclude` a walk of `folder` follows; None when
     they are not set. Its files are first looked at as bytes: loading the configuration's
-    model imports pydantic and the rules, which a run answered from the cache never needs
+    model imports the validator (pydantic-core) and the rules, which a run answered from the cache never needs
     unless the globs are there (see docs/performance.md)."""
     if config is None:
         if config_file is not None:
@@ -232,7 +232,7 @@ def open_workspace(paths: Iterable[str | os.PathLike[str]], files: Sequence[str]
     if not named:
         return Workspace((), fixed)
     # the configuration is read only when it may name a catalogue (a run answered from the
-    # cache loads no pydantic otherwise: docs/performance.md)
+    # cache loads no validator otherwise: docs/performance.md)
     folder = None
     start = named[0] if os.path.isdir(named[0]) else os.path.dirname(named[0]) or os.curdir
     if fixed is not None or _may_set(os.path.abspath(start), (b"catalogue",)):

@@ -7,7 +7,7 @@ input is never cached.
 An entry is keyed by everything a file's findings depend on:
 - the tool: servicespec's version, the size and modification time of each of its source
   files (an edit in a checkout counts), the Python version and the name and version of every
-  installed distribution (pydantic, the parsers, ...);
+  installed distribution (pydantic-core, the parsers, ...);
 - the configuration: the bytes of the `--config` file, or of every `servicespec.toml` and
   `pyproject.toml` from the file's folder up to the nearest `servicespec.toml` (more than
   `find_config` reads, never less: a change in any of them invalidates), and the
@@ -15,7 +15,7 @@ An entry is keyed by everything a file's findings depend on:
 - the file: its path as given (every finding names it, and per-file ignores match it) and
   its bytes.
 An entry holds the file's findings exactly as they were reported and the `fail_on` threshold
-of its configuration, so that on a full hit the run imports no parser, no pydantic and no
+of its configuration, so that on a full hit the run imports no parser, no validator and no
 rule (see docs/performance.md). Entries live in 16 JSON bucket files by the key's first hex
 digit; a bucket is written with `fsutil.write_atomic`, and one that cannot be read or does
 not have the expected shape is ignored (and replaced on the next write).

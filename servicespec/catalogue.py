@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from .source import Path
 
 if TYPE_CHECKING:  # the model is needed only once a library is loaded (the cache path
-    # over a catalogue without libraries imports no pydantic: performance.md)
+    # over a catalogue without libraries imports no validator: performance.md)
     from .model.spec import Library, Spec
 
 # the sections a library shares, in the format's order

@@ -1,7 +1,7 @@
 """What the CLI commands do, as plain functions that return exit codes or text.
 
 Modules are imported where they are used, so that each command loads only what it needs:
-a `lint` answered from the cache never imports pydantic, the parsers or the rules (see
+a `lint` answered from the cache never imports the validator, the parsers or the rules (see
 docs/performance.md).
 """
 
@@ -32,7 +32,7 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 def _config_error() -> type[Exception]:
     # Called from `except` clauses, whose expression Python evaluates only when an exception
-    # is being matched: the config module (and pydantic with it) is not imported otherwise.
+    # is being matched: the config module (and the validator with it) is not imported otherwise.
     from .config import ConfigError
 
     return ConfigError

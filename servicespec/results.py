@@ -1,6 +1,6 @@
 """What linting gives: one file's findings (and its model), and a run's files.
 
-A leaf module (it imports no parser and no pydantic), so that results read back from the
+A leaf module (it imports no parser and no validator), so that results read back from the
 cache (`cache.py`) can be compared with a baseline and reported without loading the engine.
 """
 
