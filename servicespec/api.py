@@ -91,8 +91,8 @@ def _selection(folder: str, config: Config | None, config_file: str | None
                ) -> Config | None:
     """The configuration whose `include` and `exclude` a walk of `folder` follows; None when
     they are not set. Its files are first looked at as bytes: loading the configuration's
-    model imports the validator (pydantic-core) and the rules, which a run answered from the cache never needs
-    unless the globs are there (see docs/performance.md)."""
+    model imports the validator (pydantic-core) and the rules, which a run answered from the
+    cache never needs unless the globs are there (see docs/performance.md)."""
     if config is None:
         if config_file is not None:
             if not _mentions_globs(config_file):
