@@ -64,7 +64,9 @@ def _emit(text: str, target: str | None) -> bool:
 
 
 def _fail(message: str) -> int:
-    click.echo(f"servicespec: error: {terminal_safe(message)}", err=True)
+    # a message of several problems (a configuration's) says each on a line of its own
+    for line in message.split("\n"):
+        click.echo(f"servicespec: error: {terminal_safe(line)}", err=True)
     return EXIT_ERROR
 
 

@@ -127,3 +127,14 @@ def test_an_unchanged_configuration_is_not_read_again(project: Path,
     monkeypatch.setattr(Config, "model_validate", None)  # parsing it again would fail
     again = find_config(project / "specs")
     assert again.config is first.config and again.path == project / "servicespec.toml"
+
+
+def test_each_problem_of_a_configuration_is_a_line_of_its_own(project: Path) -> None:
+    """Several problems, several lines: not one line with the breaks shown as `\\x0a`."""
+    (project / "servicespec.toml").write_text('select = ["NOPE"]\nfail_on = "warnings"\n'
+                                              '[limits]\nmax_depth = 1\n')
+    result = CliRunner().invoke(cli, ["lint", str(project / "specs")], catch_exceptions=False)
+    lines = [line for line in result.output.splitlines() if line.startswith("servicespec:")]
+    assert result.exit_code == 2 and "\\x0a" not in result.output
+    assert [line.split("servicespec.toml: ")[1].split(":")[0] for line in lines] == [
+        "select", "fail_on", "limits.max_depth"]
