@@ -565,6 +565,16 @@ def _selected(page: Any) -> str:
     return page.locator("[role=tab][aria-selected=true]").get_attribute("aria-controls")
 
 
+def _until_shown(page: Any, panel: str) -> None:
+    """Wait until `panel` is the tab selected and the one panel on screen: after a link is
+    followed or the address changes, the page switches on `hashchange`, which the browser
+    fires after the click or navigation has returned (on a loaded machine, later)."""
+    expect(page.locator("[role=tab][aria-selected=true]")).to_have_attribute(
+        "aria-controls", panel)
+    expect(page.locator(f"#{panel}")).to_be_visible()
+    assert _shown(page) == [panel]
+
+
 def test_scenario_tabs_switch_by_click_and_arrow_keys(page: Any, scenario_page: Path) -> None:
     page.goto(scenario_page.as_uri())
     tabs = page.locator("[role=tablist] [role=tab]")
@@ -599,7 +609,7 @@ def test_scenario_tabs_switch_by_click_and_arrow_keys(page: Any, scenario_page: 
             SCENARIO_PANELS[expected]
     # where the scenario starts, linked to the main journey's step: its tab and card open
     page.locator("#scenario-frame-cracked .scenario-route a", has_text="Repair the bike").click()
-    assert _selected(page) == "blueprint"
+    _until_shown(page, "blueprint")
     card = page.locator("#step-3")
     assert card.is_visible() and "Repair the bike" in card.inner_text()
     # on paper: the main journey only, whichever tab is selected
@@ -615,9 +625,9 @@ def test_scenario_tabs_switch_by_click_and_arrow_keys(page: Any, scenario_page: 
 
 def test_an_address_into_a_scenario_opens_its_tab(page: Any, scenario_page: Path) -> None:
     page.goto(scenario_page.as_uri() + "#scenario-walk-in-repair")
-    assert _shown(page) == ["scenario-walk-in-repair"]
+    _until_shown(page, "scenario-walk-in-repair")
     page.goto(scenario_page.as_uri() + "#scenario-frame-cracked-step-2")
-    assert _shown(page) == ["scenario-frame-cracked"]
+    _until_shown(page, "scenario-frame-cracked")
     assert page.locator("#scenario-frame-cracked-step-2").is_visible()  # its list opened
     # an address elsewhere on the page (a finding) leaves the tab shown as it is
     page.goto(scenario_page.as_uri() + "#findings")
