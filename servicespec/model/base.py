@@ -237,7 +237,8 @@ class Record(metaclass=_RecordType):
                    exclude_none: bool = False) -> dict[str, Any]:
         """The record as plain data: records as mappings, each value as `Dump` or `Parse`
         writes it; in `json` mode enums as their values."""
-        return typing.cast(dict[str, Any], _dump(self, mode == "json", by_alias, exclude_none))
+        return typing.cast(dict[str, Any], _dump(self, type(self), mode == "json", by_alias,
+                                                 exclude_none))
 
     def model_dump_json(self) -> str:
         return json.dumps(self.model_dump(mode="json"), separators=(",", ":"),
@@ -381,65 +382,52 @@ def _type_schema(tp: Any, strict: bool, name: str, limits: list[Any] = ()  # typ
 # -- writing back ------------------------------------------------------------------------------
 
 
-def _dump(value: Any, json_mode: bool, by_alias: bool, exclude_none: bool,
-          markers: list[Any] = ()) -> Any:  # type: ignore[assignment]
+def _dump(value: Any, tp: Any, json_mode: bool, by_alias: bool, exclude_none: bool) -> Any:
+    """`value` as plain data, guided by its declared type `tp` (whose markers say how)."""
     if value is None:
         return None
+    tp, markers = _unwrap(tp)
     for marker in markers:
         if isinstance(marker, Dump):
             return marker.function(value)
         if isinstance(marker, Parse):
-            return str(value)
+            return str(value)  # the text it was read from
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in args if a is not type(None)]
+        return _dump(value, options[0] if len(options) == 1 else Any, json_mode, by_alias,
+                     exclude_none)
     if isinstance(value, Record):
         out = {}
         for name, spec in type(value)._fields().items():
             item = getattr(value, name)
             if item is None and exclude_none:
                 continue
-            out[spec.key if by_alias else name] = _dump(item, json_mode, by_alias, exclude_none,
-                                                      _field_markers(spec))
+            out[spec.key if by_alias else name] = _dump(
+                item, _annotated(spec.annotation, spec.metadata), json_mode, by_alias,
+                exclude_none)
         return value.dumped(out)
     if isinstance(value, list):
-        inner = _item_markers(markers)
-        return [_dump(v, json_mode, by_alias, exclude_none, inner) for v in value]
+        item_type = args[0] if origin is list else Any
+        return [_dump(v, item_type, json_mode, by_alias, exclude_none) for v in value]
     if isinstance(value, dict):
-        return {k: _dump(v, json_mode, by_alias, exclude_none) for k, v in value.items()}
+        item_type = args[1] if origin is dict else Any
+        return {k: _dump(v, item_type, json_mode, by_alias, exclude_none)
+                for k, v in value.items()}
     if json_mode and isinstance(value, enum.Enum):
         return value.value
     return value
 
 
-def _field_markers(spec: Field) -> list[Any]:
-    """The markers that say how a field's value is written: its own, or those of the one
-    type of an optional value (`Duration | None`)."""
-    if spec.metadata:
-        return spec.metadata
-    options = [a for a in typing.get_args(spec.annotation) if a is not type(None)]
-    if typing.get_origin(spec.annotation) in (typing.Union, types.UnionType) and \
-            len(options) == 1:
-        return _unwrap(options[0])[1]
-    if typing.get_origin(spec.annotation) is list:
-        return [_ListOf(_unwrap(typing.get_args(spec.annotation)[0])[1])]
-    return []
-
-
-@dataclass(frozen=True)
-class _ListOf:
-    """The markers of a list's items."""
-
-    markers: list[Any]
-
-
-def _item_markers(markers: list[Any]) -> list[Any]:
-    return next((m.markers for m in markers if isinstance(m, _ListOf)), [])
+def _annotated(tp: Any, markers: list[Any]) -> Any:
+    """`Annotated[tp, *markers]` (`tp` itself when there are none)."""
+    if not markers:
+        return tp
+    args = (tp, *markers)
+    return Annotated[args]
 
 
 # -- the same record as a pydantic model (for its JSON Schema) ---------------------------------
-
-
-def _annotated(tp: Any, markers: list[Any]) -> Any:
-    args = (tp, *markers)
-    return Annotated[args]
 
 
 def pydantic_model(cls: type[Record]) -> Any:
