@@ -146,6 +146,16 @@ def test_malformed_duration_and_target_are_errors() -> None:
     assert "no unit" in got[0].message and "OP NUMBER" in got[1].message
 
 
+def test_a_shorthand_value_is_named_as_written() -> None:
+    # `wait: 5` stands for `wait: {expected: 5}`; the user wrote `wait`, so that is the name
+    text = HEAD + ("product: {name: A}\nblueprint:\n  steps:\n"
+                   "    - {id: a, customer: Arrive, wait: 5}\n")
+    [got] = lint_text(text).diagnostics
+    assert (got.code, got.line, got.column) == ("SS002", 7, 39)
+    assert got.message.startswith("`wait`: duration 5 has no unit")
+    assert "expected" not in got.message
+
+
 @pytest.mark.parametrize("text,message", [
     ("", "empty"),
     ("# only a comment\n", "empty"),

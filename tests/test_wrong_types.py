@@ -1,7 +1,7 @@
 """Every field of the format given a value of the wrong type is a finding, never a crash.
 
-Derived defaults and validators that run before the types are checked (`Metric._kind_from_type`,
-`Channel._mode_from_kind`, the step shorthands…) see whatever the file holds. This walks every
+Derived defaults and validators that run before the types are checked (the `before_validation`
+of `Metric` and `Channel`, the step shorthands…) see whatever the file holds. This walks every
 value of the starter spec (which uses each section) and every value of the examples, and puts
 a list, a mapping, a boolean, a long number and nothing in its place.
 """

@@ -90,13 +90,15 @@ _TYPE_WORDS = {
 def _to_diagnostic(loaded: Loaded, err: Any, text: _Text) -> Diagnostic:
     loc: Path = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
     kind = err["type"]
+    element = element_path(loaded.data, loc)  # what the finding is known by (fingerprint)
+    if kind != "missing":
+        loc = _as_written(loaded.data, loc)
     # the field is the last key with any list indexes after it: `phases[0]`, `metrics[5]`
     named = max((i for i, part in enumerate(loc) if isinstance(part, str)), default=0)
     where = format_path(loc[:named]) if named else "the top level"
     field = format_path(loc[named:]) if loc else "(document)"
     source = loaded.source
     got = err.get("input")
-    element = element_path(loaded.data, loc)  # what the finding is known by (fingerprint)
     if kind == "extra_forbidden":
         model = _model_at(loc[:named])
         known = fields_by_key(model) if model else {}
@@ -141,6 +143,20 @@ def _to_diagnostic(loaded: Loaded, err: Any, text: _Text) -> Diagnostic:
         message += _cut_by_colon(loaded, loc, got, text)
     return file_diagnostic(loaded.file, "SS002", message, span, element=element,
                            problem=kind)
+
+
+def _as_written(data: Any, loc: Path) -> Path:
+    """The part of `loc` the file holds: a value written in short (`wait: 5` for
+    `wait: {expected: 5}`, `touchpoint: desk` for a list of one) is named as written, not
+    by the keys it stands for."""
+    node = data
+    for i, part in enumerate(loc):
+        held = (part in node if isinstance(node, dict)
+                else isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node))
+        if not held:
+            return loc[:i]
+        node = node[part]
+    return loc
 
 
 def _split_expected(text: str) -> list[str]:
