@@ -7,7 +7,8 @@ Generates a catalogue (benchmarks/generate.py) and writes its site in one proces
 (`write_pages`, no workers, the garbage collector set as the command sets it), `--repeat`
 times in fresh interpreters; prints the cpu time per
 service (the least of the runs) and how it divides: linting, the drawings' layout and DOT
-(`render_spec`), Graphviz (`render_bytes`), making the SVG safe for the page (`inline_svg`),
+(`render_spec`), drawing them in Python (`render.svg`) or by Graphviz (`render_bytes`), making
+Graphviz's SVG safe for the page (`inline_svg`),
 and the page's files (`service_files`). The stages are timed by wrapping those functions.
 
 With `--baseline DIR` (a folder holding another version's `servicespec` package, e.g. from
@@ -34,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 STAGES = (  # (module, function, name shown): a stage's time includes what it calls
     ("servicespec.site.build", "lint_service", "lint"),
     ("servicespec.render", "render_spec", "layout and DOT"),
+    ("servicespec.render.svg", "svg_markup", "SVG in Python"),
     ("servicespec.render", "render_bytes", "Graphviz"),
     ("servicespec.site.build", "inline_svg", "safe SVG"),
     ("servicespec.site.build", "service_files", "page files"),
@@ -65,8 +67,11 @@ def child(catalogue: str) -> dict[str, Any]:
         return wrapper
 
     for module_name, function, name in STAGES:
-        module = importlib.import_module(module_name)
-        if hasattr(module, function):  # an older version may lack one
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError:  # an older version may lack a stage
+            continue
+        if hasattr(module, function):
             setattr(module, function, timed(getattr(module, function), name))
     services = len(list(Path(catalogue).glob("service-*.yaml")))
     with tempfile.TemporaryDirectory(prefix="servicespec-bench-page-") as out:

@@ -16,11 +16,13 @@ from servicespec.api import lint_file, load
 from servicespec.cli import cli
 from servicespec.model.spec import Spec
 from servicespec.render import render_bytes, render_spec
+from servicespec.render.svg import svg_markup
 
 from .conftest import ROOT
 from .test_render_support import (
     FINDINGS,
     bbox,
+    dot_names,
     geometry_problems,
     golden_spec,
     groups,
@@ -47,12 +49,26 @@ def svg(spec: Spec, view: str, findings=()) -> bytes:
     return render_bytes(render_spec(spec, view, findings), "svg")
 
 
+def drawn(spec: Spec, view: str, findings=(), writer: str = "graphviz"
+          ) -> tuple[bytes, dict[str, str] | None]:
+    """A view drawn by Graphviz (the `render` command's SVG) or by `render.svg` (the site's),
+    with the names of its groups for the checks."""
+    dot = render_spec(spec, view, findings)
+    if writer == "graphviz":
+        return render_bytes(dot, "svg"), None
+    return svg_markup(dot, prefix="site", label=view).encode(), dot_names(dot, "site")
+
+
+WRITERS = pytest.mark.parametrize("writer", ["graphviz", "python"])
+
+
+@WRITERS
 @pytest.mark.parametrize("path", [*EXAMPLES, OWN, FERRY], ids=lambda p: p.stem)
 @pytest.mark.parametrize("view", ["blueprint", "journey"])
-def test_examples_read_at_100_percent(path: Path, view: str) -> None:
+def test_examples_read_at_100_percent(path: Path, view: str, writer: str) -> None:
     result = lint_file(str(path))
     assert result.spec is not None
-    assert geometry_problems(svg(result.spec, view, result.diagnostics)) == []
+    assert geometry_problems(*drawn(result.spec, view, result.diagnostics, writer)) == []
 
 
 @pytest.mark.parametrize("view", ["blueprint", "journey", "offering"])
@@ -61,15 +77,21 @@ def test_golden_spec_with_every_kind_of_finding(view: str) -> None:
 
 
 @pytest.mark.parametrize("view", ["blueprint", "journey"])
+def test_golden_spec_drawn_for_the_site(view: str) -> None:
+    assert geometry_problems(*drawn(golden_spec(), view, FINDINGS, "python")) == []
+
+
+@WRITERS
+@pytest.mark.parametrize("view", ["blueprint", "journey"])
 @pytest.mark.parametrize("steps", [16, 60])
-def test_long_generated_journeys(steps: int, view: str) -> None:
+def test_long_generated_journeys(steps: int, view: str, writer: str) -> None:
     spec = generated(steps)
     assert len(spec.steps) == steps
-    drawing = svg(spec, view)
+    drawing, names = drawn(spec, view, writer=writer)
     # drawn in rows (each with its lanes, lines and labels), and every row passes the checks
-    rows = [k for k in groups(svg_root(drawing)) if re.fullmatch(r"chunk-\d+", k)]
+    rows = [k for k in groups(svg_root(drawing)) if re.fullmatch(r"(?:\w+-)?chunk-\d+", k)]
     assert len(rows) >= steps // 8
-    assert geometry_problems(drawing) == []
+    assert geometry_problems(drawing, names) == []
 
 
 def test_the_checks_catch_small_text_and_arrows_under_boxes() -> None:

@@ -133,6 +133,9 @@ def bbox(element: ET.Element) -> tuple[float, float, float, float]:
             nums = [float(n) for n in _NUM.findall(shape.get("points", ""))]
         elif tag == "path":
             nums = [float(n) for n in _NUM.findall(shape.get("d", ""))]
+        elif tag == "rect":
+            x, y = float(shape.get("x", 0)), float(shape.get("y", 0))
+            nums = [x, y, x + float(shape.get("width", 0)), y + float(shape.get("height", 0))]
         elif tag == "ellipse":
             cx, cy = float(shape.get("cx", 0)), float(shape.get("cy", 0))
             rx, ry = float(shape.get("rx", 0)), float(shape.get("ry", 0))
@@ -199,19 +202,38 @@ PX_PER_PT = 4 / 3  # a browser at 100 % shows a point as 4/3 CSS px
 LEAST_PX = 12.0
 
 
-def _node_boxes(root: ET.Element) -> dict[str, tuple[float, float, float, float]]:
-    """Graphviz's nodes by name (their `<title>`), each the box of the shapes it draws."""
+_DOT_NAMED = re.compile(r'^  "((?:[^"\\]|\\.)*)"(?: -> "(?:[^"\\]|\\.)*")? \[.*?\bid="([^"]*)"',
+                        re.M)
+
+
+def dot_names(dot: str, prefix: str) -> dict[str, str]:
+    """The board's names of the groups `render.svg` drew from `dot` with `prefix`, by id:
+    it writes no names (a `<title>` there is a tooltip)."""
+    return {f"{prefix}-{ident}": name for name, ident in _DOT_NAMED.findall(dot)}
+
+
+def _name(g: ET.Element, names: dict[str, str] | None) -> str:
+    """A node's or edge's name: Graphviz writes it as the group's `<title>`."""
+    if names is not None:
+        ident = g.get("id") or ""
+        return names.get(ident, ident)
+    return "".join(g.find(f"{SVG}title").itertext())
+
+
+def _node_boxes(root: ET.Element, names: dict[str, str] | None
+                ) -> dict[str, tuple[float, float, float, float]]:
+    """The nodes by name, each the box of the shapes it draws."""
     out = {}
     for g in root.iter(f"{SVG}g"):
         if "node" not in (g.get("class") or "").split():
             continue
         shapes = [e for e in g.iter() if e.tag.removeprefix(SVG) in ("polygon", "path",
-                                                                      "ellipse")]
+                                                                      "ellipse", "rect")]
         if not shapes:  # text alone (plaintext nodes): its box is not drawn
             continue
         holder = ET.Element("g")
         holder.extend(shapes)
-        out["".join(g.find(f"{SVG}title").itertext())] = bbox(holder)
+        out[_name(g, names)] = bbox(holder)
     return out
 
 
@@ -226,25 +248,27 @@ def _points(text: str) -> list[tuple[float, float]]:
     return list(zip(nums[0::2], nums[1::2], strict=False))
 
 
-def geometry_problems(svg: bytes) -> list[str]:
+def geometry_problems(svg: bytes, names: dict[str, str] | None = None) -> list[str]:
     """What a reader would stumble on: text under 12 px at 100 %, an arrow that runs or ends
-    under a box, a line's name outside the lane-label column, boxes on top of each other."""
+    under a box, a line's name outside the lane-label column, boxes on top of each other.
+    `names`: the groups' names by id (`dot_names`), for a drawing of `render.svg`."""
     root = svg_root(svg)
     problems = []
-    scale = float(root.get("width", "0pt").removesuffix("pt")) * PX_PER_PT / float(
-        root.get("viewBox", "0 0 1 1").split()[2])
+    width = root.get("width", "0")  # Graphviz's in pt, the site's in px
+    px = float(width.removesuffix("pt")) * PX_PER_PT if width.endswith("pt") else float(width)
+    scale = px / float(root.get("viewBox", "0 0 1 1").split()[2])
     for t in root.iter(f"{SVG}text"):
         px = float(t.get("font-size", "0")) * scale
         if px < LEAST_PX - 0.01:
             problems.append(f"text {''.join(t.itertext())!r} at {px:.1f} px")
-    boxes = _node_boxes(root)
+    boxes = _node_boxes(root, names)
     for g in root.iter(f"{SVG}g"):
         if "edge" not in (g.get("class") or "").split():
             continue
         head = g.find(f".//{SVG}polygon")
         if head is None:  # no arrowhead: a rule or a divider, drawn under everything
             continue
-        title = "".join(g.find(f"{SVG}title").itertext())
+        title = _name(g, names)
         controls = [p for path in g.iter(f"{SVG}path") for p in _points(path.get("d", ""))]
         along = [(a[0] + (b[0] - a[0]) * k / 8, a[1] + (b[1] - a[1]) * k / 8)
                  for a, b in itertools.pairwise(controls) for k in range(8)]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import servicespec.render as render
+import servicespec.render.svg as svg
 from servicespec.site import build
 from servicespec.site.build import draw, lint_service
 
@@ -34,6 +35,7 @@ blueprint:
 
 @pytest.fixture
 def counted(monkeypatch) -> list[str]:
+    """Every drawing drawn, by Python (`render.svg`) or by Graphviz."""
     drawn: list[str] = []
     draw_bytes = render.render_bytes
 
@@ -41,7 +43,14 @@ def counted(monkeypatch) -> list[str]:
         drawn.append(dot)
         return draw_bytes(dot, fmt)
 
+    def counting_markup(dot: str, **kwargs: str) -> str:
+        markup = draw_markup(dot, **kwargs)  # counted when drawn, not when left to Graphviz
+        drawn.append(dot)
+        return markup
+
+    draw_markup = svg.svg_markup
     monkeypatch.setattr(render, "render_bytes", counting)
+    monkeypatch.setattr(svg, "svg_markup", counting_markup)
     monkeypatch.setattr(build, "_drawn", {})
     return drawn
 

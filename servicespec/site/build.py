@@ -243,7 +243,7 @@ def scenario_drawings(service: ServiceData, findings: Sequence[Diagnostic]) -> l
     only (those about the whole service are on the main blueprint and in the page's list,
     not repeated in every tab): shown in its tab on the service page, never printed (the
     printout is the main journey)."""
-    from ..render import render_bytes, render_spec
+    from ..render import render_spec
     from ..render.scenarios import scenario_spec
 
     if service.spec is None:
@@ -260,8 +260,8 @@ def scenario_drawings(service: ServiceData, findings: Sequence[Diagnostic]) -> l
                                scenario=row.anchor))
             continue
         try:
-            svg = render_bytes(render_spec(spec, "blueprint", kept), "svg")
-            markup = inline_svg(svg, prefix=f"{row.anchor}-svg", label=summary)
+            markup = safe_drawing(render_spec(spec, "blueprint", kept),
+                                  prefix=f"{row.anchor}-svg", label=summary)
         except Exception as exc:
             out.append(Drawing("blueprint", title, summary, "", file,
                                f"This scenario could not be drawn: {exc}",
@@ -308,15 +308,20 @@ _drawn_lock = threading.Lock()
 
 
 def safe_drawing(dot: str, *, prefix: str, label: str) -> str:
-    """The DOT drawn by Graphviz as safe SVG markup (`inline_svg`), from `_drawn` when the
-    same DOT was drawn with the same prefix and label before."""
+    """The DOT drawn as safe SVG markup, by `render.svg` or, for what only Graphviz lays
+    out, by Graphviz made safe by `inline_svg`; from `_drawn` when the same DOT was drawn with
+    the same prefix and label before."""
     from ..render import render_bytes
+    from ..render.svg import Unsupported, svg_markup
 
     key = (hashlib.sha256(dot.encode("utf-8", "surrogateescape")).hexdigest(), prefix, label)
     with _drawn_lock:
         markup = _drawn.pop(key, None)
     if markup is None:
-        markup = inline_svg(render_bytes(dot, "svg"), prefix=prefix, label=label)
+        try:
+            markup = svg_markup(dot, prefix=prefix, label=label)
+        except Unsupported:  # what only Graphviz lays out (the offering's chips)
+            markup = inline_svg(render_bytes(dot, "svg"), prefix=prefix, label=label)
     with _drawn_lock:
         _drawn.pop(key, None)
         while len(_drawn) >= DRAWN_KEPT:

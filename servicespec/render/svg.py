@@ -1,0 +1,464 @@
+"""The positioned DOT drawn as SVG in Python: the site's drawings, without Graphviz.
+
+A view leaves Graphviz nothing to lay out (`dot.Board`: every node placed, every edge routed,
+every label's lines broken and measured). Drawing such a DOT is writing it out as shapes and
+text, which this module does about ten times faster than Graphviz plus the pass that made
+Graphviz's SVG safe for a page: the site draws fifteen pictures a service.
+
+The markup is safe by construction: the only elements written are the few below, every text
+and attribute value from the DOT is escaped here and nowhere else, ids carry the page's prefix,
+and nothing links out of the drawing. It is what `site.svg.inline_svg` makes of Graphviz's SVG:
+the same groups and classes (`graph`, `cluster`, `node`, `edge` and the view's own), the
+same root attributes (`data-lanes`, `data-min-font`, width in px, a label for screen readers),
+tooltips as `<title>`.
+
+It reads the DOT that `Board.to_dot` writes, not DOT at large, and lays out the labels the
+views make: lines of runs (`<FONT>`, `<B>`, `<I>`, `<BR/>`) and single-column tables without
+borders. Anything else (the offering's chips: cells in a row, with borders) raises
+`Unsupported`, and the caller lets Graphviz draw that picture.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..textutil import XML_UNSAFE
+from .dot import num
+from .text import FONT, line_height, text_width
+
+PAD = 14.4  # points of margin around the drawing (Graphviz's `pad`, 0.2 inch)
+ARROW_HALF = 2.45  # half the arrowhead's base at arrowsize 0.7
+DASHES = {"dashed": "5,2", "dotted": "1,5"}
+SVG_NS = "http://www.w3.org/2000/svg"
+
+
+class Unsupported(ValueError):
+    """A drawing this writer does not draw: Graphviz draws it."""
+
+
+# -- reading the DOT ---------------------------------------------------------------------
+
+class _Label(str):
+    """An HTML-like label's markup, as written between `<` and `>`."""
+
+
+_PAIR = re.compile(r'(\w+)=(?:"((?:[^"\\]|\\.)*)"|([^,\]\s]+))')
+_NAME = r'"(?:[^"\\]|\\.)*"'
+_NODE = re.compile(_NAME + r"\s*\[")
+_EDGE = re.compile(_NAME + r"\s*->\s*" + _NAME + r"\s*\[")
+_UNQUOTE = re.compile(r"\\(.)")
+_BRACKET = re.compile("[<>]")
+
+
+def _unquote(text: str) -> str:
+    if "\\" not in text:
+        return text
+    return _UNQUOTE.sub(lambda m: "\n" if m[1] == "n" else m[1], text)
+
+
+def _attributes(line: str, start: int) -> dict[str, str]:
+    """The `key=value` list of a statement, from just after its `[`. Only `label` takes
+    an HTML-like value (`<...>`); no quoted value holds a `<` (`Board` escapes them)."""
+    label: _Label | None = None
+    at = line.find("=<", start)
+    if at >= 0:  # to the `>` that closes the first `<` (the text inside holds none)
+        depth, end = 0, len(line)
+        for bracket in _BRACKET.finditer(line, at + 1):
+            depth += 1 if bracket[0] == "<" else -1
+            if depth == 0:
+                end = bracket.start()
+                break
+        label = _Label(line[at + 2:end])
+        line = line[:at + 1] + line[end + 1:]
+    out = {key: _unquote(quoted) if bare == "" else bare
+           for key, quoted, bare in _PAIR.findall(line, start)}
+    if label is not None:
+        out["label"] = label
+    return out
+
+
+@dataclass
+class _Graph:
+    attrs: dict[str, str] = field(default_factory=dict)
+    clusters: list[dict[str, str]] = field(default_factory=list)
+    nodes: list[dict[str, str]] = field(default_factory=list)
+    edges: list[dict[str, str]] = field(default_factory=list)
+
+
+def _read(dot: str) -> _Graph:
+    graph = _Graph()
+    cluster: dict[str, str] | None = None
+    for raw in dot.splitlines():
+        line = raw.strip()
+        if line == "}" and cluster is not None:  # a cluster ends (else the graph)
+            graph.clusters.append(cluster)
+            cluster = None
+            continue
+        if not line or line == "}" or line.startswith(("digraph", "node [", "edge [")):
+            continue
+        if line.startswith("subgraph"):
+            cluster = {}
+            continue
+        if line.startswith("graph ["):
+            (cluster if cluster is not None else graph.attrs).update(
+                _attributes(line, len("graph [")))
+            continue
+        edge = _EDGE.match(line)
+        if edge is not None:
+            graph.edges.append(_attributes(line, edge.end()))
+            continue
+        node = _NODE.match(line)
+        if node is None:
+            raise Unsupported(f"cannot read the DOT statement {line[:40]!r}")
+        if cluster is None:  # a cluster's own node is its invisible anchor
+            graph.nodes.append(_attributes(line, node.end()))
+    return graph
+
+
+# -- labels --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Run:
+    text: str
+    size: float
+    colour: str
+    bold: bool
+    italic: bool
+
+
+@dataclass
+class _Cell:
+    lines: list[list[_Run]]
+    left: bool = False  # lines start at the cell's left edge (else centred)
+    height: float = 0.0  # at least this tall
+
+    @property
+    def content_height(self) -> float:
+        return sum(line_height(max(r.size for r in line)) if line else 0.0
+                   for line in self.lines)
+
+
+@dataclass
+class _Table:
+    cells: list[_Cell]  # one a row
+    width: float | None = None
+    height: float | None = None
+
+
+_TOKEN = re.compile(r"<(/?)([A-Za-z]+)((?:\s+[A-Za-z-]+=\"[^\"]*\")*)\s*(/?)>|([^<]+)")
+_TAG_ATTRIBUTE = re.compile(r'([A-Za-z-]+)="([^"]*)"')
+_NO_BORDER = {"BORDER": "0", "CELLBORDER": "0", "CELLSPACING": "0", "CELLPADDING": "0"}
+
+
+def _text(markup: str) -> str:
+    """Label text as written: entities expanded, the backslashes `html()` doubled halved."""
+    return html.unescape(markup).replace("\\\\", "\\")
+
+
+@lru_cache(maxsize=4096)  # a step's text is in the views and on a printed page
+def _parse_label(markup: str, default_size: float) -> _Table:
+    """The label as a single-column table (a label without one is a table of one cell)."""
+    table: _Table | None = None
+    cell = _Cell([[]])
+    cells: list[_Cell] = []
+    fonts: list[tuple[float, str]] = [(default_size, "#000000")]
+    bold = italic = 0
+    in_cell = False
+    for match in _TOKEN.finditer(markup):
+        closing, tag, attrs, _, text = match.groups()
+        if text is not None:
+            size, colour = fonts[-1]
+            cell.lines[-1].append(_Run(_text(text), size, colour, bold > 0, italic > 0))
+            continue
+        tag = tag.upper()
+        values = dict(_TAG_ATTRIBUTE.findall(attrs or ""))
+        if tag == "FONT":
+            if closing:
+                fonts.pop()
+            else:
+                size, colour = fonts[-1]
+                fonts.append((float(values.get("POINT-SIZE", size)), values.get("COLOR", colour)))
+        elif tag == "B":
+            bold += -1 if closing else 1
+        elif tag == "I":
+            italic += -1 if closing else 1
+        elif tag == "BR":
+            cell.lines.append([])
+        elif tag == "TABLE" and not closing:
+            if table is not None or any(values.get(k, "0") != v for k, v in _NO_BORDER.items()):
+                raise Unsupported("a table with borders, spacing or nested tables")
+            fixed = values.get("FIXEDSIZE", "").upper() == "TRUE"
+            table = _Table([], float(values["WIDTH"]) if fixed else None,
+                           float(values["HEIGHT"]) if fixed else None)
+        elif tag == "TR" and not closing:
+            cells.clear()
+        elif tag == "TD":
+            if closing:
+                in_cell = False
+                continue
+            if in_cell or cells or set(values) - {"ALIGN", "BALIGN", "HEIGHT"}:
+                raise Unsupported("a table cell with borders or beside another")
+            in_cell = True
+            cell = _Cell([[]], values.get("ALIGN", "").upper() == "LEFT",
+                         float(values.get("HEIGHT", 0)))
+            cells.append(cell)
+            assert table is not None
+            table.cells.append(cell)
+        elif tag not in ("TABLE", "TR"):
+            raise Unsupported(f"the label element <{tag}>")
+    if table is None:
+        return _Table([cell])
+    for c in table.cells:
+        c.lines = [line for line in c.lines if line] or []
+    return table
+
+
+# -- writing -------------------------------------------------------------------------------
+
+_ATTRIBUTE_SPECIAL = re.compile(r'[&<>"\n\t]')
+
+
+def _attr(value: str) -> str:
+    value = XML_UNSAFE.sub("", value)
+    if _ATTRIBUTE_SPECIAL.search(value) is None:
+        return value
+    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;"))
+
+
+def _body(value: str) -> str:
+    value = XML_UNSAFE.sub("", value)
+    # a run of spaces stays as wide as written (SVG collapses it; Graphviz writes the same)
+    value = value.replace("  ", " \u00a0")
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _tooltip(value: str) -> str:
+    """A `tooltip` as the reader sees it (the DOT holds it escaped as a label is)."""
+    return _text(value)
+
+
+class _Writer:
+    def __init__(self, height: float, prefix: str) -> None:
+        self.top = PAD + height  # DOT's y grows upwards from the bottom of the bounding box
+        self.prefix = prefix
+        self.out: list[str] = []
+        self.sizes: list[float] = []
+
+    def x(self, value: float) -> str:
+        return num(PAD + value)
+
+    def y(self, value: float) -> str:
+        return num(self.top - value)
+
+    def open_group(self, kind: str, attrs: dict[str, str]) -> None:
+        ident = attrs.get("id")
+        classes = " ".join(filter(None, [kind, attrs.get("class")]))
+        idattr = f' id="{_attr(f"{self.prefix}-{ident}")}"' if ident else ""
+        self.out.append(f'<g{idattr} class="{_attr(classes)}">')
+        tip = attrs.get("tooltip")
+        if tip:
+            self.out.append(f"<title>{_body(_tooltip(tip))}</title>")
+
+    def paint(self, attrs: dict[str, str], styles: set[str], fill: bool) -> str:
+        colour = attrs.get("color", "#000000")
+        painted = f' fill="{_attr(attrs.get("fillcolor", colour)) if fill else "none"}"'
+        painted += f' stroke="{_attr(colour)}"'
+        pen = float(attrs.get("penwidth", 1))
+        if pen != 1:
+            painted += f' stroke-width="{num(pen)}"'
+        for style, dashes in DASHES.items():
+            if style in styles:
+                painted += f' stroke-dasharray="{dashes}"'
+        return painted
+
+    def rect(self, x0: float, y0: float, x1: float, y1: float, paint: str,
+             rounded: bool) -> None:
+        """A rectangle given in DOT's coordinates (y0 the bottom)."""
+        w, h = x1 - x0, y1 - y0
+        corner = ""
+        if rounded:  # Graphviz's corner: a third of the shorter side, at most 12 points,
+            # drawn as a curve that reads as a circle of about 4/5 of it
+            r = num(min(12.0, min(w, h) / 3) * 0.8)
+            corner = f' rx="{r}" ry="{r}"'
+        self.out.append(f'<rect x="{self.x(x0)}" y="{self.y(y1)}" width="{num(w)}" '
+                        f'height="{num(h)}"{corner}{paint}/>')
+
+    def cluster(self, attrs: dict[str, str]) -> None:
+        styles = set(attrs.get("style", "").split(","))
+        if "invis" in styles:
+            return
+        x0, y0, x1, y1 = (float(v) for v in attrs["bb"].split(","))
+        self.open_group("cluster", attrs)
+        self.rect(x0, y0, x1, y1, self.paint(attrs, styles, "filled" in styles),
+                  "rounded" in styles)
+        self.out.append("</g>")
+
+    def node(self, attrs: dict[str, str]) -> None:
+        styles = set(attrs.get("style", "").split(","))
+        if "invis" in styles:
+            return
+        cx, cy = (float(v) for v in attrs["pos"].split(","))
+        w, h = float(attrs["width"]) * 72, float(attrs["height"]) * 72
+        x0, y0, x1, y1 = cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
+        shape = attrs.get("shape", "ellipse")
+        self.open_group("node", attrs)
+        paint = self.paint(attrs, styles, "filled" in styles)
+        if shape == "box":
+            self.rect(x0, y0, x1, y1, paint, "rounded" in styles)
+        elif shape in ("circle", "ellipse", "point"):
+            if shape == "point":
+                paint = self.paint({**attrs, "fillcolor": attrs.get("color", "#000000")},
+                                   styles, True)
+            self.out.append(f'<ellipse cx="{self.x(cx)}" cy="{self.y(cy)}" rx="{num(w / 2)}" '
+                            f'ry="{num(h / 2)}"{paint}/>')
+        elif shape == "diamond":
+            points = [(cx, y1), (x0, cy), (cx, y0), (x1, cy)]
+            self.polygon(points, paint)
+        elif shape == "note":
+            fold = min(6.0, w / 2, h / 2)
+            self.polygon([(x1 - fold, y1), (x0, y1), (x0, y0), (x1, y0), (x1, y1 - fold)],
+                         paint)
+            line = self.paint(attrs, styles, False)
+            corner = [(x1 - fold, y1), (x1 - fold, y1 - fold), (x1, y1 - fold)]
+            self.out.append(f'<polyline points="{self.points(corner)}"{line}/>')
+        elif shape != "plaintext":
+            raise Unsupported(f"the node shape {shape!r}")
+        label = attrs.get("label", "")
+        if isinstance(label, _Label):
+            self.label(_parse_label(label, 10.0), cx, cy, w, h, attrs.get("labelloc", "c"))
+        elif label:
+            raise Unsupported("a label that is not HTML-like")
+        self.out.append("</g>")
+
+    def points(self, points: list[tuple[float, float]]) -> str:
+        return " ".join(f"{self.x(x)},{self.y(y)}" for x, y in points)
+
+    def polygon(self, points: list[tuple[float, float]], paint: str) -> None:
+        self.out.append(f'<polygon points="{self.points(points)}"{paint}/>')
+
+    def label(self, table: _Table, cx: float, cy: float, w: float, h: float,
+              loc: str) -> None:
+        """The label's lines; (cx, cy) is the node's centre in DOT's coordinates."""
+        heights = [max(c.height, c.content_height) for c in table.cells]
+        total = table.height if table.height is not None else sum(heights)
+        if loc == "t":
+            top = cy + h / 2
+        elif loc == "b":
+            top = cy - h / 2 + total
+        else:
+            top = cy + total / 2
+        if table.height is not None and len(table.cells) == 1:
+            heights = [total]  # a fixed table's one cell fills it
+        width = table.width if table.width is not None else w
+        if table.width is None and any(c.left for c in table.cells):  # as wide as its lines
+            width = max((sum(text_width(r.text, r.size, r.bold) for r in line)
+                         for c in table.cells for line in c.lines), default=w)
+        for cell, cell_h in zip(table.cells, heights, strict=True):
+            y = top - (cell_h - cell.content_height) / 2  # the cell's content, centred
+            for line in cell.lines:
+                size = max(r.size for r in line)
+                advance = line_height(size)
+                baseline = y - advance / 2 - size * 0.3
+                if cell.left:
+                    self.line(line, cx - width / 2, baseline, "start")
+                else:
+                    self.line(line, cx, baseline, "middle")
+                y -= advance
+            top -= cell_h
+
+    def line(self, runs: list[_Run], x: float, baseline: float, anchor: str) -> None:
+        first = runs[0]
+        self.sizes += [r.size for r in runs]
+        out = [f'<text x="{self.x(x)}" y="{self.y(baseline)}"'
+               + (f' text-anchor="{anchor}"' if anchor != "start" else "")
+               + _font(first, False) + ">" + _body(first.text)]
+        for run in runs[1:]:
+            out.append(f"<tspan{_font(run, True)}>{_body(run.text)}</tspan>")
+        out.append("</text>")
+        self.out.append("".join(out))
+
+    def edge(self, attrs: dict[str, str]) -> None:
+        styles = set(attrs.get("style", "").split(","))
+        if "invis" in styles or "pos" not in attrs:
+            if "pos" not in attrs and "invis" not in styles:
+                raise Unsupported("an edge without a route")
+            return
+        tip: tuple[float, float] | None = None
+        points: list[tuple[float, float]] = []
+        for part in attrs["pos"].split():
+            if part.startswith("e,"):
+                x, y = part[2:].split(",")
+                tip = (float(x), float(y))
+            else:
+                x, y = part.split(",")
+                points.append((float(x), float(y)))
+        self.open_group("edge", attrs)
+        d = f"M{self.points(points[:1])}C{self.points(points[1:])}"
+        self.out.append(f'<path d="{d}"{self.paint(attrs, styles, False)}/>')
+        if tip is not None and attrs.get("dir", "forward") != "none":
+            bx, by = points[-1]
+            dx, dy = tip[0] - bx, tip[1] - by
+            length = (dx * dx + dy * dy) ** 0.5 or 1.0
+            nx, ny = -dy / length * ARROW_HALF, dx / length * ARROW_HALF
+            head = [(bx + nx, by + ny), tip, (bx - nx, by - ny)]
+            self.polygon(head, self.paint({**attrs, "fillcolor": attrs.get("color", "#000000")},
+                                          styles - set(DASHES), True))
+        self.out.append("</g>")
+
+
+def _font(run: _Run, every: bool) -> str:
+    """A run's font attributes; a `<tspan>` (`every`) states them all, not inheriting."""
+    out = f' font-size="{num(run.size)}" fill="{_attr(run.colour)}"'
+    if run.bold or every:
+        out += f' font-weight="{"bold" if run.bold else "normal"}"'
+    if run.italic or every:
+        out += f' font-style="{"italic" if run.italic else "normal"}"'
+    return out
+
+
+def svg_markup(dot: str, *, prefix: str, label: str) -> str:
+    """The drawing of `dot` (written by `Board.to_dot`) as markup for an HTML page and an
+    `.svg` file: ids start with `prefix`, `label` is read to screen readers.
+
+    Raises `Unsupported` when the DOT holds what only Graphviz draws."""
+    graph = _read(dot)
+    try:
+        _, _, width, height = (float(v) for v in graph.attrs["bb"].split(","))
+    except (KeyError, ValueError) as exc:
+        raise Unsupported("the DOT has no bounding box") from exc
+    writer = _Writer(height, prefix)
+    for cluster in graph.clusters:
+        writer.cluster(cluster)
+    for edge in graph.edges:  # under the nodes (`outputorder=edgesfirst`)
+        writer.edge(edge)
+    for node in graph.nodes:
+        writer.node(node)
+    lanes = [tuple(float(v) for v in c["bb"].split(",")) for c in graph.clusters
+             if "lane-label" in c.get("class", "").split()]
+    full_w, full_h = width + 2 * PAD, height + 2 * PAD
+    root = {"viewBox": f"0 0 {num(full_w)} {num(full_h)}"}
+    if lanes:
+        x0, x1 = PAD + min(b[0] for b in lanes), PAD + max(b[2] for b in lanes)
+        y0, y1 = writer.top - max(b[3] for b in lanes), writer.top - min(b[1] for b in lanes)
+        root["data-lanes"] = " ".join(num(v) for v in (x0, y0, x1 - x0, y1 - y0))
+    if writer.sizes:
+        root["data-min-font"] = num(min(writer.sizes))
+    root.update({"id": prefix, "role": "img", "aria-label": label,
+                 "preserveAspectRatio": "xMidYMid meet", "width": f"{full_w * 4 / 3:.0f}"})
+    graph_attrs = graph.attrs
+    ident = graph_attrs.get("id")
+    classes = " ".join(filter(None, ["graph", graph_attrs.get("class")]))
+    head = [f'<svg xmlns="{SVG_NS}"' + "".join(f' {k}="{_attr(v)}"' for k, v in root.items())
+            + ">",
+            (f'<g id="{_attr(f"{prefix}-{ident}")}"' if ident else "<g")
+            + f' class="{_attr(classes)}" font-family="{FONT}">',
+            f'<rect width="{num(full_w)}" height="{num(full_h)}" '
+            f'fill="{_attr(graph_attrs.get("bgcolor", "#FFFFFF"))}"/>']
+    return "\n".join([*head, *writer.out, "</g>", "</svg>"])
+
+
+__all__ = ["Unsupported", "svg_markup"]

@@ -1,0 +1,133 @@
+"""The site's drawings are written by `render.svg`, not Graphviz: the same picture (every
+text, every box where Graphviz puts it), safe for a page, and what it cannot draw is left to
+Graphviz rather than drawn wrong."""
+
+from __future__ import annotations
+
+import collections
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from servicespec.api import lint_file
+from servicespec.render import render_bytes, render_spec
+from servicespec.render.svg import Unsupported, svg_markup
+from servicespec.site.svg import ALLOWED
+
+from .test_render_support import (
+    FINDINGS,
+    SVG,
+    bbox,
+    dot_names,
+    geometry_problems,
+    golden_spec,
+    hostile_spec,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = [*sorted((ROOT / "specs").glob("*.yaml")), ROOT / "tests/data/ferry-crossing.yaml"]
+
+
+def _lines(root: ET.Element) -> collections.Counter[str]:
+    """Every line of text drawn (runs of one line joined; Graphviz's no-break spaces as
+    spaces)."""
+    return collections.Counter("".join(t.itertext()).replace("\u00a0", " ")
+                               for t in root.iter(f"{SVG}text"))
+
+
+SHAPES = ("rect", "ellipse", "polygon", "path", "polyline")
+
+
+def _boxes(root: ET.Element, names: dict[str, str] | None) -> dict[str, tuple[float, ...]]:
+    """Each named node's drawn size (width, height), rounded to a point."""
+    out = {}
+    for g in root.iter(f"{SVG}g"):
+        if "node" not in (g.get("class") or "").split():
+            continue
+        if names is None:
+            title = g.find(f"{SVG}title")
+            name = "".join(title.itertext()) if title is not None else ""
+        else:
+            name = names.get(g.get("id") or "", "")
+        shapes = [e for e in g.iter() if e.tag.removeprefix(SVG) in SHAPES]
+        if shapes:
+            holder = ET.Element("g")
+            holder.extend(shapes)
+            x0, y0, x1, y1 = bbox(holder)
+            out[name] = (round(x1 - x0), round(y1 - y0))
+    return out
+
+
+@pytest.mark.parametrize("path", SPECS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("view", ["blueprint", "journey"])
+def test_the_same_texts_and_boxes_as_graphviz(path: Path, view: str) -> None:
+    result = lint_file(str(path))
+    assert result.spec is not None
+    dot = render_spec(result.spec, view, result.diagnostics)
+    ours = ET.fromstring(svg_markup(dot, prefix="p", label=view))
+    theirs = ET.fromstring(render_bytes(dot, "svg"))
+    assert _lines(ours) == _lines(theirs)
+    names = dot_names(dot, "p")
+    mine, graphviz = _boxes(ours, names), _boxes(theirs, None)
+    named = set(names.values()) & set(graphviz)  # a node without an id has no name in ours
+    assert len(named) > 10 and named <= set(mine)
+    # Graphviz rounds a node's corners to whole points
+    assert [k for k in named if max(abs(a - b) for a, b in zip(mine[k], graphviz[k],
+                                                                strict=True)) > 1] == []
+
+
+@pytest.mark.parametrize("view", ["blueprint", "journey"])
+def test_hostile_text_stays_text(view: str) -> None:
+    markup = svg_markup(render_spec(hostile_spec(), view), prefix="p", label='a "label" <b>')
+    root = ET.fromstring(markup)  # well-formed XML
+    assert {el.tag.removeprefix(SVG) for el in root.iter()} <= ALLOWED
+    assert not any(name.startswith("on") or name == "style" or "href" in name
+                   for el in root.iter() for name in el.attrib)
+    assert all(el.get("id", "p").startswith("p") for el in root.iter())
+    assert root.get("aria-label") == 'a "label" <b>'
+    words = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG}text"))
+    assert "</svg><script>alert(1)</script>" in words  # shown, as text
+    assert 'He said "hi" <b>&amp; {braces} [brackets] \\N' in words  # one backslash, as written
+    assert "\x01" not in markup and "\x1b" not in markup
+
+
+def test_the_root_tells_the_page_where_the_lane_labels_are_and_the_smallest_text() -> None:
+    markup = svg_markup(render_spec(golden_spec(), "blueprint", FINDINGS), prefix="p",
+                        label="x")
+    root = ET.fromstring(markup)
+    x, y, w, h = (float(v) for v in root.get("data-lanes", "").split())
+    labels = [g for g in root.iter(f"{SVG}g") if "lane-label" in (g.get("class") or "")]
+    rects = [r for g in labels for r in g.iter(f"{SVG}rect")]
+    assert rects and w > 100 and h > 100
+    assert (x, y) == (min(float(r.get("x", 0)) for r in rects),
+                      min(float(r.get("y", 0)) for r in rects))
+    assert float(root.get("data-min-font", 0)) == min(
+        float(t.get("font-size", 0)) for t in root.iter() if t.get("font-size"))
+    view_w = float(root.get("viewBox", "").split()[2])
+    assert root.get("width") == f"{view_w * 4 / 3:.0f}"  # points shown at 100 %
+
+
+def test_the_checks_find_small_text_and_a_box_on_another_in_our_drawings() -> None:
+    dot = render_spec(golden_spec(), "blueprint", FINDINGS)
+    names = dot_names(dot, "p")
+    good = svg_markup(dot, prefix="p", label="x")
+    assert geometry_problems(good.encode(), names) == []
+    small = good.replace('font-size="9"', 'font-size="8"', 1)
+    assert any("px" in p for p in geometry_problems(small.encode(), names))
+    root = ET.fromstring(good)
+    steps = [g for g in root.iter(f"{SVG}g") if (g.get("id") or "").startswith("p-step-")]
+    first, second = (s.find(f"{SVG}rect") for s in steps[:2])
+    assert first is not None and second is not None
+    moved = good.replace(f'x="{second.get("x")}" y="{second.get("y")}"',
+                         f'x="{first.get("x")}" y="{first.get("y")}"', 1)
+    assert any("overlaps" in p for p in geometry_problems(moved.encode(), names))
+
+
+def test_what_it_cannot_lay_out_is_left_to_graphviz() -> None:
+    # the offering's channel chips: cells side by side, with borders
+    with pytest.raises(Unsupported):
+        svg_markup(render_spec(golden_spec(), "offering"), prefix="p", label="x")
+    with pytest.raises(Unsupported):
+        svg_markup('digraph "g" {\n  graph [bb="0,0,10,10"];\n  "a" [pos="5,5", width=0.1, '
+                   'height=0.1, shape="egg"];\n}\n', prefix="p", label="x")
