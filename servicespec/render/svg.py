@@ -33,6 +33,7 @@ PAD = 14.4  # points of margin around the drawing (Graphviz's `pad`, 0.2 inch)
 ARROW_HALF = 2.45  # half the arrowhead's base at arrowsize 0.7
 DASHES = {"dashed": "5,2", "dotted": "1,5"}
 SVG_NS = "http://www.w3.org/2000/svg"
+DEFAULT_SIZE = 10.0  # points: the font size `Board.to_dot` gives every node
 
 
 class Unsupported(ValueError):
@@ -137,8 +138,12 @@ class _Cell:
 
     @property
     def content_height(self) -> float:
-        return sum(line_height(max(r.size for r in line)) if line else 0.0
-                   for line in self.lines)
+        return sum(line_height(_size(line)) for line in self.lines)
+
+
+def _size(line: list[_Run]) -> float:
+    """A line's font size: its largest run's (an empty line, the DOT's default)."""
+    return max((r.size for r in line), default=DEFAULT_SIZE)
 
 
 @dataclass
@@ -158,7 +163,6 @@ def _text(markup: str) -> str:
     return html.unescape(markup).replace("\\\\", "\\")
 
 
-@lru_cache(maxsize=4096)  # a step's text is in the views and on a printed page
 def _parse_label(markup: str, default_size: float) -> _Table:
     """The label as a single-column table (a label without one is a table of one cell)."""
     table: _Table | None = None
@@ -212,8 +216,57 @@ def _parse_label(markup: str, default_size: float) -> _Table:
     if table is None:
         return _Table([cell])
     for c in table.cells:
-        c.lines = [line for line in c.lines if line] or []
+        if not any(c.lines):  # a spacer
+            c.lines = []
     return table
+
+
+@dataclass(frozen=True)
+class _Line:
+    left: bool  # starts at the label's left edge (else centred on the node)
+    drop: float  # the baseline below the label's top
+    tail: str  # the markup after the position: `text-anchor`, fonts, the runs, `</text>`
+
+
+@dataclass(frozen=True)
+class _Placed:
+    height: float
+    width: float | None  # the lines' box, when they start at its left edge (else the node's)
+    lines: tuple[_Line, ...]
+    smallest: float
+
+
+@lru_cache(maxsize=4096)  # a step's text is in the views and on a printed page
+def _placed(markup: str) -> _Placed:
+    """A label's lines placed below its top, as markup but for their position."""
+    table = _parse_label(markup, DEFAULT_SIZE)
+    heights = [max(c.height, c.content_height) for c in table.cells]
+    total = table.height if table.height is not None else sum(heights)
+    if table.height is not None and len(table.cells) == 1:
+        heights = [total]  # a fixed table's one cell fills it
+    width = table.width
+    if width is None and any(c.left for c in table.cells):  # as wide as its lines
+        width = max((sum(text_width(r.text, r.size, r.bold) for r in line)
+                     for c in table.cells for line in c.lines), default=None)
+    lines = []
+    top = 0.0
+    for cell, cell_h in zip(table.cells, heights, strict=True):
+        y = top + (cell_h - cell.content_height) / 2  # the cell's content, centred
+        for runs in cell.lines:
+            size = _size(runs)
+            advance = line_height(size)
+            if not runs:  # an empty line between two (`<BR/><BR/>`)
+                y += advance
+                continue
+            first = runs[0]
+            tail = ("" if cell.left else ' text-anchor="middle"') + _font(first, False) + ">" \
+                + _body(first.text) \
+                + "".join(f"<tspan{_font(r, True)}>{_body(r.text)}</tspan>" for r in runs[1:])
+            lines.append(_Line(cell.left, y + advance / 2 + size * 0.3, tail + "</text>"))
+            y += advance
+        top += cell_h
+    smallest = min((r.size for c in table.cells for line in c.lines for r in line), default=0)
+    return _Placed(total, width, tuple(lines), smallest)
 
 
 # -- writing -------------------------------------------------------------------------------
@@ -329,7 +382,7 @@ class _Writer:
             raise Unsupported(f"the node shape {shape!r}")
         label = attrs.get("label", "")
         if isinstance(label, _Label):
-            self.label(_parse_label(label, 10.0), cx, cy, w, h, attrs.get("labelloc", "c"))
+            self.label(label, cx, cy, w, h, attrs.get("labelloc", "c"))
         elif label:
             raise Unsupported("a label that is not HTML-like")
         self.out.append("</g>")
@@ -340,46 +393,22 @@ class _Writer:
     def polygon(self, points: list[tuple[float, float]], paint: str) -> None:
         self.out.append(f'<polygon points="{self.points(points)}"{paint}/>')
 
-    def label(self, table: _Table, cx: float, cy: float, w: float, h: float,
+    def label(self, markup: str, cx: float, cy: float, w: float, h: float,
               loc: str) -> None:
         """The label's lines; (cx, cy) is the node's centre in DOT's coordinates."""
-        heights = [max(c.height, c.content_height) for c in table.cells]
-        total = table.height if table.height is not None else sum(heights)
+        placed = _placed(markup)
         if loc == "t":
             top = cy + h / 2
         elif loc == "b":
-            top = cy - h / 2 + total
+            top = cy - h / 2 + placed.height
         else:
-            top = cy + total / 2
-        if table.height is not None and len(table.cells) == 1:
-            heights = [total]  # a fixed table's one cell fills it
-        width = table.width if table.width is not None else w
-        if table.width is None and any(c.left for c in table.cells):  # as wide as its lines
-            width = max((sum(text_width(r.text, r.size, r.bold) for r in line)
-                         for c in table.cells for line in c.lines), default=w)
-        for cell, cell_h in zip(table.cells, heights, strict=True):
-            y = top - (cell_h - cell.content_height) / 2  # the cell's content, centred
-            for line in cell.lines:
-                size = max(r.size for r in line)
-                advance = line_height(size)
-                baseline = y - advance / 2 - size * 0.3
-                if cell.left:
-                    self.line(line, cx - width / 2, baseline, "start")
-                else:
-                    self.line(line, cx, baseline, "middle")
-                y -= advance
-            top -= cell_h
-
-    def line(self, runs: list[_Run], x: float, baseline: float, anchor: str) -> None:
-        first = runs[0]
-        self.sizes += [r.size for r in runs]
-        out = [f'<text x="{self.x(x)}" y="{self.y(baseline)}"'
-               + (f' text-anchor="{anchor}"' if anchor != "start" else "")
-               + _font(first, False) + ">" + _body(first.text)]
-        for run in runs[1:]:
-            out.append(f"<tspan{_font(run, True)}>{_body(run.text)}</tspan>")
-        out.append("</text>")
-        self.out.append("".join(out))
+            top = cy + placed.height / 2
+        left = cx - (placed.width if placed.width is not None else w) / 2
+        for line in placed.lines:
+            x = left if line.left else cx
+            self.out.append(f'<text x="{self.x(x)}" y="{self.y(top - line.drop)}"{line.tail}')
+        if placed.lines:
+            self.sizes.append(placed.smallest)
 
     def edge(self, attrs: dict[str, str]) -> None:
         styles = set(attrs.get("style", "").split(","))
