@@ -4,6 +4,7 @@
     render_bytes(dot, fmt) -> the drawing in svg, png, pdf (or the DOT itself)
     write_render(spec, path, ...) -> writes one file atomically
     paper.paper_pdf(spec, paper, landscape, findings) -> the blueprint on A4 or A3 pages
+    svg.svg_markup(dot, prefix, label) -> the drawing as safe SVG markup, without Graphviz
 
 A long journey is drawn in rows (the blueprint) or on pages (paper), split by
 `pages.split_journey`.

@@ -1,5 +1,8 @@
 """Graphviz SVG made safe to put inside an HTML page.
 
+The site draws its pictures with `render.svg`, whose markup is safe as written; this is for
+the ones it leaves to Graphviz (the offering's channel chips).
+
 The renderer's SVG is drawn from escaped DOT, so it should hold nothing active; this is the
 second fence. The SVG is read by an XML parser (after its prolog and doctype are cut: no DTD,
 so no entity can be declared or expanded) and written out as it is read: elements outside a
