@@ -14,6 +14,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -267,6 +268,19 @@ def test_example_site_has_a_page_per_spec_and_a_drawing_per_view(example_site):
             assert f'id="L{line}"' in page
     assert set(f for f in files if f.startswith("static/")) >= {
         "static/site.css", "static/site.js", "static/reload.js"}
+
+
+def test_a_drawing_opened_full_size_is_shown_at_its_size(example_site):
+    """Each drawing's file has a width and height in the viewBox's proportion: without a
+    height a browser shrinks the drawing into the window's height, too small to read."""
+    _, files = example_site
+    drawings = [name for name in files if name.endswith(".svg") and name.startswith("services/")]
+    assert len(drawings) > 20
+    for name in drawings:
+        root = ET.fromstring(files[name])
+        _, _, view_w, view_h = (float(v) for v in root.get("viewBox", "").split())
+        width, height = float(root.get("width", 0)), float(root.get("height", 0))
+        assert width == round(view_w * 4 / 3) and abs(height / width - view_h / view_w) < 0.01
 
 
 def test_pages_load_nothing_from_the_network(example_site):
