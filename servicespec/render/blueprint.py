@@ -9,12 +9,11 @@ support processes; fail points as an F in a red circle, waits as a W.
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Iterable, Sequence
 
 from ..diagnostics import Diagnostic
 from ..model.spec import Action, Spec, SupportAction
-from .dot import Board, Html
+from .dot import Board
 from .experience import experience_band, experience_items
 from .findings import Badge, Placement, place
 from .flow import CustomerRow, customer_band
@@ -52,6 +51,7 @@ from .style import (
     Text,
     badge_rows,
     badges_width,
+    below,
     draw_badges,
     height_of,
     label,
@@ -339,11 +339,8 @@ def _draw_pills(f: Frame, pills: list, line: float) -> None:
         w = max(max(t.width for t in text) + 18,
                 max((badges_width(r) + 16 for r in rows), default=0))
         x = f.left(i) + (PILL_W - w) / 2
-        words = label(text)
-        if rows:  # the text under the badges: an empty cell as tall as they are
-            words = Html('<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0"><TR><TD HEIGHT='
-                         f'"{math.ceil(_badges_h(rows))}"></TD></TR><TR><TD>{words}</TD></TR>'
-                         "</TABLE>")
+        # the text under the badges: an empty cell as tall as they are
+        words = below(_badges_h(rows), text) if rows else label(text)
         f.board.box(f"tp:{step.id}", x, line - h / 2, w, h, words, shape="box",
                     style=f"rounded,filled,{style}", fillcolor="#FFFFFF", color=LINE_INK,
                     penwidth=1.2, id=f"touchpoint-{step.id}", class_="touchpoint",

@@ -25,6 +25,7 @@ from .style import (
     SMALL,
     STRONG,
     Text,
+    below,
     draw_badges,
     height_of,
     label,
@@ -154,7 +155,10 @@ def header_band(f: Frame, y: float) -> float:
     for i, step in enumerate(f.steps):
         x = f.left(i)
         badges = f.badges(f"step:{step.id}")
-        f.board.box(f"step:{step.id}", x, y, COL_W, h, label(texts[i]), shape="box",
+        # with badges at the bottom, the name at the top, as far from the edge as the
+        # padding the height allows for
+        words = below(5, texts[i]) if badges else label(texts[i])
+        f.board.box(f"step:{step.id}", x, y, COL_W, h, words, shape="box",
                     style="rounded,filled", fillcolor="#F5F7FA", color=RULE,
                     labelloc="t" if badges else "c", id=f"step-{step.id}",
                     class_="step-header", tooltip=tooltip(texts[i]))

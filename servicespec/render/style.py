@@ -132,6 +132,13 @@ def label(parts: Sequence[Text]) -> Html:
     return Html("<BR/>".join(p.html() for p in parts))
 
 
+def below(space: float, parts: Sequence[Text]) -> Html:
+    """The label of `parts` under an empty cell `space` points tall: lines that keep clear of
+    what sits above them (badges, or the box's edge when the label is at its top)."""
+    return Html('<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0"><TR><TD HEIGHT='
+                f'"{math.ceil(space)}"></TD></TR><TR><TD>{label(parts)}</TD></TR></TABLE>')
+
+
 def tooltip(parts: Sequence[Text]) -> str | None:
     """The whole text of a label whose lines were abbreviated (else no tooltip)."""
     if not any(p.full for p in parts):
