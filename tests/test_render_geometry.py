@@ -64,7 +64,7 @@ WRITERS = pytest.mark.parametrize("writer", ["graphviz", "python"])
 
 @WRITERS
 @pytest.mark.parametrize("path", [*EXAMPLES, OWN, FERRY], ids=lambda p: p.stem)
-@pytest.mark.parametrize("view", ["blueprint", "journey"])
+@pytest.mark.parametrize("view", ["blueprint", "journey", "offering"])
 def test_examples_read_at_100_percent(path: Path, view: str, writer: str) -> None:
     result = lint_file(str(path))
     assert result.spec is not None
@@ -76,7 +76,7 @@ def test_golden_spec_with_every_kind_of_finding(view: str) -> None:
     assert geometry_problems(svg(golden_spec(), view, FINDINGS)) == []
 
 
-@pytest.mark.parametrize("view", ["blueprint", "journey"])
+@pytest.mark.parametrize("view", ["blueprint", "journey", "offering"])
 def test_golden_spec_drawn_for_the_site(view: str) -> None:
     assert geometry_problems(*drawn(golden_spec(), view, FINDINGS, "python")) == []
 

@@ -177,14 +177,22 @@ def rects(board: Board) -> Iterator[tuple[str, str, tuple[float, float, float, f
                                                             -y + h / 2)
 
 
+def _holds(a: str, b: str) -> bool:
+    """`a` is drawn inside `b` by design: a facilitating service's channel chip in its box."""
+    return a.split(":chip:")[0] == b and ":chip:" in a
+
+
 def overlapping(board: Board) -> list[tuple[str, str]]:
-    """Pairs of nodes that overlap, except a badge on the element it marks."""
+    """Pairs of nodes that overlap, except a badge on the element it marks and a chip in
+    its service."""
     items = list(rects(board))
     out = []
     for i, (a, ca, ra) in enumerate(items):
         for b, cb, rb in items[i + 1:]:
             if ra[0] >= rb[2] - 0.01 or rb[0] >= ra[2] - 0.01 or ra[1] >= rb[3] - 0.01 \
                     or rb[1] >= ra[3] - 0.01:
+                continue
+            if _holds(a, b) or _holds(b, a):
                 continue
             if "finding" in ca and (b.startswith(a.split(":badge:")[0])
                                     or a.startswith(b)):
@@ -296,8 +304,9 @@ def geometry_problems(svg: bytes, names: dict[str, str] | None = None) -> list[s
             if ra[0] >= rb[2] - 0.5 or rb[0] >= ra[2] - 0.5 or ra[1] >= rb[3] - 0.5 \
                     or rb[1] >= ra[3] - 0.5:
                 continue
-            # a badge sits on the edge of the element it marks
-            if a.startswith(b.split(":badge:")[0]) or b.startswith(a.split(":badge:")[0]):
+            # a badge sits on the edge of the element it marks, a chip in its service
+            if a.startswith(b.split(":badge:")[0]) or b.startswith(a.split(":badge:")[0]) \
+                    or _holds(a, b) or _holds(b, a):
                 continue
             problems.append(f"{a} overlaps {b}")
     return problems

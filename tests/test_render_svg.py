@@ -227,6 +227,22 @@ def test_offering_view_is_a_flower_with_channels() -> None:
     assert "stroke-dasharray" in str(g["channel-bot"].find(".//*[@d]").attrib)  # automated
 
 
+def test_a_service_shows_its_channels_as_chips_inside_its_box_drawn_as_their_mode() -> None:
+    g = groups(svg_root(render_bytes(render_spec(golden_spec(), "offering"), "svg")))
+    service = bbox(g["facilitating-booking"])
+    chips = [g[f"facilitating-booking-chip-{n}"] for n in range(2)]
+    assert [texts(c) for c in chips] == [["Website"], ["Repair line"]]
+    boxes = [bbox(c) for c in chips]
+    for box in boxes:
+        assert service[0] < box[0] < box[2] < service[2] and service[1] < box[1] < box[3] < \
+            service[3]
+    assert boxes[0][2] < boxes[1][0]  # side by side, apart
+    frames = [next(e for e in c.iter() if e.tag.endswith(("polygon", "path"))) for c in chips]
+    assert "stroke-dasharray" in frames[0].attrib  # self-service
+    assert "stroke-dasharray" not in frames[1].attrib and frames[1].tag.endswith("path")  # live
+    assert "facilitating-booking-chip-2" not in g
+
+
 FERRY = Path(__file__).resolve().parent / "data" / "ferry-crossing.yaml"
 
 

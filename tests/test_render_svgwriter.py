@@ -1,6 +1,6 @@
 """The site's drawings are written by `render.svg`, not Graphviz: the same picture (every
-text, every box where Graphviz puts it), safe for a page, and what it cannot draw is left to
-Graphviz rather than drawn wrong."""
+text, every box where Graphviz puts it), safe for a page, and what it cannot draw refused
+rather than drawn wrong."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ import pytest
 from servicespec.api import lint_file
 from servicespec.render import render_bytes, render_spec
 from servicespec.render.svg import Unsupported, svg_markup
-from servicespec.site.svg import ALLOWED
 
 from .test_render_support import (
     FINDINGS,
@@ -36,6 +35,9 @@ def _lines(root: ET.Element) -> collections.Counter[str]:
                                for t in root.iter(f"{SVG}text"))
 
 
+# what the writer may write: nothing that runs, loads or links
+ALLOWED = {"svg", "g", "title", "rect", "ellipse", "polygon", "polyline", "path", "text",
+           "tspan"}
 SHAPES = ("rect", "ellipse", "polygon", "path", "polyline")
 
 
@@ -60,7 +62,7 @@ def _boxes(root: ET.Element, names: dict[str, str] | None) -> dict[str, tuple[fl
 
 
 @pytest.mark.parametrize("path", SPECS, ids=lambda p: p.stem)
-@pytest.mark.parametrize("view", ["blueprint", "journey"])
+@pytest.mark.parametrize("view", ["blueprint", "journey", "offering"])
 def test_the_same_texts_and_boxes_as_graphviz(path: Path, view: str) -> None:
     result = lint_file(str(path))
     assert result.spec is not None
@@ -77,7 +79,7 @@ def test_the_same_texts_and_boxes_as_graphviz(path: Path, view: str) -> None:
                                                                 strict=True)) > 1] == []
 
 
-@pytest.mark.parametrize("view", ["blueprint", "journey"])
+@pytest.mark.parametrize("view", ["blueprint", "journey", "offering"])
 def test_hostile_text_stays_text(view: str) -> None:
     markup = svg_markup(render_spec(hostile_spec(), view), prefix="p", label='a "label" <b>')
     root = ET.fromstring(markup)  # well-formed XML
@@ -124,10 +126,15 @@ def test_the_checks_find_small_text_and_a_box_on_another_in_our_drawings() -> No
     assert any("overlaps" in p for p in geometry_problems(moved.encode(), names))
 
 
-def test_what_it_cannot_lay_out_is_left_to_graphviz() -> None:
-    # the offering's channel chips: cells side by side, with borders
+@pytest.mark.parametrize("label", [
+    '<TABLE BORDER="1"><TR><TD>boxed</TD></TR></TABLE>',  # a border
+    '<TABLE BORDER="0"><TR><TD>a</TD><TD>b</TD></TR></TABLE>',  # cells side by side
+    "<U>underlined</U>",
+])
+def test_what_it_cannot_lay_out_is_refused_not_drawn_wrong(label: str) -> None:
     with pytest.raises(Unsupported):
-        svg_markup(render_spec(golden_spec(), "offering"), prefix="p", label="x")
+        svg_markup('digraph "g" {\n  graph [bb="0,0,10,10"];\n  "a" [pos="5,5", width=0.1, '
+                   f'height=0.1, shape="box", label=<{label}>];\n}}\n', prefix="p", label="x")
     with pytest.raises(Unsupported):
         svg_markup('digraph "g" {\n  graph [bb="0,0,10,10"];\n  "a" [pos="5,5", width=0.1, '
                    'height=0.1, shape="egg"];\n}\n', prefix="p", label="x")

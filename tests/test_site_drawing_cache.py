@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-import servicespec.render as render
 import servicespec.render.svg as svg
+from servicespec.render.dot import Board
 from servicespec.site import build
 from servicespec.site.build import draw, lint_service
 
@@ -35,22 +35,15 @@ blueprint:
 
 @pytest.fixture
 def counted(monkeypatch) -> list[str]:
-    """Every drawing drawn, by Python (`render.svg`) or by Graphviz."""
+    """Every drawing drawn (`render.svg`), by its DOT."""
     drawn: list[str] = []
-    draw_bytes = render.render_bytes
-
-    def counting(dot: str, fmt: str) -> bytes:
-        drawn.append(dot)
-        return draw_bytes(dot, fmt)
-
-    def counting_markup(dot: str, **kwargs: str) -> str:
-        markup = draw_markup(dot, **kwargs)  # counted when drawn, not when left to Graphviz
-        drawn.append(dot)
-        return markup
-
     draw_markup = svg.svg_markup
-    monkeypatch.setattr(render, "render_bytes", counting)
-    monkeypatch.setattr(svg, "svg_markup", counting_markup)
+
+    def counting(dot: str, **kwargs: str) -> str:
+        drawn.append(dot)
+        return draw_markup(dot, **kwargs)
+
+    monkeypatch.setattr(svg, "svg_markup", counting)
     monkeypatch.setattr(build, "_drawn", {})
     return drawn
 
@@ -84,10 +77,9 @@ def test_a_saved_comment_draws_nothing_again_and_a_changed_step_only_what_holds_
 
 def test_the_drawings_kept_are_few(tmp_path: Path, counted: list[str]) -> None:
     for n in range(build.DRAWN_KEPT + 5):
-        build.safe_drawing(f'digraph "d{n}" {{ graph [bb="0,0,10,10"]; }}\n', prefix="p",
-                           label="l")
+        build.safe_drawing(Board(f"d{n}").to_dot(), prefix="p", label="l")
     assert len(build._drawn) == build.DRAWN_KEPT
     counted.clear()
-    build.safe_drawing('digraph "d0" { graph [bb="0,0,10,10"]; }\n', prefix="p", label="l")
+    build.safe_drawing(Board("d0").to_dot(), prefix="p", label="l")
     assert len(counted) == 1  # the oldest went first
 

@@ -29,6 +29,7 @@ from .style import (
     MUTED,
     SMALL,
     Text,
+    below,
     draw_badges,
     font,
     height_of,
@@ -50,6 +51,8 @@ CORE = ("#FFF4D6", "#8A5A00")
 CHIP_STYLE = {"live": "rounded", "self-service": "dashed", "automated": "dotted"}
 CHIP_SIZE = SMALL
 CHIP_ROW_H = 28
+CHIP_H = 18  # a chip in its row: 5 pt above and below
+CHIP_GAP = 5.0  # between two chips
 MODE_ORDER = {"self-service": 0, "automated": 1, "live": 2}
 
 
@@ -97,7 +100,7 @@ def _chip_rows(spec: Spec, fac: Facilitating) -> list[list[tuple[str, str]]]:
 
 def _chip_w(name: str) -> float:
     """A chip's width: its text, 2 pt padding and 1 pt border each side, 5 pt spacing."""
-    return text_width(name, CHIP_SIZE) + 11
+    return text_width(name, CHIP_SIZE) + 6 + CHIP_GAP
 
 
 class Service:
@@ -113,19 +116,35 @@ class Service:
         self.height = (self.name.height + self.facts.height + CHIP_ROW_H * len(self.chips) + 16
                        + (BADGE_H if badges else 0))
 
-    def label(self) -> Html:
-        rows = [f"<TR><TD>{self.name.html()}</TD></TR>", f"<TR><TD>{self.facts.html()}</TD></TR>"]
+    @property
+    def top(self) -> float:
+        """Where the name starts below the box's top edge (under its badges, if any)."""
+        return 8 + (BADGE_H / 2 if self.badges else 0)
+
+    def draw(self, board: Board, x: float, y: float, ink: str) -> None:
+        """The box with its name and phases, and the channels as chips inside it, in rows
+        centred under the text: a chip drawn as the channel's mode is (solid for a person,
+        dashed for self-service, dotted for a machine)."""
+        fac = self.fac
+        name = f"facilitating:{fac.id}"
+        board.box(name, x, y, SERVICE_W, self.height, below(self.top, [self.name, self.facts]),
+                  shape="box", style="rounded,filled", fillcolor="#FFFFFF", color=ink,
+                  labelloc="t", id=f"facilitating-{fac.id}", class_="facilitating")
+        row_top = y + self.top + self.name.height + self.facts.height
+        n = 0
         for chips in self.chips:
-            cells = "".join(
-                f'<TD BORDER="1" STYLE="{CHIP_STYLE.get(mode, "solid")}" COLOR="#3E4C59">'
-                f"{font(name, CHIP_SIZE, INK)}</TD>" for name, mode in chips)
-            # a fixed size keeps Graphviz from stretching the chips to the box's width
-            width = math.ceil(sum(_chip_w(name) for name, _ in chips) + 7)
-            rows.append('<TR><TD><TABLE BORDER="0" CELLSPACING="5" CELLPADDING="2" '
-                        f'FIXEDSIZE="TRUE" WIDTH="{width}" HEIGHT="{CHIP_ROW_H}"><TR>'
-                        f"{cells}</TR></TABLE></TD></TR>")
-        return Html('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
-                    + "".join(rows) + "</TABLE>")
+            left = x + (SERVICE_W - sum(_chip_w(text) for text, _ in chips) + 5) / 2
+            for text, mode in chips:
+                w = _chip_w(text) - CHIP_GAP
+                board.box(f"{name}:chip:{n}", left, row_top + (CHIP_ROW_H - CHIP_H) / 2, w,
+                          CHIP_H, Html(font(text, CHIP_SIZE, INK)), shape="box",
+                          style=CHIP_STYLE.get(mode, "solid"), color="#3E4C59", penwidth=1.0,
+                          id=f"facilitating-{fac.id}-chip-{n}", class_=f"chip mode-{mode}")
+                left += w + CHIP_GAP
+                n += 1
+            row_top += CHIP_ROW_H
+        if self.badges:
+            draw_badges(board, name, self.badges, x + SERVICE_W - 6, y)
 
 
 def _ring(rects: list[Rect], angles: list[float], base: float, fixed: list[Rect]) -> None:
@@ -212,15 +231,9 @@ def _draw_petal(board: Board, petal: str, rect: Rect, head: list[Text],
         plain(board, f"petal:{petal}:empty", x0 + 8, y,
               [Text(["no service here yet"], SMALL, FAINT, italic=True)], w=rect.w - 16)
     for service in services:
-        fac = service.fac
         if service.badges:  # the badges straddle the top edge: keep them off the heading
             y += BADGE_H / 2
-        board.box(f"facilitating:{fac.id}", x0 + 8, y, SERVICE_W, service.height,
-                  service.label(), shape="box", style="rounded,filled", fillcolor="#FFFFFF",
-                  color=ink, id=f"facilitating-{fac.id}", class_="facilitating")
-        if service.badges:
-            draw_badges(board, f"facilitating:{fac.id}", service.badges,
-                        x0 + 8 + SERVICE_W - 6, y)
+        service.draw(board, x0 + 8, y, ink)
         y += service.height + 6
 
 

@@ -2,20 +2,21 @@
 
 A view leaves Graphviz nothing to lay out (`dot.Board`: every node placed, every edge routed,
 every label's lines broken and measured). Drawing such a DOT is writing it out as shapes and
-text, which this module does about ten times faster than Graphviz plus the pass that made
-Graphviz's SVG safe for a page: the site draws fifteen pictures a service.
+text, which this module does about four times faster than Graphviz alone, and the site draws
+fifteen pictures a service. (The `render` command's SVG, PNG and PDF are Graphviz's.)
 
-The markup is safe by construction: the only elements written are the few below, every text
-and attribute value from the DOT is escaped here and nowhere else, ids carry the page's prefix,
-and nothing links out of the drawing. It is what `site.svg.inline_svg` makes of Graphviz's SVG:
-the same groups and classes (`graph`, `cluster`, `node`, `edge` and the view's own), the
-same root attributes (`data-lanes`, `data-min-font`, width in px, a label for screen readers),
-tooltips as `<title>`.
+The markup is safe by construction, for a page that inlines it: the only elements written
+are `svg`, `g`, `title`, `rect`, `ellipse`, `polygon`, `polyline`, `path`, `text` and
+`tspan`; every text and attribute value from the DOT is escaped here and nowhere else; ids
+carry the page's prefix; nothing links anywhere. The groups and classes are Graphviz's
+(`graph`, `cluster`, `node`, `edge` and the view's own), tooltips are `<title>`, and the root
+tells the page's script where the lane labels are (`data-lanes`) and its smallest text
+(`data-min-font`).
 
 It reads the DOT that `Board.to_dot` writes, not DOT at large, and lays out the labels the
 views make: lines of runs (`<FONT>`, `<B>`, `<I>`, `<BR/>`) and single-column tables without
-borders. Anything else (the offering's chips: cells in a row, with borders) raises
-`Unsupported`, and the caller lets Graphviz draw that picture.
+borders. Anything else raises `Unsupported`: a view that starts to need more must teach it
+here (the site then says the view could not be drawn, and the tests say which).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ DEFAULT_SIZE = 10.0  # points: the font size `Board.to_dot` gives every node
 
 
 class Unsupported(ValueError):
-    """A drawing this writer does not draw: Graphviz draws it."""
+    """A DOT or label this writer does not draw."""
 
 
 # -- reading the DOT ---------------------------------------------------------------------

@@ -54,7 +54,7 @@ from .data import (
     slugify,
     view_summary,
 )
-from .svg import inline_svg, root_attributes, standalone_svg
+from .svg import root_attributes, standalone_svg
 
 VIEW_TITLES = {
     "blueprint": "Service blueprint",
@@ -308,20 +308,15 @@ _drawn_lock = threading.Lock()
 
 
 def safe_drawing(dot: str, *, prefix: str, label: str) -> str:
-    """The DOT drawn as safe SVG markup, by `render.svg` or, for what only Graphviz lays
-    out, by Graphviz made safe by `inline_svg`; from `_drawn` when the same DOT was drawn with
-    the same prefix and label before."""
-    from ..render import render_bytes
-    from ..render.svg import Unsupported, svg_markup
+    """The DOT drawn as safe SVG markup (`render.svg`), from `_drawn` when the same DOT was
+    drawn with the same prefix and label before."""
+    from ..render.svg import svg_markup
 
     key = (hashlib.sha256(dot.encode("utf-8", "surrogateescape")).hexdigest(), prefix, label)
     with _drawn_lock:
         markup = _drawn.pop(key, None)
     if markup is None:
-        try:
-            markup = svg_markup(dot, prefix=prefix, label=label)
-        except Unsupported:  # what only Graphviz lays out (the offering's chips)
-            markup = inline_svg(render_bytes(dot, "svg"), prefix=prefix, label=label)
+        markup = svg_markup(dot, prefix=prefix, label=label)
     with _drawn_lock:
         _drawn.pop(key, None)
         while len(_drawn) >= DRAWN_KEPT:
