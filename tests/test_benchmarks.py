@@ -92,6 +92,6 @@ def test_the_page_benchmark_divides_a_page_against_a_baseline(
     assert code == 0
     rows = {line.split("  ")[1].strip(): line.split()[-2:] for line in out.splitlines()
             if line.startswith("  ") and line.strip()}
-    for stage in ("total", "lint", "layout and DOT", "Graphviz", "safe SVG", "page files"):
+    for stage in ("total", "lint", "layout and DOT", "SVG in Python", "page files"):
         assert all(float(v) > 0 for v in rows[stage]), rows
     assert re.search(r"^this version / baseline: \d+\.\d\d$", out, re.M)
