@@ -138,3 +138,13 @@ def test_what_it_cannot_lay_out_is_refused_not_drawn_wrong(label: str) -> None:
     with pytest.raises(Unsupported):
         svg_markup('digraph "g" {\n  graph [bb="0,0,10,10"];\n  "a" [pos="5,5", width=0.1, '
                    'height=0.1, shape="egg"];\n}\n', prefix="p", label="x")
+
+
+def test_a_label_is_read_whole_whatever_line_separators_its_text_holds() -> None:
+    # the DOT's statements end with "\n" only; U+2028, U+0085 and form feeds are text
+    text = "one\u2028two\x85three\x0cfour"
+    dot = ('digraph "g" {\n  graph [bb="0,0,100,20"];\n  "a" [pos="50,10", width=1, '
+           f'height=0.2, shape="box", label=<<FONT POINT-SIZE="10" COLOR="#000">{text}</FONT>>];'
+           "\n}\n")
+    root = ET.fromstring(svg_markup(dot, prefix="p", label="x"))
+    assert ["".join(t.itertext()) for t in root.iter(f"{SVG}text")] == ["one\u2028twothreefour"]

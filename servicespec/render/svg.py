@@ -93,7 +93,7 @@ class _Graph:
 def _read(dot: str) -> _Graph:
     graph = _Graph()
     cluster: dict[str, str] | None = None
-    for raw in dot.splitlines():
+    for raw in dot.split("\n"):  # Board ends lines with \n only (text may hold U+2028)
         line = raw.strip()
         if line == "}" and cluster is not None:  # a cluster ends (else the graph)
             graph.clusters.append(cluster)
