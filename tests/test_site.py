@@ -711,3 +711,12 @@ def test_a_scenario_is_named_as_written_escaped_and_never_said_to_start_on_its_o
     # the file error stops every drawing, the scenarios' too: said in each panel
     assert "The drawing waits for the file errors" in _panel(page, "scenario-no-steps")
     assert "<svg" not in page
+
+
+def test_the_site_is_drawn_without_graphviz() -> None:
+    """Every drawing of the site is written by `render.svg`: a build never loads Graphviz."""
+    code = ("import sys; from servicespec.site import build_files; "
+            f"build_files([{str(SPECS)!r}]); print('pygraphviz' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=120)
+    assert done.stdout.strip() == "False"
