@@ -148,3 +148,26 @@ def test_a_label_is_read_whole_whatever_line_separators_its_text_holds() -> None
            "\n}\n")
     root = ET.fromstring(svg_markup(dot, prefix="p", label="x"))
     assert ["".join(t.itertext()) for t in root.iter(f"{SVG}text")] == ["one\u2028twothreefour"]
+
+
+def test_the_drawing_is_its_bounding_box_as_the_printed_pages_are_fitted() -> None:
+    # `site.build.print_pages` scales a page to the DOT's box; blank paper around it would
+    # shrink its text under the 7 pt the page was split for
+    from servicespec.render.paper import drawing_size, fitting_chunks, without_margin
+
+    chunks = fitting_chunks(golden_spec(), "a4", False, ())
+    assert chunks
+    for _, dot in chunks:
+        root = ET.fromstring(svg_markup(without_margin(dot), prefix="p", label="x"))
+        w, h = drawing_size(dot)
+        assert root.get("viewBox") == f"0 0 {w:g} {h:g}"
+
+
+@pytest.mark.parametrize("line", [
+    '"a" -> "b" [pos="0,0 1,1 2,2 3,3", label="said"];',  # a label on an edge
+    '"a" [pos="5,5", width=1, height=1, shape="box", image="x.png"];',
+])
+def test_an_attribute_it_does_not_draw_is_refused_not_lost(line: str) -> None:
+    with pytest.raises(Unsupported, match=r"label|image"):
+        svg_markup(f'digraph "g" {{\n  graph [bb="0,0,10,10"];\n  {line}\n}}\n', prefix="p",
+                   label="x")

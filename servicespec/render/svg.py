@@ -30,11 +30,28 @@ from ..textutil import XML_UNSAFE
 from .dot import num
 from .text import FONT, line_height, text_width
 
-PAD = 14.4  # points of margin around the drawing (Graphviz's `pad`, 0.2 inch)
 ARROW_HALF = 2.45  # half the arrowhead's base at arrowsize 0.7
 DASHES = {"dashed": "5,2", "dotted": "1,5"}
 SVG_NS = "http://www.w3.org/2000/svg"
 DEFAULT_SIZE = 10.0  # points: the font size `Board.to_dot` gives every node
+
+
+# The attributes each kind of statement may carry: what `Board` writes and this module
+# draws. Any other (a cluster's or an edge's label, a node's image…) is refused, not lost.
+_COMMON = frozenset({"id", "class", "tooltip", "style", "color", "fillcolor", "penwidth"})
+KNOWN = {
+    "graph": frozenset({"bb", "comment", "bgcolor", "outputorder", "splines", "pad", "margin",
+                        "id", "class"}),
+    "cluster": _COMMON | {"bb"},
+    "node": _COMMON | {"pos", "width", "height", "fixedsize", "label", "shape", "labelloc"},
+    "edge": _COMMON | {"pos", "dir"},
+}
+
+
+def _check(kind: str, attrs: dict[str, str]) -> None:
+    unknown = set(attrs) - KNOWN[kind]
+    if unknown:
+        raise Unsupported(f"a {kind} with {', '.join(sorted(unknown))}")
 
 
 class Unsupported(ValueError):
@@ -297,13 +314,13 @@ def _tooltip(value: str) -> str:
 
 class _Writer:
     def __init__(self, height: float, prefix: str) -> None:
-        self.top = PAD + height  # DOT's y grows upwards from the bottom of the bounding box
+        self.top = height  # DOT's y grows upwards from the bottom of the bounding box
         self.prefix = prefix
         self.out: list[str] = []
         self.sizes: list[float] = []
 
     def x(self, value: float) -> str:
-        return num(PAD + value)
+        return num(value)
 
     def y(self, value: float) -> str:
         return num(self.top - value)
@@ -342,6 +359,7 @@ class _Writer:
                         f'height="{num(h)}"{corner}{paint}/>')
 
     def cluster(self, attrs: dict[str, str]) -> None:
+        _check("cluster", {k: v for k, v in attrs.items() if k != "label" or v})  # "" is none
         styles = set(attrs.get("style", "").split(","))
         if "invis" in styles:
             return
@@ -352,6 +370,7 @@ class _Writer:
         self.out.append("</g>")
 
     def node(self, attrs: dict[str, str]) -> None:
+        _check("node", attrs)
         styles = set(attrs.get("style", "").split(","))
         if "invis" in styles:
             return
@@ -412,6 +431,7 @@ class _Writer:
             self.sizes.append(placed.smallest)
 
     def edge(self, attrs: dict[str, str]) -> None:
+        _check("edge", attrs)
         styles = set(attrs.get("style", "").split(","))
         if "invis" in styles or "pos" not in attrs:
             if "pos" not in attrs and "invis" not in styles:
@@ -469,24 +489,26 @@ def svg_markup(dot: str, *, prefix: str, label: str) -> str:
         writer.node(node)
     lanes = [tuple(float(v) for v in c["bb"].split(",")) for c in graph.clusters
              if "lane-label" in c.get("class", "").split()]
-    full_w, full_h = width + 2 * PAD, height + 2 * PAD
-    root = {"viewBox": f"0 0 {num(full_w)} {num(full_h)}"}
+    # the picture is its bounding box, which holds the views' own margin (`pad` and
+    # `margin` are Graphviz's blank paper): a printed page is fitted to that box
+    root = {"viewBox": f"0 0 {num(width)} {num(height)}"}
     if lanes:
-        x0, x1 = PAD + min(b[0] for b in lanes), PAD + max(b[2] for b in lanes)
+        x0, x1 = min(b[0] for b in lanes), max(b[2] for b in lanes)
         y0, y1 = writer.top - max(b[3] for b in lanes), writer.top - min(b[1] for b in lanes)
         root["data-lanes"] = " ".join(num(v) for v in (x0, y0, x1 - x0, y1 - y0))
     if writer.sizes:
         root["data-min-font"] = num(min(writer.sizes))
     root.update({"id": prefix, "role": "img", "aria-label": label,
-                 "preserveAspectRatio": "xMidYMid meet", "width": f"{full_w * 4 / 3:.0f}"})
+                 "preserveAspectRatio": "xMidYMid meet", "width": f"{width * 4 / 3:.0f}"})
     graph_attrs = graph.attrs
+    _check("graph", graph_attrs)
     ident = graph_attrs.get("id")
     classes = " ".join(filter(None, ["graph", graph_attrs.get("class")]))
     head = [f'<svg xmlns="{SVG_NS}"' + "".join(f' {k}="{_attr(v)}"' for k, v in root.items())
             + ">",
             (f'<g id="{_attr(f"{prefix}-{ident}")}"' if ident else "<g")
             + f' class="{_attr(classes)}" font-family="{FONT}">',
-            f'<rect width="{num(full_w)}" height="{num(full_h)}" '
+            f'<rect width="{num(width)}" height="{num(height)}" '
             f'fill="{_attr(graph_attrs.get("bgcolor", "#FFFFFF"))}"/>']
     return "\n".join([*head, *writer.out, "</g>", "</svg>"])
 
