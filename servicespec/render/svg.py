@@ -36,6 +36,10 @@ SVG_NS = "http://www.w3.org/2000/svg"
 DEFAULT_SIZE = 10.0  # points: the font size `Board.to_dot` gives every node
 
 
+class Unsupported(ValueError):
+    """A DOT or label this writer does not draw."""
+
+
 # The attributes each kind of statement may carry: what `Board` writes and this module
 # draws. Any other (a cluster's or an edge's label, a node's image…) is refused, not lost.
 _COMMON = frozenset({"id", "class", "tooltip", "style", "color", "fillcolor", "penwidth"})
@@ -52,10 +56,6 @@ def _check(kind: str, attrs: dict[str, str]) -> None:
     unknown = set(attrs) - KNOWN[kind]
     if unknown:
         raise Unsupported(f"a {kind} with {', '.join(sorted(unknown))}")
-
-
-class Unsupported(ValueError):
-    """A DOT or label this writer does not draw."""
 
 
 # -- reading the DOT ---------------------------------------------------------------------
@@ -181,12 +181,12 @@ def _text(markup: str) -> str:
     return html.unescape(markup).replace("\\\\", "\\")
 
 
-def _parse_label(markup: str, default_size: float) -> _Table:
+def _parse_label(markup: str) -> _Table:
     """The label as a single-column table (a label without one is a table of one cell)."""
     table: _Table | None = None
     cell = _Cell([[]])
     cells: list[_Cell] = []
-    fonts: list[tuple[float, str]] = [(default_size, "#000000")]
+    fonts: list[tuple[float, str]] = [(DEFAULT_SIZE, "#000000")]
     bold = italic = 0
     in_cell = False
     for match in _TOKEN.finditer(markup):
@@ -257,7 +257,7 @@ class _Placed:
 @lru_cache(maxsize=4096)  # a step's text is in the views and on a printed page
 def _placed(markup: str) -> _Placed:
     """A label's lines placed below its top, as markup but for their position."""
-    table = _parse_label(markup, DEFAULT_SIZE)
+    table = _parse_label(markup)
     heights = [max(c.height, c.content_height) for c in table.cells]
     total = table.height if table.height is not None else sum(heights)
     if table.height is not None and len(table.cells) == 1:
@@ -307,11 +307,6 @@ def _body(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _tooltip(value: str) -> str:
-    """A `tooltip` as the reader sees it (the DOT holds it escaped as a label is)."""
-    return _text(value)
-
-
 class _Writer:
     def __init__(self, height: float, prefix: str) -> None:
         self.top = height  # DOT's y grows upwards from the bottom of the bounding box
@@ -332,7 +327,8 @@ class _Writer:
         self.out.append(f'<g{idattr} class="{_attr(classes)}">')
         tip = attrs.get("tooltip")
         if tip:
-            self.out.append(f"<title>{_body(_tooltip(tip))}</title>")
+            # the DOT holds a tooltip escaped as a label's text is
+            self.out.append(f"<title>{_body(_text(tip))}</title>")
 
     def paint(self, attrs: dict[str, str], styles: set[str], fill: bool) -> str:
         colour = attrs.get("color", "#000000")
