@@ -228,7 +228,7 @@ def _name(g: ET.Element, names: dict[str, str] | None) -> str:
     return "".join(g.find(f"{SVG}title").itertext())
 
 
-def _node_boxes(root: ET.Element, names: dict[str, str] | None
+def node_boxes(root: ET.Element, names: dict[str, str] | None
                 ) -> dict[str, tuple[float, float, float, float]]:
     """The nodes by name, each the box of the shapes it draws."""
     out = {}
@@ -269,7 +269,7 @@ def geometry_problems(svg: bytes, names: dict[str, str] | None = None) -> list[s
         px = float(t.get("font-size", "0")) * scale
         if px < LEAST_PX - 0.01:
             problems.append(f"text {''.join(t.itertext())!r} at {px:.1f} px")
-    boxes = _node_boxes(root, names)
+    boxes = node_boxes(root, names)
     for g in root.iter(f"{SVG}g"):
         if "edge" not in (g.get("class") or "").split():
             continue

@@ -17,11 +17,11 @@ from servicespec.render.svg import Unsupported, svg_markup
 from .test_render_support import (
     FINDINGS,
     SVG,
-    bbox,
     dot_names,
     geometry_problems,
     golden_spec,
     hostile_spec,
+    node_boxes,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,27 +38,10 @@ def _lines(root: ET.Element) -> collections.Counter[str]:
 # what the writer may write: nothing that runs, loads or links
 ALLOWED = {"svg", "g", "title", "rect", "ellipse", "polygon", "polyline", "path", "text",
            "tspan"}
-SHAPES = ("rect", "ellipse", "polygon", "path", "polyline")
-
-
-def _boxes(root: ET.Element, names: dict[str, str] | None) -> dict[str, tuple[float, ...]]:
+def _sizes(root: ET.Element, names: dict[str, str] | None) -> dict[str, tuple[int, int]]:
     """Each named node's drawn size (width, height), rounded to a point."""
-    out = {}
-    for g in root.iter(f"{SVG}g"):
-        if "node" not in (g.get("class") or "").split():
-            continue
-        if names is None:
-            title = g.find(f"{SVG}title")
-            name = "".join(title.itertext()) if title is not None else ""
-        else:
-            name = names.get(g.get("id") or "", "")
-        shapes = [e for e in g.iter() if e.tag.removeprefix(SVG) in SHAPES]
-        if shapes:
-            holder = ET.Element("g")
-            holder.extend(shapes)
-            x0, y0, x1, y1 = bbox(holder)
-            out[name] = (round(x1 - x0), round(y1 - y0))
-    return out
+    return {name: (round(x1 - x0), round(y1 - y0))
+            for name, (x0, y0, x1, y1) in node_boxes(root, names).items()}
 
 
 @pytest.mark.parametrize("path", SPECS, ids=lambda p: p.stem)
@@ -71,7 +54,7 @@ def test_the_same_texts_and_boxes_as_graphviz(path: Path, view: str) -> None:
     theirs = ET.fromstring(render_bytes(dot, "svg"))
     assert _lines(ours) == _lines(theirs)
     names = dot_names(dot, "p")
-    mine, graphviz = _boxes(ours, names), _boxes(theirs, None)
+    mine, graphviz = _sizes(ours, names), _sizes(theirs, None)
     named = set(names.values()) & set(graphviz)  # a node without an id has no name in ours
     assert len(named) > 10 and named <= set(mine)
     # Graphviz rounds a node's corners to whole points

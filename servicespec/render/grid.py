@@ -34,6 +34,7 @@ from .style import (
 )
 
 MARGIN = 16.0
+HEADER_PAD = 5.0  # above and below a step's name in its column header
 LABEL_W = 160.0
 COL_W = 196.0
 GUTTER = 36.0
@@ -150,14 +151,13 @@ def header_band(f: Frame, y: float) -> float:
             parts.append(Text(["◆ decision"], SMALL, MUTED))
         texts.append(parts)
         extra = BADGE_H + 3 if f.badges(f"step:{step.id}") else 0
-        heights.append(height_of(parts) + 2 * 5 + extra)
+        heights.append(height_of(parts) + 2 * HEADER_PAD + extra)
     h = max(heights, default=30.0)
     for i, step in enumerate(f.steps):
         x = f.left(i)
         badges = f.badges(f"step:{step.id}")
-        # with badges at the bottom, the name at the top, as far from the edge as the
-        # padding the height allows for
-        words = below(5, texts[i]) if badges else label(texts[i])
+        # with badges at the bottom, the name at the top, clear of the edge
+        words = below(HEADER_PAD, texts[i]) if badges else label(texts[i])
         f.board.box(f"step:{step.id}", x, y, COL_W, h, words, shape="box",
                     style="rounded,filled", fillcolor="#F5F7FA", color=RULE,
                     labelloc="t" if badges else "c", id=f"step-{step.id}",

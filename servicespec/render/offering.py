@@ -133,7 +133,8 @@ class Service:
         row_top = y + self.top + self.name.height + self.facts.height
         n = 0
         for chips in self.chips:
-            left = x + (SERVICE_W - sum(_chip_w(text) for text, _ in chips) + 5) / 2
+            # each chip's width holds the gap after it: the row is centred without the last
+            left = x + (SERVICE_W - sum(_chip_w(text) for text, _ in chips) + CHIP_GAP) / 2
             for text, mode in chips:
                 w = _chip_w(text) - CHIP_GAP
                 board.box(f"{name}:chip:{n}", left, row_top + (CHIP_ROW_H - CHIP_H) / 2, w,

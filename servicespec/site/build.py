@@ -278,7 +278,7 @@ def print_pages(service: ServiceData, findings: Sequence[Diagnostic]) -> tuple[P
     prints them all). None when a step alone is too big for the paper at 7 pt: the
     printout then keeps the screen's drawing, fitted to the page's width."""
     from ..render.pages import fit, page_size
-    from ..render.paper import drawing_size, fitting_chunks, without_margin
+    from ..render.paper import drawing_size, fitting_chunks
 
     assert service.spec is not None
     page = page_size(PRINT_PAPER, PRINT_LANDSCAPE)
@@ -292,7 +292,7 @@ def print_pages(service: ServiceData, findings: Sequence[Diagnostic]) -> tuple[P
     for n, (chunk, dot) in enumerate(chunks, 1):
         w, h = drawing_size(dot)
         scale = fit(w, h, page) * 4 / 3  # pt of the drawing to CSS px on paper
-        markup = safe_drawing(without_margin(dot), prefix=f"print-{n}", label=chunk.header)
+        markup = safe_drawing(dot, prefix=f"print-{n}", label=chunk.header)
         # rounded down: a page drawn a fraction of a pixel smaller keeps its margins
         out.append(PrintPage(chunk.header, markup, f"{service.slug}-print-{n}.svg",
                              math.floor(w * scale), math.floor(h * scale)))
